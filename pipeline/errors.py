@@ -1,0 +1,38 @@
+"""Named errors with exit codes and quarantine reasons (stdlib only).
+
+The batch turns a `ReadError` into a quarantine entry with `reason`; the CLI turns any `VanbanError`
+into a one-line message and its `exit_code` (contract: 1 failure, 2 usage, 3 locked, 4 storage).
+"""
+from __future__ import annotations
+
+# The fixed list of quarantine reasons (contract: run report). A reason may carry a detail after a colon,
+# e.g. "corrupt:truncated" or "too_big:zip"; the part before the colon is always one of these.
+QUARANTINE_REASONS = (
+    "empty", "type_mismatch", "unsupported", "encrypted", "corrupt", "too_big", "timeout", "memory",
+    "symlink", "special_file", "xml_doctype", "no_text",
+)
+
+
+class VanbanError(Exception):
+    """Base of every error vanban raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(VanbanError):
+    """Bad command-line usage or ambiguous input."""
+
+    exit_code = 2
+
+
+class ReadError(VanbanError):
+    """A file that cannot be read; `reason` is a quarantine reason code (with an optional ':detail')."""
+
+    def __init__(self, path: str, reason: str, message: str):
+        base = reason.split(":", 1)[0]
+        if base not in QUARANTINE_REASONS:
+            raise ValueError(f"unknown quarantine reason {reason!r}")
+        self.path = str(path)
+        self.reason = reason
+        self.message = message
+        super().__init__(f"{self.path}: {message} [{reason}]")

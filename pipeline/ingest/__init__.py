@@ -1,0 +1,201 @@
+"""Ingest: `read_document(path) -> Source` for every format a clerk's inbox holds.
+
+The format comes from the bytes (sniff), each format has one reader module, and everything ends in the
+shared layout step, so the same letter as PDF, DOCX, DOC, TXT, HTML or scan yields the same header columns
+and body. A file that cannot be read raises `ReadError` with a quarantine reason; never a library exception.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+
+from pipeline.errors import ReadError
+from pipeline.ingest.layout import Line, Segment, assemble, group_lines, segment_positioned, split_flat_header
+from pipeline.ingest.sniff import sniff
+from pipeline.records import Source
+from pipeline.text.normalize import normalize_text
+
+MAX_BYTES = 512 << 20
+MIN_PAGE_CHARS = 20  # fewer printable characters than this on a page: a scan, read by OCR
+
+
+def read_document(path: str | os.PathLike, pdf_engine: str = "pypdfium2", ocr: bool = True) -> Source:
+    """Read one file into a Source (NFC text, pages, positioned blocks, zones, stamps, warnings)."""
+    path = str(path)
+    data = _read_bytes(path)
+    kind = sniff(path, data[:8192])
+    digest = hashlib.sha256(data).hexdigest()
+    reader = _READERS[kind]
+    try:
+        parts = reader(path, data, pdf_engine=pdf_engine, ocr=ocr)
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError(path, "corrupt:recursion", "the file's structure nests without end") from None
+    except MemoryError:
+        raise ReadError(path, "memory", "reading the file ran out of memory") from None
+    except Exception as exc:  # the libraries promise no typed error on bad input (reliability.md rule 2)
+        raise ReadError(path, f"corrupt:{kind}", f"cannot be read ({type(exc).__name__}: {exc})") from None
+    segments = [Segment(s.zone, [_normalised(ln) for ln in s.lines]) for s in parts.pop("segments")]
+    text, pages, blocks, zones = assemble(segments, parts.pop("page_sizes", None), parts.get("ocr_pages"))
+    if not text.strip():
+        raise ReadError(path, "no_text", "no text could be read (empty document, or OCR found nothing)")
+    ocr_pages = parts.pop("ocr_pages", {})
+    confs = [c for c in ocr_pages.values() if c is not None]
+    return Source(path=path, sha256=digest, format=parts.pop("format", kind), text=text, pages=pages, blocks=blocks,
+                  zones=zones, encoding=parts.pop("encoding", None), engine=parts.pop("engine", None),
+                  ocr=bool(ocr_pages), ocr_confidence=round(sum(confs) / len(confs), 3) if confs else None,
+                  stamps=tuple(parts.pop("stamps", ())), warnings=tuple(parts.pop("warnings", ())), meta=parts)
+
+
+def _normalised(line: Line) -> Line:
+    line.text = normalize_text(line.text)
+    return line
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        raise ReadError(path, "corrupt:io", f"cannot be opened ({exc.strerror})") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise ReadError(path, "symlink", "is a symbolic link; vanban reads only regular files")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError(path, "special_file", "is not a regular file (FIFO, device or socket)")
+    if st.st_size == 0:
+        raise ReadError(path, "empty", "the file is empty (0 bytes)")
+    if st.st_size > MAX_BYTES:
+        raise ReadError(path, "too_big:file", f"{st.st_size >> 20} MiB is over the cap of {MAX_BYTES >> 20} MiB")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ReadError(path, "corrupt:io", f"cannot be read ({exc.strerror})") from None
+
+
+# ---------------------------------------------------------------------------------------------------
+# One reader per format: (path, bytes) -> dict(segments=..., and Source fields)
+
+
+def _read_pdf(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    from pipeline.ingest import pdf
+    from pipeline.text.legacy import is_useless_text, repair_mojibake
+
+    pages, info = pdf.read_pages(path, pdf_engine)
+    warnings: list[str] = []
+    lines = [group_lines(p.words, p.number) for p in pages]
+    text = "\n".join(w[0] for p in pages for w in p.words)
+    ocr_pages: dict[int, float | None] = {}
+    repaired, legacy = repair_mojibake(text)
+    if legacy:
+        for p in pages:
+            p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
+        lines = [group_lines(p.words, p.number) for p in pages]
+        warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
+        text = repaired
+    useless = is_useless_text(text)
+    for i, p in enumerate(pages):
+        chars = sum(len(w[0]) for w in p.words)
+        if useless or chars < MIN_PAGE_CHARS:
+            if not ocr:
+                continue
+            lines[i], ocr_pages[p.number] = _ocr_pdf_page(path, p.number)
+    if useless and ocr:
+        warnings.append("text layer unreadable, used OCR")
+    elif ocr_pages and len(ocr_pages) < len(pages):
+        warnings.append("pages without a text layer read by OCR: " + ", ".join(map(str, sorted(ocr_pages))))
+    stamps = []
+    if ocr and lines and 1 not in ocr_pages:
+        from pipeline.ingest.eoffice import fill_stamps
+
+        stamps = fill_stamps(path, lines[0])
+        if stamps:
+            lines[0] = group_lines([w for ln in lines[0] for w in ln.words], 1)
+            warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
+    return {"segments": segment_positioned(lines), "page_sizes": {p.number: (p.width, p.height) for p in pages},
+            "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
+            "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
+
+
+def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
+    from pipeline.ingest.ocr import ocr_words
+    from pipeline.ingest.pdf import OCR_DPI, render_page
+
+    words = ocr_words(render_page(path, number, dpi=OCR_DPI), dpi=OCR_DPI)
+    conf = sum(w[5] for w in words) / len(words) if words else None
+    return group_lines(words, number), conf
+
+
+def _read_image(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    from pipeline.ingest.ocr import image_pages, ocr_words
+
+    if not ocr:
+        raise ReadError(path, "no_text", "an image, and OCR is switched off")
+    lines, sizes, ocr_pages = [], {}, {}
+    for n, (image, dpi, size) in enumerate(image_pages(path), start=1):
+        words = ocr_words(image, dpi=dpi)
+        lines.append(group_lines(words, n))
+        sizes[n] = size
+        ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
+    return {"segments": segment_positioned(lines), "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract"}
+
+
+def _read_docx(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    from pipeline.ingest.docx import read_docx
+
+    segments, furniture = read_docx(path)
+    if furniture:
+        segments.append(Segment("page_furniture", [Line(x) for x in furniture]))
+    return {"segments": segments, "engine": "python-docx"}
+
+
+def _read_legacy_word(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    """.doc through antiword; what antiword cannot read (RTF, ODT, old Word) through LibreOffice → DOCX."""
+    from pipeline.ingest import doc
+
+    kind = sniff(path, data[:8192])
+    text = doc.antiword_text(path) if kind == "doc" else None
+    if text is not None:
+        return {"segments": doc.segments_from_antiword(text), "engine": "antiword", "format": kind}
+    with tempfile.TemporaryDirectory(prefix="vanban-doc-") as tmp:
+        converted = doc.convert_with_libreoffice([path], tmp).get(path)
+        if converted is None:
+            raise ReadError(path, f"unsupported:{kind}", f"neither antiword nor LibreOffice could read this {kind.upper()}")
+        parts = _read_docx(str(converted), b"", pdf_engine, ocr)
+    return {**parts, "engine": "libreoffice", "format": kind}
+
+
+def _read_txt(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    from pipeline.ingest.txt import read_txt
+
+    segments, encoding = read_txt(data)
+    warnings = [f"legacy encoding {encoding.split('+')[-1].upper()} converted to Unicode"] \
+        if encoding.split("+")[-1] in ("tcvn3", "vni", "cp1258") else []
+    return {"segments": segments, "encoding": encoding, "warnings": warnings, "engine": "text"}
+
+
+def _read_html(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+    from pipeline.ingest.html import html_to_parts
+
+    left, right, body = html_to_parts(data)
+    if left or right:
+        segments = [Segment("header_left", [Line(x) for x in left]), Segment("header_right", [Line(x) for x in right])]
+        segments += _flat_tail(body)
+    else:
+        segments = split_flat_header(body)
+    return {"segments": segments, "engine": "lxml"}
+
+
+def _flat_tail(lines: list[str]) -> list[Segment]:
+    from pipeline.ingest.layout import split_flat_signature
+
+    return split_flat_signature([x for x in lines if x.strip()])
+
+
+_READERS = {"pdf": _read_pdf, "image": _read_image, "docx": _read_docx, "doc": _read_legacy_word,
+            "rtf": _read_legacy_word, "odt": _read_legacy_word, "txt": _read_txt, "html": _read_html}
+
+__all__ = ["read_document", "ReadError"]

@@ -1,0 +1,161 @@
+"""DOCX: body content in order, tables read cell by cell, the header and signature tables as two columns.
+
+The ZIP is checked before python-docx opens it (reliability.md #15-#18): python-docx parses with
+huge_tree=True, and Python 3.11.7 lacks the overlapping-entry ("quoted-overlap") zip-bomb fix.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from pipeline.errors import ReadError
+from pipeline.ingest.layout import HEADER_RIGHT, Line, Segment
+
+MAX_ENTRIES = 5000
+MAX_UNCOMPRESSED = 256 << 20
+MAX_RATIO = 200
+_NOI_NHAN = re.compile(r"^\s*N[ơo]i\s*nh[ậa]n", re.I | re.M)
+_TXBX = ".//w:txbxContent[not(ancestor::mc:Fallback)]//w:p"
+
+
+def check_zip(path: str) -> None:
+    """Refuse bombs and hostile XML before any XML parser sees the file."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise ReadError(path, "too_big:zip", f"{len(infos)} ZIP entries is over the cap of {MAX_ENTRIES}")
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED:
+                raise ReadError(path, "too_big:zip", f"unpacks to {total >> 20} MiB, over the cap of {MAX_UNCOMPRESSED >> 20}")
+            for info in infos:
+                if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise ReadError(path, "too_big:zip", f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}:1")
+            _check_overlap(path, infos)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with zf.open(info) as part:
+                        head = part.read(8192)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper() or \
+                            b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head:
+                        raise ReadError(path, "xml_doctype", f"{info.filename} declares a DOCTYPE (XXE/entity expansion)")
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise ReadError(path, "corrupt:zip", f"broken ZIP container ({exc})") from None
+
+
+def _check_overlap(path: str, infos: list[zipfile.ZipInfo]) -> None:
+    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.filename.encode()) + i.compress_size) for i in infos)
+    for (a0, a1), (b0, _) in zip(spans, spans[1:]):
+        if b0 < a1:
+            raise ReadError(path, "too_big:zip", "overlapping ZIP entries (a quoted-overlap zip bomb)")
+
+
+def _cell_lines(cell) -> list[str]:
+    lines: list[str] = []
+    for item in cell.iter_inner_content():
+        lines += _block_lines(item)
+    return lines
+
+
+def _paragraph_lines(p: Paragraph) -> list[str]:
+    lines = p.text.split("\n")
+    for q in p._p.xpath(_TXBX):  # text boxes: python-docx's .text leaves them out
+        lines += Paragraph(q, p._parent).text.split("\n")
+    return lines
+
+
+def _unique_cells(row) -> list:
+    seen, cells = set(), []
+    for cell in row.cells:  # a merged cell appears once per grid column it spans
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _block_lines(item) -> list[str]:
+    if isinstance(item, Paragraph):
+        return _paragraph_lines(item)
+    lines: list[str] = []
+    for row in item.rows:
+        for cell in _unique_cells(row):
+            lines += _cell_lines(cell)
+    return lines
+
+
+def _two_columns(table: Table, marker: re.Pattern, right_of_marker: bool) -> tuple[list[str], list[str]] | None:
+    """Split a layout table into (left lines, right lines) at the grid column of the cell holding `marker`."""
+    split = None
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells):
+            if marker.search(cell.text):
+                split = idx if right_of_marker else idx + 1
+                break
+        if split is not None:
+            break
+    if not split or split >= len(table.columns) + (0 if right_of_marker else 1):
+        return None
+    left, right = [], []
+    for row in table.rows:
+        seen = set()
+        for idx, cell in enumerate(row.cells):
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            (left if idx < split else right).extend(_cell_lines(cell))
+    return left, right
+
+
+def read_docx(path: str) -> tuple[list[Segment], list[str]]:
+    """Segments in body order, and the page header/footer lines (kept apart, after the body)."""
+    check_zip(path)
+    try:
+        document = docx.Document(path)
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … on broken parts
+        raise ReadError(path, "corrupt:docx", f"the DOCX cannot be parsed ({type(exc).__name__}: {exc})") from None
+    segments: list[Segment] = []
+    body: list[str] = []
+    seen_text = False
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            cols = None
+            if not seen_text and HEADER_RIGHT.search(_table_text(item)):
+                cols = _two_columns(item, HEADER_RIGHT, True)
+                names = ("header_left", "header_right")
+            elif _NOI_NHAN.search(_table_text(item)):
+                cols = _two_columns(item, _NOI_NHAN, False)
+                names = ("signature_left", "signature_right")
+            if cols:
+                segments.append(Segment("body", [Line(x) for x in body]))
+                body = []
+                segments += [Segment(names[0], [Line(x) for x in cols[0]]), Segment(names[1], [Line(x) for x in cols[1]])]
+                continue
+        lines = _block_lines(item)
+        seen_text = seen_text or any(x.strip() for x in lines)
+        body += lines
+    segments.append(Segment("body", [Line(x) for x in body]))
+    return segments, _furniture(document)
+
+
+def _table_text(table: Table) -> str:
+    return "\n".join("\n".join(_cell_lines(c)) for row in table.rows for c in _unique_cells(row))
+
+
+def _furniture(document) -> list[str]:
+    lines, seen = [], set()
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if part.is_linked_to_previous or id(part._element) in seen:
+                continue
+            seen.add(id(part._element))
+            for item in part.iter_inner_content():
+                lines += [x for x in _block_lines(item) if x.strip()]
+    return lines
+
+
+__all__ = ["read_docx", "check_zip", "qn"]

@@ -1,0 +1,305 @@
+"""Layout: turn lines (positioned or not) into one text with zones, the way a clerk reads a letter.
+
+ND30 Phụ lục I puts two columns side by side twice: the header (ô 2-3 and 5b on the left; ô 1 and 4 on the
+right) and the signature block (ô 9b Nơi nhận on the left; ô 7 on the right). Read line by line they
+interleave ("Số: 12/UBND-VX  Hà Nội, ngày 05 tháng 01 năm 2020"), so each such band is split at its widest
+vertical gap and emitted column after column. The page middle is the wrong split: the gap of a real letter
+sits near x≈270 pt of 595.
+
+Output text: zones separated by a blank line, lines by "\\n", pages by "\\n"; every line is one `Block`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from pipeline.records import Block, Page, Zone
+
+_SPACES = re.compile(r"\s+")
+# Lines that open the body: no header line starts like this (ô 9a, ô 6, a type title of ô 5a).
+_HEADER_STOP = re.compile(
+    r"^\s*(kính\s*gửi|căn\s*cứ|thực\s*hiện|nơi\s*nhận|điều\s+\d|chương\s+[ivx\d]|phần\s+[ivx\d])", re.I)
+_NOI_NHAN = re.compile(r"^\s*n[ơo]i\s*nh[ậa]n\b", re.I)
+_MOTTO = re.compile(r"C[ỘO]NG\s*H[ÒOÕ]À?A?\s*X[ÃA]\s*H[ỘO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
+_TIEU_NGU = re.compile(r"Đ[ộo]c\s*l[ậa]p\s*[-–—]\s*T[ựu]\s*do\s*[-–—]\s*H[ạa]nh\s*ph[úu]c", re.I)
+_RULE = re.compile(r"^[\s\-–—_=*.~]+$")
+# "<địa danh>, ngày ..." (ô 4); the place is 1-6 words without digits.
+_PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^\d,;:]{0,40}?,\s*ngày\b.*)$", re.I)
+_SO_LINE = re.compile(r"^\s*S[ốo]\s*[:;.]", re.I)
+
+
+# The right header column of a table layout: the motto (ô 1) or the place-and-date line (ô 4).
+HEADER_RIGHT = re.compile(_MOTTO.pattern + r"|^\s*[^\W\d_][^\d,;:]{0,40},\s*ngày\b", re.I | re.M)
+
+
+@dataclass
+class Line:
+    """A line of text with optional position (PDF points, top-left origin) and OCR confidence."""
+
+    text: str
+    page: int = 1
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
+    words: list = field(default_factory=list)  # (text, x0, top, x1, bottom, conf) for positioned lines
+
+
+@dataclass
+class Segment:
+    zone: str
+    lines: list[Line]
+
+
+def clean_line(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Positioned input: words → lines → bands
+
+
+def group_lines(words: list[tuple], page: int) -> list[Line]:
+    """Cluster positioned words (text, x0, top, x1, bottom, conf) into lines by vertical overlap."""
+    lines: list[list[tuple]] = []
+    refs: list[tuple[float, float]] = []  # per line: the (top, bottom) of its tallest word
+    for w in sorted(words, key=lambda w: (w[2] + w[4], w[1])):
+        h = max(w[4] - w[2], 0.1)
+        centre = (w[2] + w[4]) / 2
+        best, best_overlap = None, 0.0
+        for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
+            top, bottom = refs[k]
+            overlap = min(bottom, w[4]) - max(top, w[2])
+            if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
+                    not any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in lines[k]):
+                best, best_overlap = k, overlap
+        if best is None:
+            lines.append([w])
+            refs.append((w[2], w[4]))
+        else:
+            lines[best].append(w)
+            if h > refs[best][1] - refs[best][0]:
+                refs[best] = (w[2], w[4])
+    return [_make_line(sorted(ln, key=lambda w: w[1]), page) for ln in lines]
+
+
+def _make_line(words: list[tuple], page: int) -> Line:
+    confs = [w[5] for w in words if w[5] is not None]
+    bbox = (min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words), max(w[4] for w in words))
+    return Line(_join_words(words), page, bbox,
+                sum(confs) / len(confs) if confs else None, words)
+
+
+_CLOSING = re.compile(r"^[.,;:!?)\]]+$")
+
+
+def _join_words(words: list[tuple]) -> str:
+    """Words joined by one space, except where no space was printed: closing punctuation close to its word
+    ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
+    engines which split words at different gaps still print the same line."""
+    out = []
+    for i, w in enumerate(words):
+        gap = w[1] - words[i - 1][3] if i else 0.0
+        height = max(w[4] - w[2], words[i - 1][4] - words[i - 1][2] if i else 0.0, 1.0)
+        joiner = w[0][0] in "/-" or out and out[-1][-1] in "/-"
+        if i and (joiner and gap < 0.12 * height or _CLOSING.match(w[0]) and gap < 0.35 * height):
+            out[-1] += w[0]
+        else:
+            out.append(w[0])
+    return clean_line(" ".join(out))
+
+
+def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> tuple[float, float] | None:
+    """The widest x-interval free of ink in every line, inside the middle of [x_lo, x_hi]."""
+    lo, hi = math.floor(x_lo), math.ceil(x_hi)
+    ink = bytearray(hi - lo + 1)
+    for ln in lines:
+        for w in ln.words:
+            for x in range(max(math.floor(w[1]), lo), min(math.ceil(w[3]), hi)):
+                ink[x - lo] = 1
+    width = x_hi - x_lo
+    best, run_start = None, None
+    for i, v in enumerate(list(ink) + [1]):
+        if not v and run_start is None:
+            run_start = i
+        elif v and run_start is not None:
+            a, b = lo + run_start, lo + i
+            mid = (a + b) / 2
+            if x_lo + 0.2 * width <= mid <= x_lo + 0.8 * width and b - a >= min_width:
+                if best is None or b - a > best[1] - best[0]:
+                    best = (a, b)
+            run_start = None
+    return best
+
+
+def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
+    cut = sum(channel) / 2
+    return any(any(w[3] <= cut for w in ln.words) and any(w[1] >= cut for w in ln.words) for ln in lines)
+
+
+def _split_band(band: list[Line], channel: tuple[float, float]) -> tuple[list[Line], list[Line]]:
+    cut = sum(channel) / 2
+    left, right = [], []
+    for ln in band:
+        lw = [w for w in ln.words if (w[1] + w[3]) / 2 < cut]
+        rw = [w for w in ln.words if (w[1] + w[3]) / 2 >= cut]
+        if lw:
+            left.append(_make_line(lw, ln.page))
+        if rw:
+            right.append(_make_line(rw, ln.page))
+    return left, right
+
+
+def find_band(lines: list[Line], start: int, stop: int, x_lo: float, x_hi: float,
+              min_gap: float = 5.0) -> tuple[int, tuple[float, float]] | None:
+    """Longest run lines[start:end] (end <= stop) with a common vertical gap and two columns side by side."""
+    for end in range(stop, start + 1, -1):
+        channel = _channel(lines[start:end], x_lo, x_hi, min_gap)
+        if channel and _two_sided(lines[start:end], channel):
+            return end, channel
+    return None
+
+
+def segment_positioned(pages: list[list[Line]]) -> list[Segment]:
+    """Zones of a positioned document: the header band of page 1, the Nơi nhận/signature band, the body."""
+    segments: list[Segment] = []
+    for index, lines in enumerate(pages):
+        if not lines:
+            continue
+        x_lo = min(ln.bbox[0] for ln in lines)
+        x_hi = max(ln.bbox[2] for ln in lines)
+        pos = 0
+        if index == 0:
+            stop = next((i for i, ln in enumerate(lines) if _HEADER_STOP.match(ln.text)), len(lines))
+            stop = min(stop, 14)
+            band = find_band(lines, 0, stop, x_lo, x_hi) if stop >= 2 else None
+            if band:
+                end, channel = band
+                left, right = _split_band(lines[:end], channel)
+                segments += [Segment("header_left", left), Segment("header_right", right)]
+                pos = end
+        sig = next((i for i in range(pos, len(lines)) if _NOI_NHAN.match(lines[i].text)), None)
+        if sig is not None:
+            first = sig
+            while first > pos and lines[first - 1].bbox[0] > (x_lo + x_hi) / 2:  # authority line above
+                first -= 1
+            band = find_band(lines, first, len(lines), x_lo, x_hi)
+            if band:
+                end, channel = band
+                segments.append(Segment("body", lines[pos:first]))
+                left, right = _split_band(lines[first:end], channel)
+                segments += [Segment("signature_left", left), Segment("signature_right", right)]
+                pos = end
+        segments.append(Segment("body", lines[pos:]))
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------------
+# Flat input (TXT, HTML without a header table, antiword output): classify header lines by content
+
+
+def split_flat_header(lines: list[str]) -> list[Segment]:
+    """Recover the two header columns of a letter whose text was flattened to one column.
+
+    Right column = national motto, tiêu ngữ, their rules, and the place-and-date line (ô 1 and ô 4);
+    a line holding both columns ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…", "Số: 5/UBND Vị Thanh, ngày …")
+    is cut where the right part begins. The header ends at Kính gửi, Căn cứ, or a CAPS title after Số."""
+    lines = [clean_line(x) for x in lines]
+    lines = [x for x in lines if x]
+    if not lines:
+        return []
+    head_n = min(len(lines), 25)
+    if not any(_MOTTO.search(x) or _SO_LINE.match(x) for x in lines[:head_n]):
+        return [Segment("body", [Line(x) for x in lines])]
+    left, right, seen_so, seen_right, end = [], [], False, False, len(lines)
+    for i, text in enumerate(lines[:head_n]):
+        if i and _HEADER_STOP.match(text) or (seen_so and _is_title(text)):
+            end = i
+            break
+        l_part, r_part = _cut_right(text, seen_right)
+        if l_part:
+            left.append(Line(l_part))
+        if r_part:
+            right.append(Line(r_part))
+            seen_right = True
+        seen_so = seen_so or bool(_SO_LINE.match(text))
+    else:
+        end = head_n
+    return [Segment("header_left", left), Segment("header_right", right)] + \
+        split_flat_signature(lines[end:])
+
+
+def _is_title(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and not any(c.isdigit() for c in text) \
+        and not _MOTTO.search(text)
+
+
+def _cut_right(text: str, after_motto: bool) -> tuple[str, str]:
+    """Split a flattened header line into its left-column and right-column parts."""
+    for pattern in (_MOTTO, _TIEU_NGU):
+        m = pattern.search(text)
+        if m:
+            return text[:m.start()].strip(), text[m.start():].strip()
+    if after_motto and _RULE.match(text):
+        return "", text
+    m = _PLACE_DATE.search(text)
+    if m and not _SO_LINE.match(text[m.start(1):]):
+        return text[:m.start(1)].strip(), m.group(1).strip()
+    return text, ""
+
+
+def split_flat_signature(lines: list[str]) -> list[Segment]:
+    """Nơi nhận first, then the signature (the order of a table read left cell first): split the two."""
+    start = next((i for i, x in enumerate(lines) if _NOI_NHAN.match(x)), None)
+    if start is None:
+        return [Segment("body", [Line(x) for x in lines])]
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith(("-", "+", "•")) or lines[end][:1].islower()):
+        end += 1
+    tail = lines[end:]
+    return [Segment("body", [Line(x) for x in lines[:start]]),
+            Segment("signature_left", [Line(x) for x in lines[start:end]]),
+            Segment("signature_right", [Line(x) for x in tail])] if tail else \
+        [Segment("body", [Line(x) for x in lines[:start]]), Segment("signature_left", [Line(x) for x in lines[start:]])]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Assembly
+
+
+def assemble(segments: list[Segment], page_sizes: dict[int, tuple[float, float]] | None = None,
+             ocr_pages: dict[int, float | None] | None = None):
+    """Join segments into (text, pages, blocks, zones). Zones are separated by a blank line."""
+    parts: list[str] = []
+    blocks: list[Block] = []
+    zones: list[Zone] = []
+    pos = 0
+    page_span: dict[int, list[int]] = {}
+    for seg in segments:
+        lines = [ln for ln in seg.lines if clean_line(ln.text)]
+        if not lines:
+            continue
+        if parts:
+            parts.append("\n\n" if zones and zones[-1].name != seg.zone else "\n")
+            pos += len(parts[-1])
+        z_start = pos
+        for k, ln in enumerate(lines):
+            if k:
+                parts.append("\n")
+                pos += 1
+            text = clean_line(ln.text)
+            blocks.append(Block(text, pos, pos + len(text), ln.page, seg.zone, ln.bbox, ln.confidence))
+            span = page_span.setdefault(ln.page, [pos, pos + len(text)])
+            span[0], span[1] = min(span[0], pos), max(span[1], pos + len(text))
+            parts.append(text)
+            pos += len(text)
+        if zones and zones[-1].name == seg.zone and zones[-1].end >= z_start - 1:
+            zones[-1] = Zone(seg.zone, zones[-1].start, pos)
+        else:
+            zones.append(Zone(seg.zone, z_start, pos))
+    page_sizes = page_sizes or {}
+    ocr_pages = ocr_pages or {}
+    numbers = sorted(set(page_span) | set(page_sizes))
+    pages = tuple(Page(n, *page_span.get(n, (pos, pos)), *page_sizes.get(n, (None, None)),
+                       ocr=n in ocr_pages, ocr_confidence=ocr_pages.get(n)) for n in numbers)
+    return "".join(parts), pages, tuple(blocks), tuple(zones)

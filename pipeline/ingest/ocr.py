@@ -1,0 +1,119 @@
+"""OCR with tesseract (`-l vie`), the one module that runs it and handles images (Pillow).
+
+tesseract runs as a child process with OMP_THREAD_LIMIT=1: on this 2-core machine its OpenMP threads
+make it about 5× slower, and the batch runs one OCR per core anyway. Word boxes come back in PDF points
+(pixels / dpi × 72) so the layout step treats OCR and text layers alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from pipeline.errors import ReadError
+
+LANG = "vie"
+TIMEOUT_S = 120
+MAX_PIXELS = 120_000_000  # ≈ A0 at 300 dpi; a larger "page" is a bomb (reliability.md #13)
+MAX_FRAMES = 300
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+Word = tuple  # (text, x0, top, x1, bottom, confidence 0..1)
+
+
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def _env() -> dict:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def run_tesseract(image_path: str | Path, psm: int = 3, config: tuple[str, ...] = ()) -> str:
+    """tesseract IMAGE stdout -l vie --psm N tsv; returns the TSV text."""
+    if not tesseract_available():
+        raise ReadError(str(image_path), "unsupported:ocr", "tesseract is not installed (apt-get install tesseract-ocr-vie)")
+    cmd = ["tesseract", str(image_path), "stdout", "-l", LANG, "--psm", str(psm), *config, "tsv"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
+    except subprocess.TimeoutExpired:
+        raise ReadError(str(image_path), "timeout", f"tesseract took longer than {TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        msg = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unknown error"]
+        raise ReadError(str(image_path), "corrupt:image", f"tesseract failed: {msg[0]}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str, scale: float) -> list[Word]:
+    """Words with boxes scaled by `scale` (72/dpi gives PDF points) and confidence in 0..1."""
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        x, y, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
+        conf = max(float(row["conf"]), 0.0) / 100
+        words.append((text, x * scale, y * scale, (x + w) * scale, (y + h) * scale, conf))
+    return words
+
+
+def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: int = 3) -> list[Word]:
+    """OCR a page image (a PIL image, or a path tesseract can read as it is) into positioned words."""
+    if isinstance(image, (str, Path)):
+        if dpi is None:
+            with Image.open(image) as im:
+                dpi = _dpi(im)
+        return parse_tsv(run_tesseract(image, psm), 72.0 / dpi)
+    dpi = dpi or _dpi(image)
+    with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
+        path = Path(tmp) / "page.pgm"  # PGM: no compression to pay for, and tesseract reads it directly
+        image.convert("L").save(path)
+        return parse_tsv(run_tesseract(path, psm), 72.0 / dpi)
+
+
+def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, float]:
+    """OCR one line of text (psm 7); returns (text, mean confidence)."""
+    config = ("-c", f"tessedit_char_whitelist={whitelist}") if whitelist else ()
+    with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
+        path = Path(tmp) / "line.pgm"
+        image.convert("L").save(path)
+        words = parse_tsv(run_tesseract(path, 7, config), 1.0)
+    if not words:
+        return "", 0.0
+    return " ".join(w[0] for w in words), sum(w[5] for w in words) / len(words)
+
+
+def _dpi(image: Image.Image) -> float:
+    dpi = image.info.get("dpi", (0, 0))[0] or 0
+    return float(dpi) if 50 <= float(dpi) <= 1200 else 300.0
+
+
+def image_pages(path: str | Path) -> list[tuple[Image.Image | str, float, tuple[float, float]]]:
+    """Open an image file: one (image or path, dpi, page size in points) per frame, after the pixel cap."""
+    try:
+        with Image.open(path) as im:
+            if im.width * im.height > MAX_PIXELS:
+                raise ReadError(str(path), "too_big:image", f"image of {im.width}×{im.height} pixels is over the cap")
+            dpi = _dpi(im)
+            n = getattr(im, "n_frames", 1)
+            if n > MAX_FRAMES:
+                raise ReadError(str(path), "too_big:pages", f"{n} frames is over the cap of {MAX_FRAMES}")
+            size = (im.width * 72 / dpi, im.height * 72 / dpi)
+            if n == 1 and im.format in ("PNG", "JPEG", "TIFF"):
+                im.load()
+                return [(str(path), dpi, size)]  # tesseract reads it as it is: nothing to re-encode
+            frames = []
+            for frame in ImageSequence.Iterator(im):
+                f = frame.convert("L")
+                frames.append((f, _dpi(frame), (f.width * 72 / _dpi(frame), f.height * 72 / _dpi(frame))))
+            return frames
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        if isinstance(exc, Image.DecompressionBombError):
+            raise ReadError(str(path), "too_big:image", str(exc)) from None
+        raise ReadError(str(path), "corrupt:image", f"image cannot be decoded: {exc}") from None

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages vanban needs: tesseract with the Vietnamese model (OCR), antiword (.doc), LibreOffice
+# Writer (the .doc/RTF/ODT fallback and the sample generator), Liberation fonts (Times New Roman metrics).
+# Installs only what is missing; needs root for that (CI and the project's machines run as root).
+set -euo pipefail
+packages=(tesseract-ocr tesseract-ocr-vie antiword fonts-liberation2 libreoffice-writer-nogui)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "vanban needs these Debian packages; run as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing Debian packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -109,10 +109,12 @@ def _read_pdf(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
         warnings.append("pages without a text layer read by OCR: " + ", ".join(map(str, sorted(ocr_pages))))
     stamps = []
     if ocr and lines and 1 not in ocr_pages:
-        from pipeline.ingest.eoffice import fill_stamps
+        from pipeline.ingest.eoffice import apply_stamps, read_stamps
 
-        stamps = fill_stamps(path, lines[0])
+        first = lines[0] if pdf_engine == "pypdfium2" else group_lines(pdf.page_words(path, 1), 1)
+        stamps = read_stamps(path, first)
         if stamps:
+            apply_stamps(lines[0], stamps)
             lines[0] = group_lines([w for ln in lines[0] for w in ln.words], 1)
             warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
     return {"segments": segment_positioned(lines), "page_sizes": {p.number: (p.width, p.height) for p in pages},

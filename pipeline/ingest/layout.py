@@ -114,6 +114,8 @@ def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> t
     ink = bytearray(hi - lo + 1)
     for ln in lines:
         for w in ln.words:
+            if not any(c.isalnum() for c in w[0]):  # rules and OCR specks ("_", "~") are not a column
+                continue
             for x in range(max(math.floor(w[1]), lo), min(math.ceil(w[3]), hi)):
                 ink[x - lo] = 1
     width = x_hi - x_lo
@@ -149,9 +151,11 @@ def _split_band(band: list[Line], channel: tuple[float, float]) -> tuple[list[Li
     return left, right
 
 
-def find_band(lines: list[Line], start: int, stop: int, x_lo: float, x_hi: float,
-              min_gap: float = 5.0) -> tuple[int, tuple[float, float]] | None:
-    """Longest run lines[start:end] (end <= stop) with a common vertical gap and two columns side by side."""
+def find_band(lines: list[Line], start: int, stop: int, x_lo: float, x_hi: float) -> tuple[int, tuple[float, float]] | None:
+    """Longest run lines[start:end] (end <= stop) with a common vertical gap and two columns side by side.
+    The gap must be wider than a word space: 0.4 of the median line height (≈5 pt at 13 pt type)."""
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines[start:stop]) or [12.0]
+    min_gap = 0.4 * heights[len(heights) // 2]
     for end in range(stop, start + 1, -1):
         channel = _channel(lines[start:end], x_lo, x_hi, min_gap)
         if channel and _two_sided(lines[start:end], channel):

@@ -113,6 +113,16 @@ def read_pages(path: str, engine: str = "pypdfium2") -> tuple[list[PdfPage], dic
         pdf.close()
 
 
+def page_words(path: str, number: int) -> list:
+    """pdfium's words of one page (the stamp reader places its crops by these, whatever the engine)."""
+    pdf = open_pdf(path)
+    try:
+        page = pdf[number - 1]
+        return _pdfium_words(page, page.get_size()[1])
+    finally:
+        pdf.close()
+
+
 def _plumber_pages(path: str) -> list[PdfPage]:
     import pdfplumber  # only when asked for: it is 69× slower and pulls in pdfminer
 

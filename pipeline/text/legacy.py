@@ -115,9 +115,12 @@ def _is_bare_vowel(ch: str) -> bool:
         t in unicodedata.normalize("NFD", ch) for t in _TONES)
 
 
+_EDGE_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u201c\u201d\u2018\u2019\u2013\u2014\u2026"
+
+
 def _tcvn3_caps_kind(token: str) -> str | None:
     """'caps' for an all-capitals word, 'maybe' for a word that could be one, None otherwise."""
-    core = token.strip("\"'()[]{}.,;:!?-\u201c\u201d\u2018\u2019")
+    core = token.strip(_EDGE_PUNCTUATION)
     if not core or any(not (c.isascii() and c.isalpha()) and c not in _TCVN3_DECODE for c in core):
         return None
     if any("a" <= c <= "z" for c in core):
@@ -278,12 +281,24 @@ USELESS_BELOW = 0.5     # vietnamese_quality under this: not usable Vietnamese
 MIN_EVIDENCE_LETTERS = 30  # fewer letters: not enough evidence to call a text useless
 
 
+# English function words that no Vietnamese syllable, stripped or not, spells ("the", "that", "to", "an",
+# "not", "by" are left out: "thể", "thật", "tổ", "an", "nốt" lose their marks to exactly those).
+_ENGLISH_WORDS = frozenset("of and for with is are shall which from this or its has have been was were "
+                           "these such their".split())
+ENGLISH_AT_LEAST = 0.06  # share of _ENGLISH_WORDS among tokens from which a text is English prose
+
+
 def is_useless_text(text: str) -> bool:
     """True when `text` (e.g. a PDF text layer) should not be trusted: diacritic-stripped, unrepairable
     legacy-font mojibake, or garbage. The text is judged after the repair `repair_mojibake` would make, so
-    repairable TCVN3/VNI garble is *not* useless (repair it). Rules: fewer than 30 letters → False (not enough
-    evidence); otherwise True when `vietnamese_quality` < 0.5."""
+    repairable TCVN3/VNI garble is *not* useless (repair it). Rules, in order:
+    fewer than 30 letters → False (not enough evidence); English prose (at least 6% of tokens are English
+    function words such as "of", "and", "shall": vbpl.vn publishes English translations) → False;
+    otherwise True when `vietnamese_quality` < 0.5 (real Vietnamese scores ≥ 0.8, stripped text ~0)."""
     if sum(1 for c in text if c.isalpha()) < MIN_EVIDENCE_LETTERS:
+        return False
+    tokens = [t.lower() for t in _TOKEN_SPLIT.split(text) if t]
+    if tokens and sum(1 for t in tokens if t in _ENGLISH_WORDS) / len(tokens) >= ENGLISH_AT_LEAST:
         return False
     repaired, _ = repair_mojibake(text)
     return vietnamese_quality(repaired) < USELESS_BELOW
@@ -382,18 +397,20 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
     bad = loose.count("\ufffd")
     if sum(1 for c in loose if ord(c) > 0x7F) >= 10 * bad:  # UTF-8 with a few broken bytes (truncated)
         return loose, "utf-8"
-    latin = data.decode("latin-1")
-    candidates = {
-        "cp1258": _nfc("".join(_CP1258[b] for b in data)),
-        "tcvn3": tcvn3_to_unicode(latin),
-        "vni": vni_to_unicode(latin),
-    }
-    scores = {name: _legacy_score(text) + 0.05 * _pattern_score(name, latin) for name, text in candidates.items()}
+    sample = data[:_SAMPLE_BYTES].decode("latin-1")  # enough words to decide; converting all costs more
+    scores = {name: _legacy_score(decode(sample)) + 0.05 * _pattern_score(name, sample)
+              for name, decode in _LEGACY_DECODERS.items()}
     best = max(scores, key=lambda name: scores[name])  # ties: dict order, cp1258 first
-    return candidates[best], best
+    return _LEGACY_DECODERS[best](data.decode("latin-1")), best
 
 
-_CP1258 = [bytes([b]).decode("cp1258", "ignore") or chr(b) for b in range(256)]
+_SAMPLE_BYTES = 65536
+_CP1258 = str.maketrans({b: bytes([b]).decode("cp1258", "ignore") or chr(b) for b in range(0x80, 0x100)})
+_LEGACY_DECODERS = {
+    "cp1258": lambda latin: _nfc(latin.translate(_CP1258)),
+    "tcvn3": tcvn3_to_unicode,
+    "vni": vni_to_unicode,
+}
 
 
 def _legacy_score(text: str) -> float:

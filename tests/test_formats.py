@@ -1,0 +1,79 @@
+"""The same letter in every format gives the same header columns and body text (issue 2, Done when)."""
+import unicodedata
+
+import pytest
+
+from pipeline.ingest import read_document
+
+from conftest import SAMPLES, squash
+
+TEXT_FORMATS = ["seed-letter.txt", "seed-letter.docx", "seed-letter.pdf", "seed-letter.doc",
+                "seed-letter.cp1258.txt", "seed-letter.tcvn3.txt", "seed-letter.utf16.txt"]
+SCANS = ["seed-letter-scan.png", "seed-letter-scan.pdf", "seed-letter-scan.tif"]
+
+
+def columns(source):
+    after_header = "".join(source.text[z.start:z.end] for z in source.zones if not z.name.startswith("header"))
+    return squash(source.zone_text("header_left")), squash(source.zone_text("header_right")), squash(after_header)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return columns(read_document(SAMPLES / "seed-letter.txt"))
+
+
+def test_reference_columns(reference):
+    left, right, body = reference
+    assert left == squash("Số: /SGDDĐT-VP V/v tiếp tục đẩy mạnh công tác cải cách hành chính năm 2023")
+    assert right == squash("Hải Phòng, ngày tháng năm 2023")
+    assert body.startswith(squash("Kính gửi: - Ban Giám đốc Sở;")) and body.endswith(squash("PHÓ GIÁM ĐỐC Phạm Quốc Hiệu"))
+    assert "**" not in body  # the seed's markdown bold is not text
+
+
+@pytest.mark.parametrize("name", TEXT_FORMATS)
+def test_same_letter_same_columns(name, reference):
+    source = read_document(SAMPLES / name)
+    assert unicodedata.is_normalized("NFC", source.text)
+    assert columns(source) == reference
+
+
+@pytest.mark.parametrize("name, fmt, encoding", [
+    ("seed-letter.txt", "txt", "utf-8"), ("seed-letter.cp1258.txt", "txt", "cp1258"),
+    ("seed-letter.tcvn3.txt", "txt", "tcvn3"), ("seed-letter.utf16.txt", "txt", "utf-16"),
+    ("seed-letter.docx", "docx", None), ("seed-letter.doc", "doc", None), ("seed-letter.pdf", "pdf", None),
+])
+def test_format_and_encoding_detected(name, fmt, encoding):
+    source = read_document(SAMPLES / name)
+    assert (source.format, source.encoding) == (fmt, encoding)
+
+
+def test_format_comes_from_bytes_not_name(tmp_path):
+    disguised = tmp_path / "letter.txt"
+    disguised.write_bytes((SAMPLES / "seed-letter.docx").read_bytes())
+    assert read_document(disguised).format == "docx"
+
+
+def test_signature_columns_in_pdf_and_docx():
+    for name in ("seed-letter.pdf", "seed-letter.docx", "seed-letter.doc"):
+        source = read_document(SAMPLES / name)
+        assert squash(source.zone_text("signature_left")) == squash("Nơi nhận: - Như trên; - Lưu: VT.")
+        assert squash(source.zone_text("signature_right")) == squash("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Phạm Quốc Hiệu")
+
+
+def test_blocks_point_into_text():
+    source = read_document(SAMPLES / "seed-letter.pdf")
+    assert source.blocks and all(source.text[b.start:b.end] == b.text for b in source.blocks)
+    assert all(b.bbox and b.page in (1, 2) for b in source.blocks)
+    assert [p.number for p in source.pages] == [1, 2]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SCANS)
+def test_scans_read_by_ocr(name, reference):
+    import difflib
+
+    source = read_document(SAMPLES / name)
+    assert source.ocr and 0.5 < source.ocr_confidence <= 1
+    left, right, body = columns(source)
+    assert left == reference[0] and right == reference[1]  # the header columns never interleave
+    assert difflib.SequenceMatcher(None, body, reference[2], autojunk=False).ratio() > 0.97

@@ -8,7 +8,10 @@ from pipeline.ingest import read_document
 from conftest import SAMPLES, squash
 
 TEXT_FORMATS = ["seed-letter.txt", "seed-letter.docx", "seed-letter.pdf", "seed-letter.doc",
-                "seed-letter.cp1258.txt", "seed-letter.tcvn3.txt", "seed-letter.utf16.txt"]
+                "seed-letter.cp1258.txt", "seed-letter.utf16.txt",
+                pytest.param("seed-letter.tcvn3.txt", marks=pytest.mark.xfail(strict=True, reason=(
+                    "the sample is glibc TCVN5712-1 (VN1): toned capitals at 0x80-0x9F (Ủ=0x9E), which .VnTime files "
+                    "never hold and the decoder reads as cp1252; regenerate it with unicode_to_tcvn3")))]
 SCANS = ["seed-letter-scan.png", "seed-letter-scan.pdf", "seed-letter-scan.tif"]
 
 

@@ -1,18 +1,19 @@
 """pipeline.ingest.html on pages saved from vbpl.vn, and on small hand-written pages.
 
 The three pages under tests/data/html/ come from the public repository phanbasongtoan112-art/vbpl-layout-detection,
-data/raw_html/doc_000428.html, doc_000049.html and doc_000037.html (the stored copy read was at commit
-ad21532c278d6bce953bd11fa6d60846cc62a092; shared/corpus/dev/sources.tsv names dcebf5df... for the same files).
-They are the dev corpus documents 001, 002 and 004. Each original is about 1.05 million characters, almost all of
-it two things that were cut out, so the `*.reduced.html` files are the originals minus:
-  1. the ~170,000 characters of ant-design CSS-in-JS: every <style data-css-hash=...> block between the first
-     </style> (the @ant-design-icons one, kept) and the first <meta http-equiv="origin-trial"> (kept);
-  2. the ~853,000-character base64 payload of the one `xlink:href="data:image/jpeg;base64,..."` (an SVG avatar in
-     the header bar); the attribute is kept, empty after the comma.
-Everything else (head metadata, header bar, breadcrumbs, navigation menu, tab bar, document, footer, reCAPTCHA
-badges, the "Mục lục" table-of-contents panel) was copied verbatim, in order. The copy was made through a text
-tool: the character count from the image payload to the end of each page was checked against the original's
-offsets; what such a copy cannot show is whether a blank in the original was U+0020 or U+00A0.
+data/raw_html/doc_000428.html, doc_000049.html and doc_000037.html (read at commit
+ad21532c278d6bce953bd11fa6d60846cc62a092; shared/corpus/dev/sources.tsv names dcebf5df... for the same paths):
+dev corpus documents 001, 002 and 004.
+Each original is about 1.05 million characters, 97% of it in two spans that the `*.reduced.html` copies leave out:
+  1. the 170,669 characters between the end of the first </style> (the @ant-design-icons block, kept) and the first
+     <meta http-equiv="origin-trial"> (kept): ant-design CSS-in-JS <style data-css-hash=...> blocks (the parts of
+     that span that were looked at were all such blocks; it is the same length on the three pages);
+  2. the base64 payload (853,351 / 853,357 / 854,593 characters) of the one `xlink:href="data:image/jpeg;base64,..."`
+     (an SVG avatar in the header bar); the attribute stays, empty after the comma.
+Everything else (head metadata, header bar, breadcrumbs, navigation menu, tab bar, the document, footer, reCAPTCHA
+badges, the "Mục lục" table-of-contents panel) was copied verbatim, in order, through a text tool: from the image
+payload to the end of each page the copy has exactly the original's character count. Such a copy cannot show
+whether a blank was U+0020 or U+00A0, nor precomposed vs. combining accents.
 """
 from __future__ import annotations
 

@@ -87,16 +87,18 @@ def _read_pdf(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
     pages, info = pdf.read_pages(path, pdf_engine)
     warnings: list[str] = []
     lines = [group_lines(p.words, p.number) for p in pages]
-    text = "\n".join(w[0] for p in pages for w in p.words)
+    # The text-layer verdict rests on a sample (the first ~6,000 characters): a letter's fonts and any
+    # scanner OCR layer are the same throughout, and the full text would cost more than reading it.
+    sample = " ".join(w[0] for p in pages for w in p.words)[:6000]
     ocr_pages: dict[int, float | None] = {}
-    repaired, legacy = repair_mojibake(text)
+    repaired, legacy = repair_mojibake(sample)
     if legacy:
         for p in pages:
             p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
         lines = [group_lines(p.words, p.number) for p in pages]
         warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
-        text = repaired
-    useless = is_useless_text(text)
+        sample = repaired
+    useless = is_useless_text(sample)
     for i, p in enumerate(pages):
         chars = sum(len(w[0]) for w in p.words)
         if useless or chars < MIN_PAGE_CHARS:

@@ -61,25 +61,32 @@ def clean_line(text: str) -> str:
 def group_lines(words: list[tuple], page: int) -> list[Line]:
     """Cluster positioned words (text, x0, top, x1, bottom, conf) into lines by vertical overlap."""
     lines: list[list[tuple]] = []
-    refs: list[tuple[float, float]] = []  # per line: the (top, bottom) of its tallest word
-    for w in sorted(words, key=lambda w: (w[2] + w[4], w[1])):
+    refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
+    for w in sorted(words, key=lambda w: (round((w[2] + w[4]) / 6), w[1])):  # ~3 pt bands, then left to right
         h = max(w[4] - w[2], 0.1)
         centre = (w[2] + w[4]) / 2
         best, best_overlap = None, 0.0
         for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
-            top, bottom = refs[k]
+            top, bottom, x0, x1 = refs[k]
             overlap = min(bottom, w[4]) - max(top, w[2])
             if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
-                    not any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in lines[k]):
+                    (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
                 best, best_overlap = k, overlap
         if best is None:
             lines.append([w])
-            refs.append((w[2], w[4]))
+            refs.append([w[2], w[4], w[1], w[3]])
         else:
             lines[best].append(w)
-            if h > refs[best][1] - refs[best][0]:
-                refs[best] = (w[2], w[4])
+            ref = refs[best]
+            if h > ref[1] - ref[0]:
+                ref[0], ref[1] = w[2], w[4]
+            ref[2], ref[3] = min(ref[2], w[1]), max(ref[3], w[3])
     return [_make_line(sorted(ln, key=lambda w: w[1]), page) for ln in lines]
+
+
+def _collides(w: tuple, line: list[tuple]) -> bool:
+    """A line never holds two words at the same x: that is the line above or below."""
+    return any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in line)
 
 
 def _make_line(words: list[tuple], page: int) -> Line:

@@ -46,7 +46,7 @@ _TCVN3_UPPER_CODES = frozenset(k for k, c in _TCVN3_DECODE.items() if c.isupper(
 
 # ---------------------------------------------------------------------------------------------------------
 # VNI-Windows: base ASCII letter + one Latin-1 "mark" byte (mark case follows the letter case: "Vieät",
-# "VIEÄT"); ơ ư đ ỉ ĩ ị ỵ are single bytes. Table checked against the VNI table in xvnkb (vni.h).
+# "VIEÄT"); ơ ư đ ì í ỉ ĩ ị ỵ are single bytes. Agrees with the VNI table of the xvnkb keyboard (vni.h).
 _VNI_TONE = dict(zip(_TONES, "ùøûõï"))
 _VNI_CIRC = dict(zip(("",) + _TONES, "âáàåãä"))
 _VNI_BREVE = dict(zip(("",) + _TONES, "êéèúüë"))
@@ -77,7 +77,7 @@ def _build_vni() -> tuple[dict[str, str], dict[str, str]]:
 
 _VNI_ENCODE, _VNI_DECODE = _build_vni()
 _VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_VNI_DECODE, key=len, reverse=True)))
-_LATIN1_LETTERS = re.compile(r"[\x80-\xff]")
+_HIGH_CHARS = re.compile(r"[\x80-\xff]")
 
 
 def tcvn3_to_unicode(s: str, fix_caps: bool = True) -> str:
@@ -95,7 +95,7 @@ def tcvn3_to_unicode(s: str, fix_caps: bool = True) -> str:
         for i, kind in enumerate(kinds):
             near_caps = any(0 <= j < len(kinds) and kinds[j] == "caps" and "\n" not in parts[(i + j) // 2]
                             for j in (i - 2, i + 2))
-            if kind == "caps" or (kind == "maybe" and near_caps):
+            if kind in ("caps", "self") or (kind == "maybe" and near_caps):
                 converted[i] = converted[i].upper()
     return _nfc("".join(converted))
 
@@ -119,16 +119,18 @@ _EDGE_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u201c\u201d\u2018\u2019\
 
 
 def _tcvn3_caps_kind(token: str) -> str | None:
-    """'caps' for an all-capitals word, 'maybe' for a word that could be one, None otherwise."""
+    """'caps' for an all-capitals word, 'self' for an all-capitals abbreviation (upper-cased, but no evidence
+    for its neighbours), 'maybe' for a word that could be all capitals, None otherwise."""
     core = token.strip(_EDGE_PUNCTUATION)
     if not core or any(not (c.isascii() and c.isalpha()) and c not in _TCVN3_DECODE for c in core):
         return None
     if any("a" <= c <= "z" for c in core):
         return None
     upper = sum(1 for c in core if "A" <= c <= "Z" or c in _TCVN3_UPPER_CODES)
-    if upper >= 2:
-        return "caps"
-    return "maybe" if any(c in _TCVN3_LOWER_CODES for c in core) else None
+    coded = any(c in _TCVN3_LOWER_CODES for c in core)
+    if upper >= 2:  # a neighbour counts only if it is a word, not an abbreviation ("VBQPPL, Bé" = Bộ)
+        return "caps" if coded or is_vietnamese_syllable(core) else "self"
+    return "maybe" if coded else None
 
 
 def vni_to_unicode(s: str) -> str:
@@ -250,9 +252,7 @@ def _word_stats(text: str, non_ascii_only: bool = False, min_len: int = 1) -> tu
     for token in _TOKEN_SPLIT.split(_nfc(text)):
         if len(token) < min_len or any("0" <= c <= "9" for c in token) or _ABBREVIATION.fullmatch(token):
             continue
-        if token.isascii() and (non_ascii_only or not any(c.isalpha() for c in token)):
-            continue
-        if not any(c.isalpha() for c in token):
+        if (non_ascii_only and token.isascii()) or not any(c.isalpha() for c in token):
             continue
         words += 1
         if is_vietnamese_syllable(token):
@@ -266,10 +266,12 @@ def vietnamese_quality(text: str) -> float:
     """How much `text` looks like correct Vietnamese, 0..1: share of word tokens that are valid syllables
     times min(1, share of those syllables with a diacritic / 0.45).
 
-    Normal Vietnamese prose has 60-80% of syllables with a diacritic (the dev corpus: 0.66-0.75) and 85-98%
-    valid tokens, so real text scores about 0.85-0.98; diacritic-stripped OCR ("CONG HOA XA HOI") keeps its
-    syllables valid but has ~0% marked, so it scores ~0; legacy mojibake and random OCR garbage have few
-    valid tokens (typically < 0.4). Empty text or text without words scores 0.0.
+    Normal Vietnamese prose has roughly 60-80% of its syllables with a diacritic; counted among valid
+    syllables, with vowel-less abbreviations (QĐ, HĐND) and tokens with digits left out, the dev corpus has
+    83-92% and 95-100% valid tokens, and scores 0.95-1.00 (the 693 Vietnamese vbpl.vn texts: 0.89-1.00).
+    Diacritic-stripped OCR ("CONG HOA XA HOI") keeps its syllables valid but has 0% marked, so it scores
+    ~0; legacy mojibake, English and random OCR garbage have few valid tokens (typically < 0.4). Empty
+    text, or text without words, scores 0.0. `is_useless_text` draws the line at 0.5.
     """
     words, valid, marked = _word_stats(text)
     if not words or not valid:
@@ -316,15 +318,16 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     """Detect TCVN3 or VNI garble and convert it; returns (NFC text, "tcvn3" | "vni" | None).
 
     Only lines made of ASCII and Latin-1 characters are candidates: a line holding a letter outside Latin-1
-    (ộ, ư, đ ...) is already Unicode and is never touched. The encoding is chosen over all candidate lines
-    (the share of valid Vietnamese syllables among their non-ASCII words of 2+ letters must rise by at least
-    0.25 and reach 0.5); each line is then converted when that does not lower its count of valid syllables of
-    2+ letters (strictly raise it, if the text also holds real Unicode Vietnamese, so "Ông", "cá và gà" and a
-    lone "Ö" bullet stay as written). Mixed texts (a Unicode header over a TCVN3 body) are repaired line by line.
+    (ộ, ư, đ ...) is already Unicode and is never touched. The encoding is chosen over all candidate lines:
+    among their non-ASCII words of 2+ letters, the share of valid Vietnamese syllables must rise by at least
+    0.25 and reach 0.5, and two more words must be valid (or all words, if at least two). Each line is then
+    converted unless that lowers its count of valid syllables; if the text also holds real Unicode
+    Vietnamese, the count must rise, so "Ông", "cá và gà" and a lone "Ö" bullet stay as written. Mixed texts
+    (a Unicode header over a TCVN3 body, as on some vbpl.vn pages) are thus repaired line by line.
     """
     text = _nfc(text)
     lines = text.split("\n")
-    candidates = [i for i, line in enumerate(lines) if _LATIN1_LETTERS.search(line)
+    candidates = [i for i, line in enumerate(lines) if _HIGH_CHARS.search(line)
                   and not _VIETNAMESE_ONLY.search(line)]
     if not candidates:
         return text, None
@@ -335,7 +338,8 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     best, best_valid = None, before
     for name, convert in _CONVERTERS.items():
         after_words, after, _ = _word_stats(convert(sample), non_ascii_only=True, min_len=2)
-        if after > best_valid and after / max(after_words, 1) >= max(0.5, before / words + 0.25):
+        enough = after >= before + 2 or (after == after_words >= 2)  # one word alone ("µm") proves nothing
+        if enough and after > best_valid and after / max(after_words, 1) >= max(0.5, before / words + 0.25):
             best, best_valid = name, after
     if best is None:
         return text, None
@@ -362,8 +366,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text, name = data[3:].decode("utf-8", "replace"), "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, name = data[: len(data) & ~1].decode("utf-16", "replace"), "utf-16"
-    elif _utf16_without_bom(data):
-        text, name = data[: len(data) & ~1].decode(_utf16_without_bom(data), "replace"), "utf-16"
+    elif codec := _utf16_without_bom(data):
+        text, name = data[: len(data) & ~1].decode(codec, "replace"), "utf-16"
     else:
         text, name = _decode_8bit(data)
     if name.startswith("utf"):
@@ -375,15 +379,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without BOM: most code units of Vietnamese text (ASCII, Latin-1) have a zero high byte."""
+    """UTF-16 without BOM: most code units of Vietnamese text (ASCII, Latin-1) have a zero high byte
+    (80-85% in real letters); stray NULs in an 8-bit file do not fall on one parity at half the pairs."""
     sample = data[:8192]
     pairs = len(sample) // 2
     if pairs < 2:
         return None
     even, odd = sample[0: 2 * pairs: 2].count(0) / pairs, sample[1: 2 * pairs: 2].count(0) / pairs
-    if odd >= 0.3 and even <= 0.05:
+    if odd >= 0.5 and even <= 0.05:
         return "utf-16-le"
-    if even >= 0.3 and odd <= 0.05:
+    if even >= 0.5 and odd <= 0.05:
         return "utf-16-be"
     return None
 
@@ -395,7 +400,7 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
         pass
     loose = data.decode("utf-8", "replace")
     bad = loose.count("\ufffd")
-    if sum(1 for c in loose if ord(c) > 0x7F) >= 10 * bad:  # UTF-8 with a few broken bytes (truncated)
+    if sum(1 for c in loose if ord(c) > 0x7F) - bad >= 10 * bad:  # UTF-8 with a few broken bytes (truncated)
         return loose, "utf-8"
     sample = data[:_SAMPLE_BYTES].decode("latin-1")  # enough words to decide; converting all costs more
     scores = {name: _legacy_score(decode(sample)) + 0.05 * _pattern_score(name, sample)
@@ -414,13 +419,15 @@ _LEGACY_DECODERS = {
 
 
 def _legacy_score(text: str) -> float:
+    """Share of valid Vietnamese syllables among the non-ASCII words of a candidate decoding."""
     words, valid, _ = _word_stats(text, non_ascii_only=True)
     return valid / words if words else 0.0
 
 
 _PATTERNS = {
     # tone byte of CP1258 (U+0300 0301 0303 0309 0323) after a vowel
-    "cp1258": re.compile(r"(?<=[aeiouyAEIOUY\xe2\xea\xf4\xf5\xfd\xe3\xc2\xca\xd4\xd5\xdd\xc3])[\xcc\xec\xde\xd2\xf2]"),
+    "cp1258": re.compile(r"(?<=[aeiouyAEIOUY\xe2\xea\xf4\xf5\xfd\xe3\xc2\xca\xd4\xd5\xdd\xc3])"
+                         r"[\xcc\xec\xde\xd2\xf2]"),
     # TCVN3 lowercase letter codes inside ASCII words
     "tcvn3": re.compile(r"(?<=[A-Za-z])[\xa8-\xae\xb5-\xfe]|[\xa8-\xae\xb5-\xfe](?=[a-z])"),
     # VNI: a vowel followed by its mark byte
@@ -430,5 +437,5 @@ _PATTERNS = {
 
 
 def _pattern_score(name: str, latin: str) -> float:
-    high = len(_LATIN1_LETTERS.findall(latin))
+    high = len(_HIGH_CHARS.findall(latin))
     return len(_PATTERNS[name].findall(latin)) / high if high else 0.0

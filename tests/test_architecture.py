@@ -1,0 +1,35 @@
+"""Each third-party library is imported by exactly one module (spec/architecture.md), and nothing in an
+earlier stage imports a later one."""
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+OWNERS = {
+    "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
+    "docx": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py"},
+    "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py"},
+}
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_third_party_libraries_have_one_owner():
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        rel = str(path.relative_to(ROOT))
+        for lib in imports(path) & set(OWNERS):
+            assert rel in OWNERS[lib], f"{rel} imports {lib}; only {OWNERS[lib]} may"
+
+
+def test_records_and_errors_are_stdlib_only():
+    for name in ("records.py", "errors.py"):
+        assert imports(ROOT / "pipeline" / name) <= {"__future__", "dataclasses"}

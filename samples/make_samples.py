@@ -86,6 +86,17 @@ def is_list_block(block: list[str]) -> bool:
     return all(line.startswith("- ") for line in block)
 
 
+def heading_and_list(blocks: list[list[str]], i: int) -> tuple[str, list[str], int]:
+    """A heading line ("Kính gửi:", "Nơi nhận:"), the lines under it and the "- ...;" blocks that follow;
+    returns (heading, items, index of the next block)."""
+    heading, items = blocks[i][0], blocks[i][1:]
+    i += 1
+    while i < len(blocks) and is_list_block(blocks[i]):
+        items += blocks[i]
+        i += 1
+    return heading, items, i
+
+
 def parse_seed(text: str) -> SeedLetter:
     blocks = split_blocks(text)
     i = 0
@@ -108,12 +119,7 @@ def parse_seed(text: str) -> SeedLetter:
         raise ValueError("seed header lacks the Số, place/date or V/v line")
 
     # "Kính gửi:" then the "- ...;" recipient lines.
-    kinh_gui = blocks[i][0]
-    recipients = blocks[i][1:]
-    i += 1
-    while i < len(blocks) and is_list_block(blocks[i]):
-        recipients += blocks[i]
-        i += 1
+    kinh_gui, recipients, i = heading_and_list(blocks, i)
 
     # Body: each block is one paragraph, up to "Nơi nhận".
     body = []
@@ -122,12 +128,7 @@ def parse_seed(text: str) -> SeedLetter:
         i += 1
 
     # "Nơi nhận:" then its "- ...;" lines.
-    noi_nhan = blocks[i][0]
-    distribution = blocks[i][1:]
-    i += 1
-    while i < len(blocks) and is_list_block(blocks[i]):
-        distribution += blocks[i]
-        i += 1
+    noi_nhan, distribution, i = heading_and_list(blocks, i)
 
     # Signature: the markdown-bold lines are the authority, what follows is the signer's name.
     rest = "\n".join("\n".join(block) for block in blocks[i:])

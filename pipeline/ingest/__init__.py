@@ -12,7 +12,8 @@ import stat
 import tempfile
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import Line, Segment, assemble, group_lines, segment_positioned, split_flat_header
+from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
+                                    split_flat_signature)
 from pipeline.ingest.sniff import sniff
 from pipeline.records import Source
 from pipeline.text.normalize import normalize_text
@@ -29,7 +30,7 @@ def read_document(path: str | os.PathLike, pdf_engine: str = "pypdfium2", ocr: b
     digest = hashlib.sha256(data).hexdigest()
     reader = _READERS[kind]
     try:
-        parts = reader(path, data, pdf_engine=pdf_engine, ocr=ocr)
+        parts = reader(path, data, kind=kind, pdf_engine=pdf_engine, ocr=ocr)
     except ReadError:
         raise
     except RecursionError:
@@ -80,7 +81,7 @@ def _read_bytes(path: str) -> bytes:
 # One reader per format: (path, bytes) -> dict(segments=..., and Source fields)
 
 
-def _read_pdf(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     from pipeline.ingest import pdf
     from pipeline.text.legacy import is_useless_text, repair_mojibake
 
@@ -133,7 +134,7 @@ def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
     return group_lines(words, number), conf
 
 
-def _read_image(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     from pipeline.ingest.ocr import image_pages, ocr_words
 
     if not ocr:
@@ -147,7 +148,7 @@ def _read_image(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
     return {"segments": segment_positioned(lines), "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract"}
 
 
-def _read_docx(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     from pipeline.ingest.docx import read_docx
 
     segments, furniture = read_docx(path)
@@ -156,11 +157,10 @@ def _read_docx(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
     return {"segments": segments, "engine": "python-docx"}
 
 
-def _read_legacy_word(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_legacy_word(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     """.doc through antiword; what antiword cannot read (RTF, ODT, old Word) through LibreOffice → DOCX."""
     from pipeline.ingest import doc
 
-    kind = sniff(path, data[:8192])
     text = doc.antiword_text(path) if kind == "doc" else None
     if text is not None:
         return {"segments": doc.segments_from_antiword(text), "engine": "antiword", "format": kind}
@@ -168,11 +168,11 @@ def _read_legacy_word(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dic
         converted = doc.convert_with_libreoffice([path], tmp).get(path)
         if converted is None:
             raise ReadError(path, f"unsupported:{kind}", f"neither antiword nor LibreOffice could read this {kind.upper()}")
-        parts = _read_docx(str(converted), b"", pdf_engine, ocr)
+        parts = _read_docx(str(converted), b"", "docx", pdf_engine, ocr)
     return {**parts, "engine": "libreoffice", "format": kind}
 
 
-def _read_txt(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_txt(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     from pipeline.ingest.txt import read_txt
 
     segments, encoding = read_txt(data)
@@ -181,22 +181,16 @@ def _read_txt(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
     return {"segments": segments, "encoding": encoding, "warnings": warnings, "engine": "text"}
 
 
-def _read_html(path: str, data: bytes, pdf_engine: str, ocr: bool) -> dict:
+def _read_html(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     from pipeline.ingest.html import html_to_parts
 
     left, right, body = html_to_parts(data)
     if left or right:
         segments = [Segment("header_left", [Line(x) for x in left]), Segment("header_right", [Line(x) for x in right])]
-        segments += _flat_tail(body)
+        segments += split_flat_signature([x for x in body if x.strip()])
     else:
         segments = split_flat_header(body)
     return {"segments": segments, "engine": "lxml"}
-
-
-def _flat_tail(lines: list[str]) -> list[Segment]:
-    from pipeline.ingest.layout import split_flat_signature
-
-    return split_flat_signature([x for x in lines if x.strip()])
 
 
 _READERS = {"pdf": _read_pdf, "image": _read_image, "docx": _read_docx, "doc": _read_legacy_word,

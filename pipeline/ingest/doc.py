@@ -7,17 +7,15 @@ to DOCX, read then by the DOCX reader; `convert_with_libreoffice` takes many fil
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, Line, Segment, split_flat_header
+from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment, split_flat_header
 
 TIMEOUT_S = 120
-_NOI_NHAN = re.compile(r"^\s*N[ơo]i\s*nh[ậa]n", re.I)
 
 
 def antiword_text(path: str) -> str | None:
@@ -80,7 +78,7 @@ def segments_from_antiword(text: str) -> list[Segment]:
         cols = [[r[k].strip() for r in rows if k < len(r) and r[k].strip()] for k in range(ncols)]
         joined = "\n".join("\n".join(c) for c in cols)
         marker = HEADER_RIGHT if not segments and not any(x.strip() for x in flow) and HEADER_RIGHT.search(joined) else \
-            (_NOI_NHAN if any(_NOI_NHAN.match(x) for c in cols for x in c) else None)
+            (NOI_NHAN if any(NOI_NHAN.match(x) for c in cols for x in c) else None)
         if marker is not None and ncols <= 4:
             split = next(k for k, c in enumerate(cols) if any(marker.search(x) for x in c))
             split = split if marker is HEADER_RIGHT else split + 1

@@ -9,17 +9,15 @@ import re
 import zipfile
 
 import docx
-from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, Line, Segment
+from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment
 
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 256 << 20
 MAX_RATIO = 200
-_NOI_NHAN = re.compile(r"^\s*N[ơo]i\s*nh[ậa]n", re.I | re.M)
 _TXBX = ".//w:txbxContent[not(ancestor::mc:Fallback)]//w:p"
 
 
@@ -127,8 +125,8 @@ def read_docx(path: str) -> tuple[list[Segment], list[str]]:
             if not seen_text and HEADER_RIGHT.search(_table_text(item)):
                 cols = _two_columns(item, HEADER_RIGHT, True)
                 names = ("header_left", "header_right")
-            elif _NOI_NHAN.search(_table_text(item)):
-                cols = _two_columns(item, _NOI_NHAN, False)
+            elif NOI_NHAN.search(_table_text(item)):
+                cols = _two_columns(item, NOI_NHAN, False)
                 names = ("signature_left", "signature_right")
             if cols:
                 segments.append(Segment("body", [Line(x) for x in body]))
@@ -157,5 +155,3 @@ def _furniture(document) -> list[str]:
                 lines += [x for x in _block_lines(item) if x.strip()]
     return lines
 
-
-__all__ = ["read_docx", "check_zip", "qn"]

@@ -20,7 +20,7 @@ _SPACES = re.compile(r"\s+")
 # Lines that open the body: no header line starts like this (ô 9a, ô 6, a type title of ô 5a).
 _HEADER_STOP = re.compile(
     r"^\s*(kính\s*gửi|căn\s*cứ|thực\s*hiện|nơi\s*nhận|điều\s+\d|chương\s+[ivx\d]|phần\s+[ivx\d])", re.I)
-_NOI_NHAN = re.compile(r"^\s*n[ơo]i\s*nh[ậa]n\b", re.I)
+NOI_NHAN = re.compile(r"^\s*n[ơo]i\s*nh[ậa]n\b", re.I | re.M)  # ô 9b
 _MOTTO = re.compile(r"C[ỘO]NG\s*H[ÒOÕ]À?A?\s*X[ÃA]\s*H[ỘO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
 _TIEU_NGU = re.compile(r"Đ[ộo]c\s*l[ậa]p\s*[-–—]\s*T[ựu]\s*do\s*[-–—]\s*H[ạa]nh\s*ph[úu]c", re.I)
 _RULE = re.compile(r"^[\s\-–—_=*.~]+$")
@@ -188,7 +188,7 @@ def segment_positioned(pages: list[list[Line]]) -> list[Segment]:
                 left, right = _split_band(lines[:end], channel)
                 segments += [Segment("header_left", left), Segment("header_right", right)]
                 pos = end
-        sig = next((i for i in range(pos, len(lines)) if _NOI_NHAN.match(lines[i].text)), None)
+        sig = next((i for i in range(pos, len(lines)) if NOI_NHAN.match(lines[i].text)), None)
         if sig is not None:
             first = sig
             while first > pos and lines[first - 1].bbox[0] > (x_lo + x_hi) / 2:  # authority line above
@@ -261,7 +261,7 @@ def _cut_right(text: str, after_motto: bool) -> tuple[str, str]:
 
 def split_flat_signature(lines: list[str]) -> list[Segment]:
     """Nơi nhận first, then the signature (the order of a table read left cell first): split the two."""
-    start = next((i for i, x in enumerate(lines) if _NOI_NHAN.match(x)), None)
+    start = next((i for i, x in enumerate(lines) if NOI_NHAN.match(x)), None)
     if start is None:
         return [Segment("body", [Line(x) for x in lines])]
     end = start + 1

@@ -113,7 +113,7 @@ def image_pages(path: str | Path) -> list[tuple[Image.Image | str, float, tuple[
                 f = frame.convert("L")
                 frames.append((f, _dpi(frame), (f.width * 72 / _dpi(frame), f.height * 72 / _dpi(frame))))
             return frames
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        if isinstance(exc, Image.DecompressionBombError):
-            raise ReadError(str(path), "too_big:image", str(exc)) from None
+    except Image.DecompressionBombError as exc:
+        raise ReadError(str(path), "too_big:image", str(exc)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ReadError(str(path), "corrupt:image", f"image cannot be decoded: {exc}") from None

@@ -6,7 +6,7 @@ import zipfile
 from pipeline.errors import ReadError
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-FORMATS = ("pdf", "docx", "doc", "rtf", "txt", "html", "image")
+FORMATS = ("pdf", "docx", "doc", "rtf", "odt", "txt", "html", "image")
 # Extensions that promise a format; a file whose bytes match no readable format but whose name promises one
 # is a type mismatch (an HTML error page saved as .pdf is routed to the HTML reader instead).
 _PROMISES = {".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".rtf", ".odt", ".xlsx", ".xls"}

@@ -90,9 +90,9 @@ def _collides(w: tuple, line: list[tuple]) -> bool:
 
 
 def _make_line(words: list[tuple], page: int) -> Line:
-    confs = [w[5] for w in words if w[5] is not None]
-    bbox = (min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words), max(w[4] for w in words))
-    return Line(_join_words(words), page, bbox,
+    x0, top, x1, bottom, _ = zip(*(w[1:6] for w in words))
+    confs = [c for c in _ if c is not None]
+    return Line(_join_words(words), page, (min(x0), min(top), max(x1), max(bottom)),
                 sum(confs) / len(confs) if confs else None, words)
 
 
@@ -102,7 +102,8 @@ _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
 def _join_words(words: list[tuple]) -> str:
     """Words joined by one space, except where no space was printed: closing punctuation close to its word
     ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
-    engines which split words at different gaps still print the same line."""
+    engines which split words at different gaps still print the same line. Words hold no whitespace (every
+    engine splits at it), so the join needs no further clean-up; `assemble` cleans each line once anyway."""
     out = []
     for i, w in enumerate(words):
         gap = w[1] - words[i - 1][3] if i else 0.0
@@ -112,7 +113,7 @@ def _join_words(words: list[tuple]) -> str:
             out[-1] += w[0]
         else:
             out.append(w[0])
-    return clean_line(" ".join(out))
+    return " ".join(out)
 
 
 def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> tuple[float, float] | None:
@@ -287,18 +288,17 @@ def assemble(segments: list[Segment], page_sizes: dict[int, tuple[float, float]]
     pos = 0
     page_span: dict[int, list[int]] = {}
     for seg in segments:
-        lines = [ln for ln in seg.lines if clean_line(ln.text)]
+        lines = [(ln, text) for ln in seg.lines if (text := clean_line(ln.text))]
         if not lines:
             continue
         if parts:
             parts.append("\n\n" if zones and zones[-1].name != seg.zone else "\n")
             pos += len(parts[-1])
         z_start = pos
-        for k, ln in enumerate(lines):
+        for k, (ln, text) in enumerate(lines):
             if k:
                 parts.append("\n")
                 pos += 1
-            text = clean_line(ln.text)
             blocks.append(Block(text, pos, pos + len(text), ln.page, seg.zone, ln.bbox, ln.confidence))
             span = page_span.setdefault(ln.page, [pos, pos + len(text)])
             span[0], span[1] = min(span[0], pos), max(span[1], pos + len(text))

@@ -58,6 +58,18 @@ def pdf_info(pdf: pdfium.PdfDocument) -> dict:
     return meta
 
 
+def _loose_box(textpage, rect):
+    """Char index -> (left, bottom, right, top) through the raw call with one reused FS_RECTF: the helper
+    allocates a struct per call, and this runs twice per word."""
+    raw, get = textpage.raw, pdfium_raw.FPDFText_GetLooseCharBox
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        get(raw, index, rect)
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    return box
+
+
 def _pdfium_words(page: pdfium.PdfPage, height: float) -> list:
     textpage = page.get_textpage()
     try:
@@ -65,12 +77,14 @@ def _pdfium_words(page: pdfium.PdfPage, height: float) -> list:
         if len(text) != textpage.count_chars():  # rare: pdfium inserted or dropped chars; go char by char
             text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
                            for i in range(textpage.count_chars()))
+        box = _loose_box(textpage, pdfium_raw.FS_RECTF())
         words = []
         for m in _WORD.finditer(text):
-            l0, b0, r0, t0 = textpage.get_charbox(m.start(), loose=True)
-            l1, b1, r1, t1 = textpage.get_charbox(m.end() - 1, loose=True)
+            start, end = m.span()
+            l0, b0, r0, t0 = box(start)
+            l1, b1, r1, t1 = box(end - 1)
             if abs(t0 - t1) > 0.5 * max(t0 - b0, 1.0):  # a word broken across lines ("TT\ufffe" / "BGTVT")
-                words += _split_across_lines(textpage, text, m.start(), m.end(), height)
+                words += _split_across_lines(textpage, text, start, end, height)
                 continue
             words.append((m.group(), min(l0, l1), height - max(t0, t1), max(r0, r1), height - min(b0, b1), None))
         return words

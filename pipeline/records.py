@@ -83,3 +83,76 @@ class Source:
         """The `vanban text --json` object (schema vanban.source/1)."""
         d = asdict(self)
         return {"schema": "vanban.source/1", **d}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One document a letter cites (contract: "A reference"). `number` is None for a law cited by name."""
+
+    full_number: str | None
+    number: str | None
+    symbol: str | None
+    year: int | None
+    date: str | None  # ISO
+    doc_type: str | None
+    issuer: str | None
+    relation: str  # contract vocabulary: legal_basis, implements, …, refers_to
+    key: str | None
+    text: str  # the clause it came from
+    start: int  # offsets of the citation itself in the extracted text
+    end: int
+    name: str | None = None  # "Luật Tổ chức Chính phủ" when cited by name
+    trigger: str | None = None  # the phrase that decided the relation
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["numbered"] = self.number is not None
+        return d
+
+
+LETTER_FIELDS = ("number", "symbol", "full_number", "year", "doc_type", "issuer", "parent_issuer", "place",
+                 "date", "subject", "recipients", "distribution", "signer", "signing_authority", "signer_title")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What the nlp stage read from a Source (the contract's letter record, schema vanban.letter/1)."""
+
+    source: Source
+    key: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    full_number: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    place: str | None = None
+    date: str | None = None
+    subject: str | None = None
+    recipients: tuple[str, ...] = ()
+    distribution: tuple[str, ...] = ()
+    signer: str | None = None
+    signing_authority: str | None = None
+    signer_title: str | None = None
+    references: tuple[Reference, ...] = ()
+    abbreviations: dict = field(default_factory=dict)  # "CCHC" → "cải cách hành chính"
+    warnings: tuple[str, ...] = ()
+    spans: dict = field(default_factory=dict)  # field → [start, end] (lists: one pair per item)
+    confidence: dict = field(default_factory=dict)  # field → 0..1 where OCR or a guess was involved
+
+    def to_json(self) -> dict:
+        """The `vanban extract` record."""
+        src = self.source
+        record = {"schema": "vanban.letter/1", "key": self.key,
+                  "source": {"path": src.path, "sha256": src.sha256, "format": src.format, "pages": len(src.pages),
+                             "ocr": src.ocr, "encoding": src.encoding}}
+        for name in LETTER_FIELDS:
+            value = getattr(self, name)
+            record[name] = list(value) if isinstance(value, tuple) else value
+        record["references"] = [r.to_json() for r in self.references]
+        record["abbreviations"] = dict(self.abbreviations)
+        record["warnings"] = list(self.warnings)
+        record["spans"] = dict(self.spans)
+        record["confidence"] = dict(self.confidence)
+        return record

@@ -1,0 +1,221 @@
+"""The header of a letter (Nghị định 30/2020, Phụ lục I, ô 1-5): issuing body and its parent, number and
+symbol, place and date, document type and subject. Each extractor is a pure function of the zone lines and
+returns values with the offsets they came from."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.nlp.dates import find_dates
+from pipeline.nlp.lexicon import Lexicon
+from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
+from pipeline.nlp.segment import DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, Line, LetterZones
+from pipeline.text.normalize import fold
+
+# Words that continue an issuer's name on the next line: the level of a local body ("ỦY BAN NHÂN DÂN" /
+# "TỈNH LÀO CAI") or a name broken after a comma or "VÀ".
+_PLACE_LEVEL = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\b")
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|Trích yếu)\s*[:.]?\s*")
+_AUTHORITY_LINE = re.compile(r"^(BỘ TRƯỞNG|CHỦ TỊCH|THỦ TƯỚNG|GIÁM ĐỐC|CHÍNH PHỦ|ỦY BAN|UỶ BAN|HỘI ĐỒNG|TỔNG GIÁM ĐỐC|"
+                             r"CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN|CHÁNH|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|THỐNG ĐỐC|TỔNG KIỂM TOÁN)\b")
+_BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Theo|Xét|Ngày\s+\d|Chương\s+[IVX\d]|Phần\s+[IVX\d]|"
+                         r"Mục\s+\d|\d+\.\s|[a-zđ]\)\s)", re.IGNORECASE)
+_LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
+_CODE_NUMBER = re.compile(r"Mã\s+số\s+(?:dự\s+án|hồ\s+sơ)?\s*:\s*(\d{6,})", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"^[^\d,;:]{2,40},\s*ngày", re.IGNORECASE)
+_FIRST_GRANT = re.compile(r"(?:Chứng nhận|Cấp)\s+lần\s+đầu\s*:\s*", re.IGNORECASE)
+
+
+@dataclass
+class Header:
+    """What the header says; `spans` maps a field to its [start, end] in the text."""
+
+    number: DocNumber | None = None
+    blank_symbol: str | None = None  # the symbol of a blank number ("Số: /UBND-KT")
+    unreadable_number: str | None = None  # what stood where the number should be, when it is not digits
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    place: str | None = None
+    date: str | None = None
+    date_year: int | None = None
+    date_incomplete: bool = False
+    doc_type: str | None = None
+    subject: str | None = None
+    spans: dict = field(default_factory=dict)
+
+
+def _issuer_bodies(lines: list[Line], lex: Lexicon) -> list[list[Line]]:
+    """Group the issuer lines into bodies: a line opening with an issuer word starts a new body unless it
+    continues the previous one (a place level, or the previous line ends with ',' or 'VÀ')."""
+    bodies: list[list[Line]] = []
+    for ln in lines:
+        key = fold(ln.text)
+        opens = any(key == h or key.startswith(h + " ") for h in lex.issuer_heads)
+        continues = bodies and (_PLACE_LEVEL.match(ln.text.upper()) or bodies[-1][-1].text.rstrip().endswith(",")
+                                or fold(bodies[-1][-1].text).endswith(" VA"))
+        if bodies and (continues or not opens):
+            bodies[-1].append(ln)
+        else:
+            bodies.append([ln])
+    return bodies
+
+
+def _join(lines: list[Line]) -> tuple[str, int, int]:
+    return " ".join(ln.text for ln in lines), lines[0].start, lines[-1].end
+
+
+def issuer_lines(zones: LetterZones) -> list[Line]:
+    """Header-left lines above the number line, without decoration, motto or date lines."""
+    out = []
+    for ln in zones.header_left:
+        if NUMBER_LINE.match(ln.text) or _SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
+            break
+        if DECORATION.match(ln.text) or MOTTO.search(ln.text) or DATE_LINE.search(ln.text):
+            continue
+        if ln.is_caps:
+            out.append(ln)
+    return out
+
+
+def find_issuer(zones: LetterZones, lex: Lexicon, header: Header) -> None:
+    bodies = _issuer_bodies(issuer_lines(zones), lex)
+    if not bodies:
+        return
+    header.issuer, start, end = _join(bodies[-1])
+    header.spans["issuer"] = [start, end]
+    if len(bodies) > 1:
+        header.parent_issuer, start, end = _join(bodies[-2])
+        header.spans["parent_issuer"] = [start, end]
+
+
+_BLANK_NUMBER = re.compile(r"^\s*[Ss][ốo]\s*[:.]?(?P<junk>[^/\n]{0,8}?)/[ \t]*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&]*(?:[ \t]*[-–—][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*)*)")
+
+
+def find_number(zones: LetterZones, header: Header) -> None:
+    """ô 3: the `Số:` line of the left column (or, in a flattened letter, near the top)."""
+    candidates = zones.header_left + zones.header_right + zones.body[:12]
+    for ln in candidates:
+        if not NUMBER_LINE.match(ln.text):
+            continue
+        numbers = find_numbers(ln.text)
+        if numbers:
+            n = numbers[0]
+            header.number = DocNumber(n.number, n.symbol, n.year, n.shape, ln.start + n.start, ln.start + n.end)
+            header.spans["number"] = [header.number.start, header.number.end]
+            return
+        blank = _BLANK_NUMBER.match(ln.text)
+        if blank:
+            header.blank_symbol = clean_symbol(blank.group("sym"))
+            junk = blank.group("junk").strip(" \t.…_")
+            header.unreadable_number = junk or None  # a handwritten number OCR could not read
+            header.spans["symbol"] = [ln.start + blank.start("sym"), ln.start + blank.end("sym")]
+            return
+    for ln in zones.body[:12]:  # certificates: "Mã số dự án: 4275604886"
+        code = _CODE_NUMBER.search(ln.text)
+        if code:
+            header.number = DocNumber(code.group(1), None, None, "code", ln.start + code.start(1), ln.start + code.end(1))
+            header.spans["number"] = [header.number.start, header.number.end]
+            return
+
+
+def find_place_date(zones: LetterZones, header: Header) -> None:
+    """ô 4: '<place>, ngày DD tháng MM năm YYYY' in the right column (or near the top of a flat letter)."""
+    body_dates = [ln for ln in zones.body[:6] if _PLACE_DATE.match(ln.text)]
+    for ln in zones.header_right + zones.header_left + body_dates:
+        if not DATE_LINE.search(ln.text) or _FIRST_GRANT.search(ln.text):
+            continue
+        dates = find_dates(ln.text)
+        if not dates:
+            continue
+        d = dates[0]
+        place = ln.text[:d.start].strip().rstrip(",").strip()
+        if place and len(place) < 60:
+            header.place = place
+            header.spans["place"] = [ln.start, ln.start + len(place)]
+        _set_date(header, d, ln.start)
+        return
+    for ln in zones.body[:12]:  # certificates: "Chứng nhận lần đầu: ngày 30 tháng 6 năm 2026"
+        grant = _FIRST_GRANT.search(ln.text)
+        dates = find_dates(ln.text[grant.end():]) if grant else []
+        if dates:
+            _set_date(header, dates[0], ln.start + grant.end())
+            return
+
+
+def _set_date(header: Header, d, offset: int) -> None:
+    header.date, header.date_year = d.iso, d.year
+    header.date_incomplete = d.iso is None
+    header.spans["date"] = [offset + d.start, offset + d.end]
+
+
+def _type_at_start(text: str, lex: Lexicon) -> tuple[str, int] | None:
+    """'QUYẾT ĐỊNH CHẤP THUẬN …' → ('Quyết định', length of the type words)."""
+    key = fold(text)
+    for name in lex.type_names:
+        fname = fold(name)
+        if key == fname or key.startswith(fname + " "):
+            return name, len(name)
+    return None
+
+
+def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
+    """ô 5a: the type name in capitals, then the subject lines; ô 5b: the `V/v` lines of a công văn."""
+    after_date = [ln for ln in zones.header_right if not MOTTO.search(ln.text) and not DATE_LINE.search(ln.text)
+                  and not DECORATION.match(ln.text)]
+    candidates = after_date + zones.body[:10]
+    for i, ln in enumerate(candidates):
+        if _BODY_START.match(ln.text) or KINH_GUI.match(ln.text):
+            break
+        hit = _type_at_start(ln.text, lex) if ln.is_caps else None
+        if hit:
+            header.doc_type = hit[0]
+            header.spans["doc_type"] = [ln.start, ln.start + hit[1]]
+            rest = Line(ln.text[hit[1]:].strip(), ln.end - len(ln.text[hit[1]:].strip()), ln.end)
+            _subject_lines(([rest] if rest.text else []) + candidates[i + 1:], header)
+            break
+    if header.subject is None:
+        _vv_subject(zones, header)
+
+
+def _subject_lines(lines: list[Line], header: Header) -> None:
+    """The subject under a type name: lines until the body starts, an authority line in capitals
+    (BỘ TRƯỞNG BỘ XÂY DỰNG) or a bracketed or labelled line."""
+    taken: list[Line] = []
+    for ln in lines:
+        if (_BODY_START.match(ln.text) or KINH_GUI.match(ln.text) or ln.text.startswith(("(", "-", "*"))
+                or _LABEL_LINE.match(ln.text) or DECORATION.match(ln.text)):
+            break
+        if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and _AUTHORITY_LINE.match(ln.text):
+            break
+        taken.append(ln)
+    if taken:
+        header.subject, start, end = _join(taken)
+        header.spans["subject"] = [start, end]
+
+
+def _vv_subject(zones: LetterZones, header: Header) -> None:
+    lines = zones.header_left + zones.body[:8]
+    for i, ln in enumerate(lines):
+        prefix = _SUBJECT_PREFIX.match(ln.text)
+        if not prefix or not prefix.group(0).strip() or ln.text[:1] not in "VvT":
+            continue
+        taken = [Line(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]
+        for nxt in lines[i + 1:]:
+            if nxt not in zones.header_left or NUMBER_LINE.match(nxt.text) or MOTTO.search(nxt.text):
+                break
+            taken.append(nxt)
+        header.subject, start, end = _join(taken)
+        header.spans["subject"] = [start, end]
+        header.doc_type = header.doc_type or "Công văn"
+        return
+
+
+def read_header(zones: LetterZones, lex: Lexicon) -> Header:
+    header = Header()
+    find_issuer(zones, lex, header)
+    find_number(zones, header)
+    find_place_date(zones, header)
+    find_title(zones, lex, header)
+    if header.doc_type is None and header.number is not None:
+        header.doc_type = header.number.type_code_name
+    return header

@@ -1,0 +1,143 @@
+"""Assemble a Letter from a Source: segment, run the small extractors per zone, add key, warnings and
+per-field confidence. Pure: the spaCy components (components.py) call these same functions."""
+from __future__ import annotations
+
+import re
+
+from pipeline.nlp.abbreviations import find_abbreviations
+from pipeline.nlp.header import Header, read_header
+from pipeline.nlp.keys import document_key
+from pipeline.nlp.lexicon import Lexicon
+from pipeline.nlp.parties import find_distribution, find_recipients
+from pipeline.nlp.references import find_references
+from pipeline.nlp.segment import MOTTO, LetterZones, segment_letter
+from pipeline.nlp.signature import Signature, read_signature, signature_from_tail
+from pipeline.records import Letter, Reference, Source
+
+_SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
+
+
+def read_parties(zones: LetterZones) -> tuple[list, list, list, list, list]:
+    """Recipients, distribution (values and spans) and the signature lines interleaved with Nơi nhận."""
+    recipients, r_spans = find_recipients(zones.body, zones.header_left)
+    distribution, d_spans, interleaved = find_distribution(zones.noi_nhan, zones.signature)
+    return recipients, r_spans, distribution, d_spans, interleaved
+
+
+def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signature:
+    lines = sorted({ln.start: ln for ln in zones.signature + interleaved
+                    if not any(i.start <= ln.start < i.end and i is not ln for i in interleaved)}.values(),
+                   key=lambda ln: ln.start)
+    sig = read_signature(lines, lex) if lines else Signature()
+    if sig.signer is None and not zones.noi_nhan:
+        sig = signature_from_tail(zones.body, lex)
+    return sig
+
+
+def _preamble_end(zones: LetterZones) -> int:
+    for ln in zones.body:
+        if _SECTION.match(ln.text):
+            return ln.start
+    return len(zones.text)
+
+
+def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) -> list[dict]:
+    exclude = [(ln.start, ln.end) for ln in zones.noi_nhan]
+    for name in ("number", "symbol"):
+        if name in header.spans:
+            exclude.append(tuple(header.spans[name]))
+    exclude += [(z.start, z.end) for z in source.zones if z.name == "page_furniture"]
+    own = header.number.full_number if header.number else None
+    title = header.spans.get("subject")
+    return find_references(source.text, lex, own_number=own, exclude=exclude, title_span=title,
+                           doc_type=header.doc_type, preamble_end=_preamble_end(zones), ocr=source.ocr)
+
+
+def _looks_like_letter(zones: LetterZones, header: Header, sig: Signature) -> bool:
+    """At least two landmarks of the genre: motto, number line, date line, issuer, Nơi nhận, signer."""
+    motto = any(MOTTO.search(ln.text) for ln in zones.header_right + zones.header_left + zones.body[:8])
+    landmarks = [motto, header.number is not None or header.blank_symbol is not None, header.date_year is not None,
+                 header.issuer is not None, bool(zones.noi_nhan), sig.signer is not None]
+    return sum(landmarks) >= 2
+
+
+def _confidence(source: Source, spans: dict) -> dict:
+    """Fields read through OCR: the lowest word-line confidence under the field's span."""
+    out = {}
+    stamped = {s.field for s in source.stamps}
+    for stamp in source.stamps:
+        field = "number" if stamp.field == "number" else "date"
+        out[field] = min(out.get(field, 1.0), round(stamp.confidence, 3))
+    if not source.ocr:
+        return out
+    for field, span in spans.items():
+        pairs = span if span and isinstance(span[0], list) else [span]
+        confs = [b.confidence for b in source.blocks for s, e in pairs
+                 if b.confidence is not None and b.start < e and s < b.end]
+        if confs and field not in stamped:
+            out[field] = round(min(min(confs), out.get(field, 1.0)), 3)
+    return out
+
+
+def build_letter(source: Source, zones: LetterZones, header: Header, parties: tuple, sig: Signature,
+                 refs: list[dict], lex: Lexicon) -> Letter:
+    recipients, r_spans, distribution, d_spans, _ = parties
+    warnings = list(source.warnings)
+    if not _looks_like_letter(zones, header, sig):
+        warnings.append("not an official letter: no header, number, date or signature found")
+        return Letter(source=source, warnings=tuple(warnings))
+    number = header.number
+    year = header.date_year or (number.year if number else None)
+    symbol = number.symbol if number else header.blank_symbol
+    if number is None and header.unreadable_number:
+        warnings.append(f"number is unreadable (read as {header.unreadable_number!r}): check the original")
+    elif number is None:
+        warnings.append("number is blank" if header.blank_symbol else "number not found")
+    if header.date is None:
+        warnings.append("date is incomplete" if header.date_incomplete else "date not found")
+    key = document_key(number.number, number.symbol, year, shape=number.shape, issuer=header.issuer,
+                       org_code=number.org_code) if number else None
+    references = tuple(_reference(r, year, header, number) for r in refs)
+    spans = dict(header.spans, **sig.spans)
+    if r_spans:
+        spans["recipients"] = r_spans
+    if d_spans:
+        spans["distribution"] = d_spans
+    for s in source.stamps:
+        warnings.append(f"{s.field} read from the signing stamp by OCR")
+    return Letter(
+        source=source, key=key, number=number.number if number else None, symbol=symbol,
+        full_number=number.full_number if number else None, year=year, doc_type=header.doc_type,
+        issuer=header.issuer, parent_issuer=header.parent_issuer, place=header.place, date=header.date,
+        subject=header.subject, recipients=tuple(recipients), distribution=tuple(distribution), signer=sig.signer,
+        signing_authority=sig.signing_authority, signer_title=sig.signer_title, references=references,
+        abbreviations=find_abbreviations(source.text), warnings=tuple(dict.fromkeys(warnings)), spans=spans,
+        confidence=_confidence(source, spans))
+
+
+def _reference(r: dict, letter_year, header: Header, number) -> Reference:
+    """A reference record with its key; an administrative number cited without an issuer by a body that
+    uses the same symbol code is taken as that body's own (a province citing its own 'UBND-KT' letters)."""
+    issuer = r["issuer"]
+    key = None
+    if r["number"]:
+        from pipeline.nlp.numbers import parse_number
+        n = parse_number(r["full_number"]) if r["shape"] != "code" else None
+        org = n.org_code if n else None
+        key_issuer = issuer
+        if not issuer and number is not None and org and number.org_code == org:
+            key_issuer = header.issuer
+        key = document_key(r["number"], r["symbol"], r["year"], shape=r["shape"], issuer=key_issuer, org_code=org)
+    return Reference(full_number=r["full_number"], number=r["number"], symbol=r["symbol"], year=r["year"],
+                     date=r["date"], doc_type=r["doc_type"], issuer=issuer, relation=r["relation"], key=key,
+                     text=r["text"], start=r["start"], end=r["end"], name=r["name"], trigger=r["trigger"])
+
+
+def read_letter(source: Source, lex: Lexicon) -> Letter:
+    """The whole nlp stage without spaCy: zones, then each extractor."""
+    zones = segment_letter(source)
+    header = read_header(zones, lex)
+    parties = read_parties(zones)
+    sig = read_signer(zones, parties[4], lex)
+    refs = read_refs(source, zones, header, lex)
+    return build_letter(source, zones, header, parties, sig, refs, lex)

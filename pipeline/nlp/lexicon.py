@@ -1,0 +1,66 @@
+"""The lexicons the nlp stage reads from models/ (data, never code): type names and codes, issuer words and
+codes, ranks, relation triggers. Loaded once per process, by path (scispacy style: configs live outside the
+package). `VANBAN_MODELS` points elsewhere."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.text.normalize import fold
+
+MODELS = Path(os.environ.get("VANBAN_MODELS", Path(__file__).resolve().parents[2] / "models"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    type_names: tuple[str, ...]  # ND30 spelling, longest first ("Thông tư liên tịch" before "Thông tư")
+    type_by_code: dict  # folded code → type name ("QD" → "Quyết định", "QYD" → "Quy định")
+    normative_types: frozenset  # type names whose numbers carry the year
+    issuer_heads: tuple[str, ...]  # folded words that open an issuing body's name
+    issuer_codes: frozenset  # folded issuer codes seen in symbols (CP, BXD, UBND …)
+    ranks: tuple[str, ...]  # words before a signer's name that are not the name
+    noise: tuple[str, ...]  # "(Đã ký)" and the like
+    triggers: dict  # relation → {position: phrases} ("opener", "before", "after", "not_before")
+    strength: tuple[str, ...]  # relations, strongest first: one entry per cited document keeps the strongest
+    passive: tuple[str, ...]  # "được", "bị": before a trigger they make it someone else's act
+
+    @property
+    def type_name_pattern(self) -> str:
+        """Alternation of every type name, longest first, for case-insensitive regexes."""
+        return "|".join(re.escape(n) for n in self.type_names)
+
+    def type_for_name(self, text: str) -> str | None:
+        """'QUYẾT ĐỊNH' / 'Quyết Định' → 'Quyết định' (ND30 spelling); None when not a type name."""
+        key = fold(text)
+        return next((n for n in self.type_names if fold(n) == key), None)
+
+
+def _read(name: str) -> dict:
+    return json.loads((MODELS / "lexicons" / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    types = _read("doc_types.json")["types"]
+    issuers = _read("issuers.json")
+    people = _read("people.json")
+    trigger_file = _read("triggers.json")
+    triggers = trigger_file["relations"]
+    names = sorted((t["name"] for t in types), key=len, reverse=True)
+    by_code = {fold(c).replace(" ", ""): t["name"] for t in types for c in t["codes"]}
+    return Lexicon(
+        type_names=tuple(names),
+        type_by_code=by_code,
+        normative_types=frozenset(t["name"] for t in types if t.get("normative")),
+        issuer_heads=tuple(sorted({fold(h) for h in issuers["heads"]}, key=len, reverse=True)),
+        issuer_codes=frozenset(fold(c) for c in issuers["codes"]),
+        ranks=tuple(sorted(people["ranks"], key=len, reverse=True)),
+        noise=tuple(people["noise"]),
+        triggers={rel: {pos: tuple(v) for pos, v in spec.items()} for rel, spec in triggers.items()},
+        strength=tuple(trigger_file["strength"]),
+        passive=tuple(trigger_file["passive"]),
+    )

@@ -1,0 +1,125 @@
+"""Who a letter goes to: `Kính gửi` (ô 9a, recipients) and `Nơi nhận` (ô 9b, distribution). Items are one per
+dash line, or one per line ending in ';' when the dashes were lost (a transcription, a scan); a PDF line
+wrap inside an item is joined back. Lines that belong to the signature column but were interleaved with
+the Nơi nhận column by the layout (`Nơi nhận: GIÁM ĐỐC`, `… UBND thành phố; Lê Thị Bích Thuận`) are handed
+back to the signature."""
+from __future__ import annotations
+
+import re
+
+from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line
+
+_ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
+_END_PUNCT = re.compile(r"[\s;.,:]+$")
+_PATH_LIKE = re.compile(r"^[a-zA-Z]:\\|\\\\|^/\w+/")
+_SIGNATURE_NOISE = re.compile(r"^\(?\s*(Đã ký|Ký\b|Chữ ký)", re.IGNORECASE)
+
+
+def _clean(item: str) -> str:
+    return _END_PUNCT.sub("", _ITEM_MARK.sub("", item)).strip()
+
+
+def _join_lone_marks(lines: list[Line]) -> list[Line]:
+    """OCR and some PDFs put an item's dash on a line of its own ('-' / 'Chủ tịch UBND tỉnh;')."""
+    out: list[Line] = []
+    for ln in lines:
+        if out and re.fullmatch(r"[-–—+•*]", out[-1].text):
+            out[-1] = Line(out[-1].text + " " + ln.text, out[-1].start, ln.end)
+        else:
+            out.append(ln)
+    return out
+
+
+def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
+    """Items of a dash list (or a ';' list), with wrapped lines joined."""
+    items: list[Line] = []
+    lines = _join_lone_marks(lines)
+    dashed = any(_ITEM_MARK.match(ln.text) for ln in lines[:3])
+    for ln in lines:
+        if _PATH_LIKE.search(ln.text):
+            break
+        marked = bool(_ITEM_MARK.match(ln.text))
+        prev_open = items and not re.search(r"[;.:]$", items[-1].text)
+        if items and not marked and prev_open and ln.text[:1].islower():
+            last = items[-1]
+            items[-1] = Line(last.text + " " + ln.text, last.start, ln.end)
+            continue
+        if dashed and not marked:
+            break
+        if not dashed and stop_on_prose and items and items[-1].text.endswith(".") :
+            break
+        if not dashed and stop_on_prose and not (ln.text.endswith((";", ".", ",")) and len(ln.text) < 160):
+            break
+        items.append(ln)
+    return items
+
+
+def _as_output(items: list[Line]) -> tuple[list[str], list[list[int]]]:
+    values, spans = [], []
+    for it in items:
+        value = _clean(it.text)
+        if value:
+            lead = it.text.find(value[:8]) if value[:8] else 0
+            values.append(value)
+            spans.append([it.start + max(lead, 0), it.start + max(lead, 0) + len(value)])
+    return values, spans
+
+
+def find_recipients(body: list[Line], header_left: list[Line]) -> tuple[list[str], list[list[int]]]:
+    """`Kính gửi: X` on one line, or the list under it."""
+    lines = header_left + body[:40]
+    for i, ln in enumerate(lines):
+        head = KINH_GUI.match(ln.text)
+        if not head:
+            continue
+        rest = ln.text[head.end():].strip()
+        if rest:
+            first = Line(rest, ln.end - len(rest), ln.end)
+            return _as_output([first] + (_items(lines[i + 1:], True) if rest.endswith(";") else []))
+        return _as_output(_items(lines[i + 1:], True))
+    return [], []
+
+
+def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """The Nơi nhận block's own lines, and the signature lines interleaved into it. Without dashes, an item
+    is a line ending in ';' (or the closing '.' line, or the `Lưu` line); the rest is the signature's."""
+    own, signature = [], []
+    lines = _join_lone_marks(lines)
+    dashed = any(_ITEM_MARK.match(ln.text) for ln in lines)
+    for ln in lines:
+        head = NOI_NHAN.match(ln.text)
+        if head:
+            rest = ln.text[head.end():].strip()
+            if rest:
+                signature.append(Line(rest, ln.end - len(rest), ln.end))
+            continue
+        if dashed and (_ITEM_MARK.match(ln.text) or own and ln.text[:1].islower()):
+            own.append(ln)
+            continue
+        if dashed:  # after the dash list: the signature of a letter whose layout was flattened
+            if re.match(r"Phụ lục|PHỤ LỤC", ln.text) or len(signature) >= 8:
+                break
+            signature.append(ln)
+            continue
+        item, semi, tail = ln.text.rpartition(";")
+        tail = tail.strip()
+        if semi:
+            own.append(Line(item + ";", ln.start, ln.start + len(item) + 1))
+            if tail:
+                signature.append(Line(tail, ln.end - len(tail), ln.end))
+        elif re.match(r"Lưu\b", ln.text) or (own and own[-1].text.endswith(";") and ln.text.endswith(".") and not ln.is_caps):
+            own.append(ln)
+        else:
+            signature.append(ln)
+    return own, signature
+
+
+def find_distribution(noi_nhan: list[Line], signature: list[Line] = ()) -> tuple[list[str], list[list[int]], list[Line]]:
+    """The Nơi nhận items, plus the signature lines: when the layout could not tell the two columns apart
+    (a Nơi nhận zone that is only its heading), both columns are read together and sorted out here."""
+    lines = list(noi_nhan)
+    if len(lines) <= 1 and signature:
+        lines = sorted(lines + list(signature), key=lambda ln: ln.start)
+    own, signature = split_noi_nhan(lines)
+    values, spans = _as_output(_items(own, False))
+    return values, spans, signature

@@ -1,0 +1,337 @@
+"""Every document a letter cites, with its relation (domain.md §3, §6; contract "A reference").
+
+Order of work (eyecite's shape: find, then resolve context, then decide):
+1. find the numbers with the grammar (numbers.py), dropping the letter's own number and the Nơi nhận;
+2. read each citation's context: the type name before it (`Quyết định số`, `Luật Đầu tư số`), the date and
+   the issuer after it (`ngày 29/4/2021 của Ủy ban nhân dân thành phố`); a run of coordinated citations
+   ("số 110/KH-UBND ngày 29/4/2021, số 216/KH-UBND ngày 23/9/2021 … của UBND thành phố") shares its type
+   and issuer;
+3. decide the relation from the clause (clauses.py) with the trigger lexicon (models/lexicons/triggers.json);
+4. keep one entry per cited document, with the strongest relation; laws cited by name get `number: None`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_clauses
+from pipeline.nlp.dates import date_after, find_dates
+from pipeline.nlp.lexicon import Lexicon
+from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
+from pipeline.text.normalize import ascii_fold, fold
+
+_ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;,.()\n]*?)(?=\s+(?:về|quy định|ban hành|hướng dẫn|"
+                           r"V/v|v/v|đã|đề nghị|sửa đổi|điều chỉnh|phê duyệt|tại|cho|trong|nhằm|thực hiện|thông qua|"
+                           r"công bố|chỉ đạo|kèm theo|được|gửi|xin|báo cáo|triển khai|giao|tiếp tục|và các|cho biết|"
+                           r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;,.()\n]|$)")
+_ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>[^;,.()\n]{3,80}?)\s+tại\s+(?:[\wÀ-ỹ]+\s+){0,3}(?:số\s*)?$")
+_PASSIVE = re.compile(r"(?:được|bị|đã được)\s*$", re.IGNORECASE)
+_LAW_NAME = re.compile(r"\b(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\s+(?P<name>[A-ZĐÀ-Ỹ][^;:()\n]{2,120}?)\s*"
+                       r"(?=(?:ngày|năm)\s+\d|số\s|\d|;|\.\s|,|\(|$)")
+_ACTIONS = ("repeals", "terminates", "replaces", "amends", "suspends", "corrects", "consolidates")
+# Only these can repeal, amend or replace another document; a công văn or a report that says "sửa đổi
+# Nghị định X" proposes or reports it (ND30 Điều 7; Luật 64/2025 Điều 4). A công văn may correct (đính chính,
+# ND30 Điều 18.3).
+ACTING_TYPES = frozenset({"Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Nghị quyết", "Nghị quyết liên tịch",
+                          "Chỉ thị", "Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Hiến pháp", "Quy định", "Quy chế",
+                          "Văn bản hợp nhất", None})
+_MAX_GAP_WORDS = {"action": 10, "other": 6}  # words between a mid-clause trigger and the citation it governs
+_CONTEXT_ONLY = ("guides", "details", "attached_to")  # only as the letter's own title says so
+
+
+@dataclass
+class _Cite:
+    number: DocNumber
+    clause: int | None
+    doc_type: str | None = None
+    name: str | None = None
+    date: object = None
+    issuer: str | None = None
+    relation: str = "refers_to"
+    trigger: str | None = None
+    coordinated: bool = False
+
+
+def _type_before(text: str, start: int, lex: Lexicon) -> tuple[str | None, str | None]:
+    """('Luật', 'Luật Đầu tư') for '… Luật Đầu tư số 143/2025/QH15'; ('Quyết định', None) for 'Quyết định số'."""
+    window = text[max(0, start - 160):start]
+    direct = re.search(rf"(?P<type>{lex.type_name_pattern})\s*(?:số\s*:?\s*)?(?:số\s*)?$", window, re.IGNORECASE)
+    if direct:
+        return lex.type_for_name(direct.group("type")), None
+    named = re.search(rf"(?P<type>{lex.type_name_pattern})(?P<rest>(?:\s+[^\s;:()]+){{1,16}}?)\s+số\s*:?\s*(?:số\s*)?$",
+                      window, re.IGNORECASE)
+    if named and named.group("type")[0].isupper():
+        doc_type = lex.type_for_name(named.group("type"))
+        return doc_type, (named.group("type") + named.group("rest")).strip()
+    return None, None
+
+
+def _issuer_after(text: str, pos: int) -> str | None:
+    m = _ISSUER_AFTER.match(text, pos, min(len(text), pos + 200))
+    if m and m.group("iss").strip():
+        issuer = m.group("iss").strip()
+        return issuer if len(issuer.split()) <= 16 else None
+    return None
+
+
+def _coordinated(gap: str, lex: Lexicon) -> bool:
+    """Two citations in a row joined only by connecting words ('…, số 216/KH-UBND', '… và Văn bản số')."""
+    gap = re.sub(r"\([^)]*\)", " ", gap)
+    for d in reversed(find_dates(gap)):
+        gap = gap[:d.start] + " " + gap[d.end:]
+    gap = re.sub(r"\b(?:ngày|của\s+[^,;]*$)", " ", gap)
+    words = re.sub(rf"(?:{lex.type_name_pattern})", " ", gap, flags=re.IGNORECASE)
+    words = re.sub(r"\b(?:và|hoặc|số|các|cùng|văn bản|tại)\b|[,;:]", " ", words, flags=re.IGNORECASE)
+    return len(words.split()) == 0 and len(gap) < 200
+
+
+def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tuple[str, str] | None:
+    """The trigger nearest to the citation in `segment`: (relation, phrase), or None."""
+    low = segment.lower()
+    best: tuple[int, str, str] | None = None
+    for relation, spec in lex.triggers.items():
+        if relation in _CONTEXT_ONLY and not own_title:
+            continue
+        for phrase in spec.get("before", ()):
+            at = low.rfind(phrase)
+            if at < 0 or (at and low[at - 1].isalnum()):
+                continue
+            after = low[at + len(phrase):]
+            if any(w in after for w in spec.get("not_before", ())):
+                continue
+            if any(low[:at].rstrip().endswith(w) for w in spec.get("not_after", ())):
+                continue
+            gap_words = re.sub(rf"(?:{lex.type_name_pattern})?\s*(?:số)?\s*:?\s*$", "", after, flags=re.IGNORECASE).split()
+            if len(gap_words) > _MAX_GAP_WORDS["action" if relation in _ACTIONS else "other"]:
+                continue
+            if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
+                continue
+            if best is None or at + len(phrase) > best[0]:
+                best = (at + len(phrase), relation, phrase)
+    return (best[1], best[2]) if best else None
+
+
+def _opener(clause_text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """The relation a clause opens with ('Căn cứ …', 'Thực hiện …', 'Xét …')."""
+    best = None
+    for relation, spec in lex.triggers.items():
+        for phrase in spec.get("opener", ()):
+            if fold(clause_text[:len(phrase)]) == fold(phrase) and not clause_text[len(phrase):len(phrase) + 1].isalnum():
+                rest = clause_text[len(phrase):len(phrase) + 60].lower()
+                if any(rest.lstrip().startswith(w) for w in spec.get("not_before", ())):
+                    continue
+                if relation == "proposed_by" and rest.lstrip().startswith("quy định"):
+                    continue
+                objects = spec.get("opener_object")
+                if objects and not (any(rest.lstrip().startswith(w) for w in objects) or re.match(r"\W*(?:số\s*)?\d", rest)):
+                    continue
+                if best is None or len(phrase) > len(best[1]):
+                    best = (relation, phrase)
+    return best
+
+
+def _after_trigger(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    low = text.lower()
+    for relation, spec in lex.triggers.items():
+        for phrase in spec.get("after", ()):
+            if phrase in low:
+                return relation, phrase
+    return None
+
+
+class _Context:
+    """What the relation rules need to know about the letter."""
+
+    def __init__(self, text: str, clauses: list[Clause], lex: Lexicon, title_span, doc_type, preamble_end: int):
+        self.text, self.clauses, self.lex = text, clauses, lex
+        self.title_span, self.preamble_end = title_span, preamble_end
+        self.report = doc_type == "Báo cáo"
+        self.can_act = doc_type in ACTING_TYPES
+
+    def clause_relation(self, index: int | None) -> tuple[str, str] | None:
+        """The relation a clause gives all its citations: its opener; for a clause that opens with a
+        citation after a ';' ("Căn cứ Nghị định A; Nghị định B …") the previous clause's; for a list item
+        its list's."""
+        if index is None:
+            return None
+        c = self.clauses[index]
+        opener = _opener(self.text[c.start:c.end], self.lex)
+        if opener:
+            return opener
+        if index and not c.marker and self.clauses[index - 1].ends_with == ";" and starts_with_citation(self.text, c.start):
+            return self.clause_relation(index - 1)
+        if c.list_intro is not None:
+            intro = self.clauses[c.list_intro]
+            intro_text = self.text[intro.start:intro.end]
+            return _opener(intro_text, self.lex) or _last_trigger(intro_text, self.lex, True, False)
+        return None
+
+
+def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context) -> None:
+    text, n = ctx.text, cite.number
+    clause = ctx.clauses[cite.clause] if cite.clause is not None else None
+    c_start = clause.start if clause else max(0, n.start - 200)
+    c_end = clause.end if clause else n.end
+    same_clause = prev is not None and prev.clause == cite.clause and cite.clause is not None
+    anchor = prev.number.end if same_clause else c_start
+    own_title = ctx.title_span is not None and ctx.title_span[0] <= n.start < ctx.title_span[1]
+    by_clause = ctx.clause_relation(cite.clause)
+    local = _last_trigger(text[anchor:n.start], ctx.lex, not same_clause, own_title)
+    if local and local[0] == "refers_to":  # "theo quy định tại …" only hides a farther trigger
+        local = None
+    after = _after_trigger(text[n.end:c_end], ctx.lex)
+    for choice in (
+        by_clause if by_clause and by_clause[0] == "legal_basis" else None,
+        after,
+        local,
+        (prev.relation, prev.trigger) if same_clause and cite.coordinated else None,
+        by_clause,
+    ):
+        if choice and choice[0] in _ACTIONS and choice[0] != "corrects" and not ctx.can_act:
+            continue
+        if choice:
+            cite.relation, cite.trigger = choice
+            break
+    if cite.relation == "implements" and ctx.report and n.start > ctx.preamble_end and not own_title:
+        cite.relation, cite.trigger = "refers_to", None  # a report narrates what was done; it implements what its opening names
+
+
+def _initials(name: str) -> str:
+    return "".join(ascii_fold(w)[0] for w in re.findall(r"[^\W\d_]+", name))
+
+
+def _repair_ocr_org(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber:
+    """OCR adds a stray letter to an issuer code ('203/BC-BOQL' … 'của Ban Quản lý …'): when the code is
+    unknown and dropping one letter gives the initials the cited issuer's name starts with, drop it."""
+    org = n.org_code
+    if not issuer or not org or fold(org) in lex.issuer_codes or n.shape != "admin":
+        return n
+    initials = _initials(issuer)
+    for i in range(len(org)):
+        shorter = org[:i] + org[i + 1:]
+        if len(shorter) >= 2 and initials.startswith(ascii_fold(shorter)):
+            return DocNumber(n.number, n.symbol.replace(org, shorter, 1), n.year, n.shape, n.start, n.end)
+    return n
+
+
+def _share_run_context(cites: list[_Cite]) -> None:
+    """A run of coordinated citations shares the type named before its first item and the issuer after its last."""
+    runs: list[list[_Cite]] = []
+    for c in cites:
+        if runs and c.coordinated:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    for run in runs:
+        issuer = next((c.issuer for c in reversed(run) if c.issuer), None)
+        doc_type = run[0].doc_type
+        for c in run:
+            c.issuer = c.issuer or issuer
+            c.doc_type = c.doc_type or doc_type
+
+
+def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, exclude=(), title_span=None,
+                    doc_type: str | None = None, preamble_end: int = 0, ocr: bool = False) -> list[dict]:
+    """The references of a letter's text. `exclude` holds (start, end) ranges not to read (own number line,
+    Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
+    letter's act)."""
+    clauses = split_clauses(text)
+    ctx = _Context(text, clauses, lex, title_span, doc_type, preamble_end)
+    own = number_key(own_number) if own_number else None
+    cites: list[_Cite] = []
+    for n in find_numbers(repair_ocr_codes(text) if ocr else text):
+        if any(s <= n.start < e for s, e in exclude) or (own and number_key(n.full_number) == own):
+            continue
+        cite = _Cite(n, clause_at(clauses, n.start))
+        cite.doc_type, cite.name = _type_before(text, n.start, lex)
+        cite.date = date_after(text, n.end)
+        after = cite.date.end if cite.date else n.end
+        cite.issuer = _issuer_after(text, after)
+        if cite.issuer is None:
+            before = _ISSUER_BEFORE.search(text[max(0, n.start - 160):n.start])
+            cite.issuer = before.group("iss").strip() if before else None
+        if ocr:
+            cite.number = _repair_ocr_org(n, cite.issuer, lex)
+        prev = cites[-1] if cites else None
+        if prev and prev.clause == cite.clause:
+            gap_start = prev.date.end if prev.date else prev.number.end
+            cite.coordinated = _coordinated(text[gap_start:n.start], lex)
+        cites.append(cite)
+    _share_run_context(cites)
+    for i, cite in enumerate(cites):
+        _decide(cite, cites[i - 1] if i else None, ctx)
+    return _merge(cites, ctx) + _named_laws(text, lex, ctx, cites, exclude)
+
+
+def _record(cite: _Cite, ctx: _Context) -> dict:
+    n, clause = cite.number, ctx.clauses[cite.clause] if cite.clause is not None else None
+    year = n.year or (cite.date.year if cite.date else None)
+    doc_type = cite.doc_type or n.type_code_name or ("Luật" if n.shape == "law" else None)
+    return {"full_number": n.full_number, "number": n.number, "symbol": n.symbol, "year": year,
+            "date": cite.date.iso if cite.date else None, "doc_type": doc_type, "issuer": cite.issuer,
+            "relation": cite.relation, "text": ctx.text[clause.start:clause.end] if clause else ctx.text[n.start:n.end],
+            "start": n.start, "end": n.end, "name": cite.name, "trigger": cite.trigger, "shape": n.shape}
+
+
+def _same_document(a: DocNumber, b: DocNumber) -> bool:
+    """One document printed twice, once with a slip: same number and year, symbols one letter apart
+    (36/2025/TT-BNNMT and 36/2025/TT-BNMT)."""
+    if a.number.lstrip("0") != b.number.lstrip("0") or a.year != b.year or a.year is None:
+        return False
+    x, y = fold(a.symbol).replace("-", ""), fold(b.symbol).replace("-", "")
+    if x == y:
+        return True
+    if len(x) < len(y):
+        x, y = y, x
+    return len(x) == len(y) + 1 and any(x[:i] + x[i + 1:] == y for i in range(len(x)))
+
+
+def _merge(cites: list[_Cite], ctx: _Context) -> list[dict]:
+    """One entry per document (first mention's details, strongest relation, missing details filled in)."""
+    rank = {r: i for i, r in enumerate(ctx.lex.strength)}
+    merged: dict[str, dict] = {}
+    numbers: dict[str, DocNumber] = {}
+    for cite in cites:
+        key = number_key(cite.number.full_number)
+        twin = next((k for k, n in numbers.items() if _same_document(n, cite.number)), None)
+        key = twin or key
+        rec = _record(cite, ctx)
+        if key not in merged:
+            merged[key], numbers[key] = rec, cite.number
+            continue
+        kept = merged[key]
+        for f in ("date", "doc_type", "issuer", "year", "name"):
+            kept[f] = kept[f] or rec[f]
+        if rank.get(rec["relation"], 99) < rank.get(kept["relation"], 99):
+            kept["relation"], kept["trigger"], kept["text"] = rec["relation"], rec["trigger"], rec["text"]
+    return list(merged.values())
+
+
+def _named_laws(text: str, lex: Lexicon, ctx: _Context, cites: list[_Cite], exclude) -> list[dict]:
+    """Laws cited by name and date ('Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015'): number None."""
+    out: dict[str, dict] = {}
+    numbered = [(c.number.start, c.number.end) for c in cites]
+    for m in _LAW_NAME.finditer(text):
+        if any(s <= m.start() < e for s, e in exclude):
+            continue
+        tail = text[m.end():m.end() + 30]
+        if re.match(r"\s*số\s*:?\s*\d|\s*\d+/", tail) or any(m.start() <= s <= m.end() + 30 for s, _ in numbered):
+            continue
+        date = date_after(text, m.end(), window=5)
+        year_m = re.match(r"\s*năm\s+((?:19|20)\d\d)", tail)
+        if not date and not year_m:
+            continue
+        name = re.sub(r"\s+", " ", f"{m.group('type')} {m.group('name')}").strip()
+        year = date.year if date else int(year_m.group(1))
+        key = fold(name) + f"|{year}"
+        if key in out:
+            continue
+        cite = _Cite(DocNumber(None, None, None, "named", m.start(), m.end()), clause_at(ctx.clauses, m.start()))
+        _decide(cite, None, ctx)
+        clause = ctx.clauses[cite.clause] if cite.clause is not None else None
+        out[key] = {"full_number": None, "number": None, "symbol": None, "year": year,
+                    "date": date.iso if date else None, "doc_type": lex.type_for_name(m.group("type")),
+                    "issuer": None, "relation": cite.relation, "text": text[clause.start:clause.end] if clause else name,
+                    "start": m.start(), "end": m.end(),
+                    "name": name, "trigger": cite.trigger, "shape": "named"}
+    return list(out.values())

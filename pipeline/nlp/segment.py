@@ -1,0 +1,105 @@
+"""Zones first (GROBID's lesson): cut a Source into the parts of an official letter (Nghị định 30/2020,
+Phụ lục I) so each small extractor sees only its part. Ingest already split the page layout into header
+columns, body and signature columns; here the text is cut into lines with absolute offsets, the title block
+(ô 5a) and the `Kính gửi` list (ô 9a) are found inside the body, and a letter whose layout was flattened (a
+portal page, a transcription) still gets its zones from the text alone."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.records import Source
+
+MOTTO = re.compile(r"C[ỘO]NG\s+H[ÒOÕ]À?A?\s+X[ÃA]\s+H[ỘO]I|Đ[ỘO]C\s+L[ẬA]P\s*[-–—]\s*T[ỰU]\s+DO", re.IGNORECASE)
+NUMBER_LINE = re.compile(r"^\s*S[ốo]\s*(?:[:.]|(?=\s*\d)|(?=\s*/))", re.IGNORECASE)
+KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?", re.IGNORECASE)
+NOI_NHAN = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+DECORATION = re.compile(r"^[\s\-–—_*=.~]*$")
+DATE_LINE = re.compile(r"ng[àa]y\s*(?:[\d.…_ ]|[^\s\d]{1,3}(?=\s))*\s*th[áa]ng", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the letter with its absolute offsets in Source.text."""
+
+    text: str  # stripped
+    start: int
+    end: int
+
+    @property
+    def is_caps(self) -> bool:
+        letters = [c for c in self.text if c.isalpha()]
+        return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def lines_of(text: str, start: int, end: int) -> list[Line]:
+    """The non-empty lines of text[start:end], stripped, with absolute offsets."""
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+        pos += len(raw) + 1
+    return out
+
+
+@dataclass(frozen=True)
+class LetterZones:
+    """The parts of a letter as lines: header columns, body, Nơi nhận, signature."""
+
+    header_left: list
+    header_right: list
+    body: list
+    noi_nhan: list
+    signature: list
+    text: str
+
+
+def _zone_lines(source: Source, names: tuple[str, ...]) -> list[Line]:
+    out: list[Line] = []
+    for zone in source.zones:
+        if zone.name in names:
+            out += lines_of(source.text, zone.start, zone.end)
+    return out
+
+
+def _split_flat(lines: list[Line]) -> tuple[list, list, list]:
+    """A flattened letter: the header is everything up to the date line (or the number line), split into
+    the motto lines (right column) and the rest (left column)."""
+    limit = min(len(lines), 14)
+    end = 0
+    for i in range(limit):
+        if DATE_LINE.search(lines[i].text) or NUMBER_LINE.match(lines[i].text):
+            end = i + 1
+    if not end:
+        return [], [], lines
+    header = lines[:end]
+    right = [ln for ln in header if MOTTO.search(ln.text) or DATE_LINE.search(ln.text)]
+    left = [ln for ln in header if ln not in right]
+    return left, right, lines[end:]
+
+
+def segment_letter(source: Source) -> LetterZones:
+    """Lines per zone. Uses the layout's zones when ingest found the header band; otherwise cuts the flat
+    text by the genre's landmarks (motto, number and date lines, Nơi nhận)."""
+    left = _zone_lines(source, ("header_left",))
+    right = _zone_lines(source, ("header_right",))
+    body = _zone_lines(source, ("body",))
+    noi_nhan = _zone_lines(source, ("signature_left",))
+    signature = _zone_lines(source, ("signature_right",))
+    if not left and not right:
+        left, right, body = _split_flat(body or lines_of(source.text, 0, len(source.text)))
+    if not noi_nhan:
+        body, noi_nhan, tail_signature = _split_tail(body)
+        signature = signature or tail_signature
+    return LetterZones(left, right, body, noi_nhan, signature, source.text)
+
+
+def _split_tail(body: list[Line]) -> tuple[list, list, list]:
+    """Nơi nhận and signature from the end of a flat body: from the last `Nơi nhận:` line on."""
+    for i in range(len(body) - 1, -1, -1):
+        if NOI_NHAN.match(body[i].text):
+            return body[:i], body[i:], []
+    return body, [], []

@@ -1,0 +1,91 @@
+"""The signature block (ô 7a-7c; domain.md §8): read upward from the name. Authority lines open with a
+prefix (TM., KT., TL., TUQ., Q.) and join as 'TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH'; the signer's title is
+the capitals line(s) right above the name; ranks and academic titles printed before a name (Thượng tướng)
+are not the name; '(Đã ký)' and page numbers are noise. underthesea's tagger confirms which words of the
+name line are a proper name when a rank the lexicon does not know sits in front of it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.nlp.lexicon import Lexicon
+from pipeline.nlp.segment import NOI_NHAN, Line
+
+_PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+(?=\S)")
+_NOISE = re.compile(r"^\(?\s*(đã ký|ký\b|ký tên|chữ ký|đóng dấu|signature|ký bởi)|^\d{1,3}$|^[\W_]+$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zđàáảãạâấầẩẫậăắằẳẵặèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+$")
+
+
+@dataclass
+class Signature:
+    signer: str | None = None
+    signing_authority: str | None = None
+    signer_title: str | None = None
+    spans: dict = field(default_factory=dict)
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _strip_rank(ln: Line, lex: Lexicon) -> Line:
+    """'Thượng tướng Lê Huy Vịnh' → 'Lê Huy Vịnh' (lexicon first, then underthesea's proper-noun tags)."""
+    text = ln.text
+    for rank in lex.ranks:
+        if text.lower().startswith(rank.lower() + " "):
+            rest = text[len(rank):].lstrip()
+            return Line(rest, ln.end - len(rest), ln.end)
+    words = text.split()
+    if len(words) >= 4:
+        from pipeline.nlp.vi import proper_name_tail
+        tail = proper_name_tail(text)
+        if tail and tail != text:
+            return Line(tail, ln.end - len(tail), ln.end)
+    return ln
+
+
+def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
+    for i in range(len(lines) - 1, -1, -1):
+        candidate = _strip_rank(lines[i], lex)
+        if not lines[i].is_caps and _is_name(candidate.text):
+            return i
+    return None
+
+
+def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
+    """Signer, authority and title from the signature column's lines (top to bottom)."""
+    sig = Signature()
+    lines = [ln for ln in lines if not _NOISE.search(ln.text) and not NOI_NHAN.match(ln.text)]
+    at = _name_line(lines, lex)
+    if at is None:
+        return sig
+    name = _strip_rank(lines[at], lex)
+    sig.signer = name.text
+    sig.spans["signer"] = [name.start, name.end]
+    above = [ln for ln in lines[:at] if ln.is_caps]
+    authority = [ln for ln in above if _PREFIX.match(ln.text)]
+    title = [ln for ln in above if not _PREFIX.match(ln.text)]
+    if authority:
+        sig.signing_authority = " / ".join(_normal_prefix(ln.text) for ln in authority)
+        sig.spans["signing_authority"] = [authority[0].start, authority[-1].end]
+        last = above.index(authority[-1])
+        title = [ln for ln in above[last + 1:]]
+    if title:
+        sig.signer_title = " ".join(ln.text for ln in title)
+        sig.spans["signer_title"] = [title[0].start, title[-1].end]
+    elif authority:  # "Q. GIÁM ĐỐC" / name: the acting head's title is the authority line itself
+        sig.signer_title = None
+    return sig
+
+
+def _normal_prefix(text: str) -> str:
+    """'T/M ỦY BAN' → 'TM. ỦY BAN'; 'KT CHỦ TỊCH' → 'KT. CHỦ TỊCH'."""
+    m = _PREFIX.match(text)
+    prefix = m.group(1).replace("/", "")
+    return f"{prefix}. {text[m.end():].strip()}"
+
+
+def signature_from_tail(body: list[Line], lex: Lexicon) -> Signature:
+    """A flat letter without a signature column: the last lines of the body."""
+    return read_signature(body[-8:], lex)

@@ -28,13 +28,15 @@ _OPENER_LINE = re.compile(r"\n(?=[ \t]*(?:Căn cứ|Xét|Theo đề nghị|Thự
 
 
 def _caps_line_ends(text: str, start: int, end: int):
-    """Line breaks after a line in capitals (title lines, header lines): they never continue a sentence."""
+    """Line breaks after a line in capitals (title lines, header lines): they never continue a sentence.
+    Such lines are short and open with a capital, which skips the scan for nearly every body line."""
     pos = start
     for line in text[start:end].split("\n"):
-        letters = [c for c in line if c.isalpha()]
         pos += len(line)
-        if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and pos < end:
-            yield pos, pos + 1
+        if 4 <= len(line) <= 150 and line.lstrip()[:1].isupper() and pos < end:
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+                yield pos, pos + 1
         pos += 1
 
 

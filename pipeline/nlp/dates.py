@@ -12,7 +12,10 @@ from datetime import date as _date
 # OCR reads 1 as l or I next to a digit ("ngày l6"), and "tháng" as "thắng".
 _D = r"(?:\d{1,3}|[lI|]\d|\d[lI|])"
 _WORDS = re.compile(rf"ngày\s*(?P<d>{_D})?(?:[\s.…_]|[^\s\d]{{1,3}}(?=\s))*th[áaắ]ng\s*(?P<m>{_D})?"
-                    r"(?:[\s.…_]|[^\s\d]{1,3}(?=\s))*năm\s*(?P<y>(?:19|20)\d\d)?", re.IGNORECASE)
+                    r"(?:[\s.…_]|[^\s\d]{1,3}(?=\s))*năm\s*(?:(?P<y>(?:19|20)\d\d)|(?:19|20)?[.…_]+)?", re.IGNORECASE)
+# A printed blank of a draft or template ("ngày … tháng … năm 20…", "ngày ... tháng ... năm ..."): the date is
+# there, only unfilled; "ngày tháng năm sinh" (a form's field label) has no blank and is not a date.
+_BLANK = re.compile(r"[…_]|\.\.")
 _NUMERIC = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*"
                       r"(?P<y>(?:19|20)\d\d)(?!\d)")
 
@@ -54,7 +57,8 @@ def _found(match: re.Match) -> FoundDate:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Every date in `text` (worded and numeric), in order."""
-    found = [_found(m) for m in _WORDS.finditer(text) if m.group("d") or m.group("m") or m.group("y")]
+    found = [_found(m) for m in _WORDS.finditer(text)
+             if m.group("d") or m.group("m") or m.group("y") or _BLANK.search(m.group(0))]
     found += [_found(m) for m in _NUMERIC.finditer(text)]
     return sorted(found, key=lambda d: d.start)
 

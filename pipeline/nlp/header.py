@@ -32,6 +32,7 @@ class Header:
 
     number: DocNumber | None = None
     blank_symbol: str | None = None  # the symbol of a blank number ("Số: /UBND-KT")
+    issuer_from_body: bool = False  # no header lines: the body's own name for the issuer (a guess)
     unreadable_number: str | None = None  # what stood where the number should be, when it is not digits
     issuer: str | None = None
     parent_issuer: str | None = None
@@ -77,9 +78,23 @@ def issuer_lines(zones: LetterZones) -> list[Line]:
     return out
 
 
+# A letter whose header lines were lost still names its issuer as the subject of its main clause:
+# "Sở Giáo dục và Đào tạo (GD&ĐT) có ý kiến như sau:".
+_SELF_NAMED = re.compile(r"(?:^|,\s*)(?P<iss>(?:Sở|Bộ|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Cục|Tổng cục|Ban|Văn phòng|"
+                         r"Chi cục|Trường|Viện|Hội đồng nhân dân)\s[^,;:()\n]{3,60}?)\s*(?:\([^)]*\)\s*)?"
+                         r"(?:có ý kiến|trân trọng|thông báo|hướng dẫn|yêu cầu|đề nghị các)", re.MULTILINE)
+
+
 def find_issuer(zones: LetterZones, lex: Lexicon, header: Header) -> None:
     bodies = _issuer_bodies(issuer_lines(zones), lex)
     if not bodies:
+        for ln in zones.body[:15]:
+            named = _SELF_NAMED.search(ln.text)
+            if named:
+                header.issuer = named.group("iss").upper()
+                header.issuer_from_body = True
+                header.spans["issuer"] = [ln.start + named.start("iss"), ln.start + named.end("iss")]
+                return
         return
     header.issuer, start, end = _join(bodies[-1])
     header.spans["issuer"] = [start, end]

@@ -105,6 +105,8 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         spans["distribution"] = d_spans
     for s in source.stamps:
         warnings.append(f"{s.field} read from the signing stamp by OCR")
+    if header.issuer_from_body:
+        warnings.append("issuer taken from the body: the header has no issuer lines")
     return Letter(
         source=source, key=key, number=number.number if number else None, symbol=symbol,
         full_number=number.full_number if number else None, year=year, doc_type=header.doc_type,
@@ -112,7 +114,7 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         subject=header.subject, recipients=tuple(recipients), distribution=tuple(distribution), signer=sig.signer,
         signing_authority=sig.signing_authority, signer_title=sig.signer_title, references=references,
         abbreviations=find_abbreviations(source.text), warnings=tuple(dict.fromkeys(warnings)), spans=spans,
-        confidence=_confidence(source, spans))
+        confidence=dict(_confidence(source, spans), **({"issuer": 0.6} if header.issuer_from_body else {})))
 
 
 def _reference(r: dict, letter_year, header: Header, number) -> Reference:

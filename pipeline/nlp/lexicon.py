@@ -7,7 +7,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.text.normalize import fold
@@ -15,7 +15,7 @@ from pipeline.text.normalize import fold
 MODELS = Path(os.environ.get("VANBAN_MODELS", Path(__file__).resolve().parents[2] / "models"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per lexicon folder
 class Lexicon:
     type_names: tuple[str, ...]  # ND30 spelling, longest first ("Thông tư liên tịch" before "Thông tư")
     type_by_code: dict  # folded code → type name ("QD" → "Quyết định", "QYD" → "Quy định")
@@ -28,27 +28,41 @@ class Lexicon:
     strength: tuple[str, ...]  # relations, strongest first: one entry per cited document keeps the strongest
     passive: tuple[str, ...]  # "được", "bị": before a trigger they make it someone else's act
 
-    @property
+    @cached_property
     def type_name_pattern(self) -> str:
         """Alternation of every type name, longest first, for case-insensitive regexes."""
         return "|".join(re.escape(n) for n in self.type_names)
 
+    @cached_property
+    def _type_by_folded(self) -> dict:
+        return {fold(n): n for n in self.type_names}
+
     def type_for_name(self, text: str) -> str | None:
         """'QUYẾT ĐỊNH' / 'Quyết Định' → 'Quyết định' (ND30 spelling); None when not a type name."""
-        key = fold(text)
-        return next((n for n in self.type_names if fold(n) == key), None)
+        return self._type_by_folded.get(fold(text))
+
+    @cached_property
+    def openers(self) -> tuple[re.Pattern, dict]:
+        """One regex for every clause opener, longest first, and folded phrase → (relation, phrase)."""
+        table = {fold(p): (rel, p) for rel, spec in self.triggers.items() for p in spec.get("opener", ())}
+        phrases = sorted((p for spec in self.triggers.values() for p in spec.get("opener", ())), key=len, reverse=True)
+        return re.compile("(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE), table
 
 
-def _read(name: str) -> dict:
-    return json.loads((MODELS / "lexicons" / name).read_text(encoding="utf-8"))
+def load_lexicon(folder: str | Path | None = None) -> Lexicon:
+    """The lexicons in `folder` (default models/lexicons), read once per folder."""
+    return _load(str(Path(folder).resolve()) if folder else str(MODELS / "lexicons"))
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    types = _read("doc_types.json")["types"]
-    issuers = _read("issuers.json")
-    people = _read("people.json")
-    trigger_file = _read("triggers.json")
+@lru_cache(maxsize=4)
+def _load(folder: str) -> Lexicon:
+    def read(name: str) -> dict:
+        return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+
+    types = read("doc_types.json")["types"]
+    issuers = read("issuers.json")
+    people = read("people.json")
+    trigger_file = read("triggers.json")
     triggers = trigger_file["relations"]
     names = sorted((t["name"] for t in types), key=len, reverse=True)
     by_code = {fold(c).replace(" ", ""): t["name"] for t in types for c in t["codes"]}

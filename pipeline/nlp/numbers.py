@@ -28,7 +28,7 @@ _NUM = r"(?P<num>\d{1,6}[a-z]?)"
 
 _NORMATIVE = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<year>(?:19|20)\d\d){_SLASH}"
                         rf"(?:(?P<term>(?:UBTVQH|QH)\d\d)(?:\d(?!\w))?(?!\w)|(?P<sym>{_SYMBOL}))")
-_PARTY = re.compile(rf"{_START}(?P<num>\d{{1,6}})[ \t]*-[ \t]*(?P<type>[A-ZĐ][A-Za-zĐđ]*){_SLASH}"
+_PARTY = re.compile(rf"{_START}(?P<num>\d{{1,6}})[ \t]*[-\u2013\u2014][ \t]*(?P<type>[A-ZĐ][A-Za-zĐđ]*){_SLASH}"
                     r"(?P<org>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ]*)?)(?!\w)")
 _ADMIN = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<sym>{_SYMBOL})")
 _SPACED_DASH = re.compile(_DASH)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_clauses
 from pipeline.nlp.dates import date_after, find_dates
@@ -24,7 +25,9 @@ _ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;,.()
                            r"V/v|v/v|đã|đề nghị|sửa đổi|điều chỉnh|phê duyệt|tại|cho|trong|nhằm|thực hiện|thông qua|"
                            r"công bố|chỉ đạo|kèm theo|được|gửi|xin|báo cáo|triển khai|giao|tiếp tục|và các|cho biết|"
                            r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;,.()\n]|$)")
-_ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>[^;,.()\n]{3,80}?)\s+tại\s+(?:[\wÀ-ỹ]+\s+){0,3}(?:số\s*)?$")
+_ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>(?:(?!\btại\b)[^;,.():\n]){3,80}?)\s*(?:\([^)]{1,20}\)\s*)?(?:tại\s+(?:[\wÀ-ỹ]+\s*){0,3})?:?\s*(?:số\s*)?$")
+# "thực hiện các nhiệm vụ được giao tại các văn bản: số …": a longer gap, closed by "tại", still implements
+_TASKS_AT = re.compile(r"(?:nhiệm vụ|chỉ đạo|yêu cầu|nội dung)[^.;]{0,80}\btại\b[^.;]{0,60}$")
 _PASSIVE = re.compile(r"(?:được|bị|đã được)\s*$", re.IGNORECASE)
 _LAW_NAME = re.compile(r"\b(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\s+(?P<name>[A-ZĐÀ-Ỹ][^;:()\n]{2,120}?)\s*"
                        r"(?=(?:ngày|năm)\s+\d|số\s|\d|;|\.\s|,|\(|$)")
@@ -50,16 +53,25 @@ class _Cite:
     relation: str = "refers_to"
     trigger: str | None = None
     coordinated: bool = False
+    continues: bool = False  # its clause goes on with the previous citation's list ("…; số 84/KH-UBND …")
+
+
+@lru_cache(maxsize=4)
+def _type_patterns(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    names = lex.type_name_pattern
+    direct = re.compile(rf"(?P<type>{names})\s*(?:số\s*:?\s*)?(?:số\s*)?$", re.IGNORECASE)
+    named = re.compile(rf"(?P<type>{names})(?P<rest>(?:\s+[^\s;:()]+){{1,16}}?)\s+số\s*:?\s*(?:số\s*)?$", re.IGNORECASE)
+    return direct, named
 
 
 def _type_before(text: str, start: int, lex: Lexicon) -> tuple[str | None, str | None]:
     """('Luật', 'Luật Đầu tư') for '… Luật Đầu tư số 143/2025/QH15'; ('Quyết định', None) for 'Quyết định số'."""
     window = text[max(0, start - 160):start]
-    direct = re.search(rf"(?P<type>{lex.type_name_pattern})\s*(?:số\s*:?\s*)?(?:số\s*)?$", window, re.IGNORECASE)
+    direct_re, named_re = _type_patterns(lex)
+    direct = direct_re.search(window)
     if direct:
         return lex.type_for_name(direct.group("type")), None
-    named = re.search(rf"(?P<type>{lex.type_name_pattern})(?P<rest>(?:\s+[^\s;:()]+){{1,16}}?)\s+số\s*:?\s*(?:số\s*)?$",
-                      window, re.IGNORECASE)
+    named = named_re.search(window)
     if named and named.group("type")[0].isupper():
         doc_type = lex.type_for_name(named.group("type"))
         return doc_type, (named.group("type") + named.group("rest")).strip()
@@ -102,7 +114,8 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             if any(low[:at].rstrip().endswith(w) for w in spec.get("not_after", ())):
                 continue
             gap_words = re.sub(rf"(?:{lex.type_name_pattern})?\s*(?:số)?\s*:?\s*$", "", after, flags=re.IGNORECASE).split()
-            if len(gap_words) > _MAX_GAP_WORDS["action" if relation in _ACTIONS else "other"]:
+            if len(gap_words) > _MAX_GAP_WORDS["action" if relation in _ACTIONS else "other"] and not (
+                    relation == "implements" and _TASKS_AT.search(after)):
                 continue
             if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
                 continue
@@ -112,22 +125,23 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
 
 
 def _opener(clause_text: str, lex: Lexicon) -> tuple[str, str] | None:
-    """The relation a clause opens with ('Căn cứ …', 'Thực hiện …', 'Xét …')."""
-    best = None
-    for relation, spec in lex.triggers.items():
-        for phrase in spec.get("opener", ()):
-            if fold(clause_text[:len(phrase)]) == fold(phrase) and not clause_text[len(phrase):len(phrase) + 1].isalnum():
-                rest = clause_text[len(phrase):len(phrase) + 60].lower()
-                if any(rest.lstrip().startswith(w) for w in spec.get("not_before", ())):
-                    continue
-                if relation == "proposed_by" and rest.lstrip().startswith("quy định"):
-                    continue
-                objects = spec.get("opener_object")
-                if objects and not (any(rest.lstrip().startswith(w) for w in objects) or re.match(r"\W*(?:số\s*)?\d", rest)):
-                    continue
-                if best is None or len(phrase) > len(best[1]):
-                    best = (relation, phrase)
-    return best
+    """The relation a clause opens with ('Căn cứ …', 'Thực hiện …', 'Xét …'), if what follows the opener
+    allows it ('Theo quy định …' is not a request; 'Thực hiện xác định trữ lượng …' names no document)."""
+    pattern, table = lex.openers
+    m = pattern.match(clause_text)
+    if not m:
+        return None
+    relation, phrase = table[fold(m.group(0))]
+    spec = lex.triggers[relation]
+    rest = clause_text[m.end():m.end() + 60].lower().lstrip()
+    if any(rest.startswith(w) for w in spec.get("not_before", ())):
+        return None
+    if relation == "proposed_by" and rest.startswith("quy định"):
+        return None
+    objects = spec.get("opener_object")
+    if objects and not (any(rest.startswith(w) for w in objects) or re.match(r"\W*(?:số\s*)?\d", rest)):
+        return None
+    return relation, phrase
 
 
 def _after_trigger(text: str, lex: Lexicon) -> tuple[str, str] | None:
@@ -184,7 +198,7 @@ def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context) -> None:
         by_clause if by_clause and by_clause[0] == "legal_basis" else None,
         after,
         local,
-        (prev.relation, prev.trigger) if same_clause and cite.coordinated else None,
+        (prev.relation, prev.trigger) if prev and (same_clause and cite.coordinated or cite.continues) else None,
         by_clause,
     ):
         if choice and choice[0] in _ACTIONS and choice[0] != "corrects" and not ctx.can_act:
@@ -214,16 +228,24 @@ def _repair_ocr_org(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber
     return n
 
 
+def _continues(clauses: list[Clause], earlier: int | None, later: int | None, text: str) -> bool:
+    """'…; số 556/UBND-KSTTHC …': the later clause goes on with the earlier one's list (the items between
+    may be the earlier item's own description, cut by its inner ';')."""
+    return (earlier is not None and later is not None and 0 < later - earlier <= 6
+            and all(clauses[i].ends_with == ";" for i in range(earlier, later))
+            and starts_with_citation(text, clauses[later].start))
+
+
 def _share_run_context(cites: list[_Cite]) -> None:
     """A run of coordinated citations shares the type named before its first item and the issuer after its last."""
     runs: list[list[_Cite]] = []
     for c in cites:
-        if runs and c.coordinated:
+        if runs and (c.coordinated or c.continues):
             runs[-1].append(c)
         else:
             runs.append([c])
     for run in runs:
-        issuer = next((c.issuer for c in reversed(run) if c.issuer), None)
+        issuer = next((c.issuer for c in run if c.issuer), None)
         doc_type = run[0].doc_type
         for c in run:
             c.issuer = c.issuer or issuer
@@ -253,7 +275,8 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
         if ocr:
             cite.number = _repair_ocr_org(n, cite.issuer, lex)
         prev = cites[-1] if cites else None
-        if prev and prev.clause == cite.clause:
+        cite.continues = bool(prev and _continues(clauses, prev.clause, cite.clause, text))
+        if prev and (prev.clause == cite.clause or cite.continues):
             gap_start = prev.date.end if prev.date else prev.number.end
             cite.coordinated = _coordinated(text[gap_start:n.start], lex)
         cites.append(cite)

@@ -9,6 +9,7 @@ OWNERS = {
     "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
     "docx": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py"},
+    "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
 }
 
 
@@ -33,3 +34,10 @@ def test_third_party_libraries_have_one_owner():
 def test_records_and_errors_are_stdlib_only():
     for name in ("records.py", "errors.py"):
         assert imports(ROOT / "pipeline" / name) <= {"__future__", "dataclasses"}
+
+
+def test_nlp_never_imports_a_later_stage_or_the_cli():
+    for path in sorted((ROOT / "pipeline" / "nlp").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for later in ("pipeline.archive", "pipeline.graph", "pipeline.batch", "pipeline.cli"):
+            assert later not in text, f"{path.name} imports {later}"

@@ -103,8 +103,6 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         spans["recipients"] = r_spans
     if d_spans:
         spans["distribution"] = d_spans
-    for s in source.stamps:
-        warnings.append(f"{s.field} read from the signing stamp by OCR")
     if header.issuer_from_body:
         warnings.append("issuer taken from the body: the header has no issuer lines")
     return Letter(

@@ -88,8 +88,14 @@ def _add(out: list, text: str, start: int, end: int, closer: str, intro: int | N
 _CITATION_OPEN = re.compile(r"(?:các\s+)?(?:[A-ZĐ][\wÀ-ỹ]*\s+){0,3}(?:số\s*:?\s*)?\d+\s*[/-]", re.IGNORECASE)
 
 
+_NAMED_OPEN = re.compile(r"(?:các\s+)?(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Chỉ thị|"
+                         r"Văn bản|Công văn|Kế hoạch|Kết luận|Thông báo)\b")
+
+
 def starts_with_citation(text: str, pos: int) -> bool:
-    return bool(_CITATION_OPEN.match(text, pos, min(len(text), pos + 60)))
+    """The clause opens with a cited document: a number, or a type name that names one."""
+    head = text[pos:min(len(text), pos + 60)]
+    return bool(_CITATION_OPEN.match(head) or _NAMED_OPEN.match(head))
 
 
 def clause_at(clauses: list[Clause], pos: int) -> int | None:

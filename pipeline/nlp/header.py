@@ -23,6 +23,8 @@ _BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Th
 _LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
 _CODE_NUMBER = re.compile(r"Mã\s+số\s+(?:dự\s+án|hồ\s+sơ)?\s*:\s*(\d{6,})", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^[^\d,;:]{2,40},\s*ngày", re.IGNORECASE)
+_PASSED = re.compile(r"thông qua\s+(?=ngày)", re.IGNORECASE)
+_PASSED_TYPES = {"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh", "Hiến pháp", None}
 _FIRST_GRANT = re.compile(r"(?:Chứng nhận|Cấp)\s+lần\s+đầu\s*:\s*", re.IGNORECASE)
 
 
@@ -32,6 +34,7 @@ class Header:
 
     number: DocNumber | None = None
     blank_symbol: str | None = None  # the symbol of a blank number ("Số: /UBND-KT")
+    doc_type_hint: str | None = None  # the type before the date is read (for the passage date of a law)
     issuer_from_body: bool = False  # no header lines: the body's own name for the issuer (a guess)
     unreadable_number: str | None = None  # what stood where the number should be, when it is not digits
     issuer: str | None = None
@@ -103,7 +106,7 @@ def find_issuer(zones: LetterZones, lex: Lexicon, header: Header) -> None:
         header.spans["parent_issuer"] = [start, end]
 
 
-_BLANK_NUMBER = re.compile(r"^\s*[Ss][ốo]\s*[:.]?(?P<junk>[^/\n]{0,8}?)/[ \t]*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&]*(?:[ \t]*[-–—][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*)*)")
+_BLANK_NUMBER = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết|Lệnh)\s+)?[Ss][ốo]\s*[:.]?(?P<junk>[^/\n]{0,8}?)/[ \t]*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&]*(?:[ \t]*[-–—][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*)*)")
 
 
 def find_number(zones: LetterZones, header: Header) -> None:
@@ -149,6 +152,12 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
             header.spans["place"] = [ln.start, ln.start + len(place)]
         _set_date(header, d, ln.start)
         return
+    passed = _PASSED.search(zones.text)  # laws and resolutions are dated the day they are passed
+    if passed and header.doc_type_hint in _PASSED_TYPES:
+        dates = find_dates(zones.text[passed.end():passed.end() + 60])
+        if dates:
+            _set_date(header, dates[0], passed.end())
+            return
     for ln in zones.body[:12]:  # certificates: "Chứng nhận lần đầu: ngày 30 tháng 6 năm 2026"
         grant = _FIRST_GRANT.search(ln.text)
         dates = find_dates(ln.text[grant.end():]) if grant else []
@@ -177,7 +186,9 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
     """ô 5a: the type name in capitals, then the subject lines; ô 5b: the `V/v` lines of a công văn."""
     after_date = [ln for ln in zones.header_right if not MOTTO.search(ln.text) and not DATE_LINE.search(ln.text)
                   and not DECORATION.match(ln.text)]
-    candidates = after_date + zones.body[:10]
+    numbered = [i for i, ln in enumerate(zones.header_left) if NUMBER_LINE.match(ln.text)]
+    left_after = [ln for ln in zones.header_left[numbered[0] + 1:] if ln.is_caps] if numbered else []
+    candidates = after_date + left_after + zones.body[:10]
     for i, ln in enumerate(candidates):
         if _BODY_START.match(ln.text) or KINH_GUI.match(ln.text):
             break
@@ -229,8 +240,11 @@ def read_header(zones: LetterZones, lex: Lexicon) -> Header:
     header = Header()
     find_issuer(zones, lex, header)
     find_number(zones, header)
-    find_place_date(zones, header)
     find_title(zones, lex, header)
+    header.doc_type_hint = header.doc_type or (header.number.type_code_name if header.number else None)
+    if header.number is not None and header.number.shape == "law":
+        header.doc_type_hint = header.doc_type_hint or "Luật"
+    find_place_date(zones, header)
     if header.doc_type is None and header.number is not None:
         header.doc_type = header.number.type_code_name
     return header

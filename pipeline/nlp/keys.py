@@ -1,7 +1,8 @@
 """Document identity (contract "Document key"; domain.md §4).
 
-    normative, law, Party, VBHN with a year:  the folded number itself      30/2020/ND-CP
-    administrative (numbers restart yearly):  <number>/<year>/<symbol>@<issuer-slug>   649/2023/UBND-KSTTHC@uy-ban-nhan-dan-tinh-hau-giang
+    central normative, law, Party:           the folded number itself      30/2020/ND-CP
+    local normative (QĐ-UBND, NQ-HĐND):      <number>/<year>/<symbol>@<issuer-slug>   (every province has a 15/2025/QĐ-UBND)
+    administrative (numbers restart yearly): <number>/<year>/<symbol>@<issuer-slug>   649/2023/UBND-KSTTHC@uy-ban-nhan-dan-tinh-hau-giang
 
 Folding: NFC, upper case, Đ/Ð/đ → D, dashes and slashes without spaces, leading zeros dropped, look-alike
 letters folded; mixed-case codes (TTr, QyĐ) compare case-insensitively. The issuer slug is the ASCII fold of
@@ -17,7 +18,7 @@ import re
 from pipeline.text.normalize import ascii_fold, fold
 
 _EXPANSIONS = [
-    (r"\bUBND\b", "ỦY BAN NHÂN DÂN"), (r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN"), (r"\bTP\.?\s*", "THÀNH PHỐ "),
+    (r"\bUBND\b", "ỦY BAN NHÂN DÂN"), (r"\bHĐND\b", "HỘI ĐỒNG NHÂN DÂN"), (r"\bT[Pp]\.?\s*", "THÀNH PHỐ "),
     (r"\bUBMTTQ\b", "ỦY BAN MẶT TRẬN TỔ QUỐC"), (r"\bGD\s*&\s*ĐT\b|\bGDĐT\b", "GIÁO DỤC VÀ ĐÀO TẠO"),
     (r"\bSở\b", "SỞ"), (r"\bBộ\b", "BỘ"),
 ]
@@ -50,14 +51,16 @@ def document_key(number: str | None, symbol: str | None, year: int | None, *, sh
     """The key of a document, or None when its identity is incomplete (blank number; no year)."""
     if not number or not symbol:
         return None
-    if shape in ("normative", "law"):
+    code = fold(org_code or "").replace(" ", "")
+    if shape == "law" or shape == "normative" and (code in CENTRAL_CODES or not code):
         return fold_number(f"{number}/{year}/{symbol}")
     if shape == "party":
         return fold_number(f"{number}-{symbol}")
     if year is None:
         return None
     slug = issuer_slug(issuer)
-    code = fold(org_code or "").replace(" ", "")
+    if shape == "normative":  # a local body's normative number: the issuer is part of the identity
+        return f"{fold_number(f'{number}/{year}/{symbol}')}@{slug}" if slug else None
     if code in CENTRAL_CODES or not slug:
         slug = code.lower() if code else None
     if not slug:

@@ -56,8 +56,10 @@ def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) 
 def _looks_like_letter(zones: LetterZones, header: Header, sig: Signature) -> bool:
     """At least two landmarks of the genre: motto, number line, date line, issuer, Nơi nhận, signer."""
     motto = any(MOTTO.search(ln.text) for ln in zones.header_right + zones.header_left + zones.body[:8])
+    basis = any(ln.text.startswith(("Căn cứ", "Kính gửi")) for ln in zones.body[:60])
     landmarks = [motto, header.number is not None or header.blank_symbol is not None, header.date_year is not None,
-                 header.issuer is not None, bool(zones.noi_nhan), sig.signer is not None]
+                 header.issuer is not None, bool(zones.noi_nhan), sig.signer is not None, header.doc_type is not None,
+                 basis]
     return sum(landmarks) >= 2
 
 

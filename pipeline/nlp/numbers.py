@@ -24,7 +24,7 @@ _SLASH = r"[ \t]*/[ \t]*"
 _GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?!\w)"  # one symbol group ends at a word boundary: "Công" is not "C"
 _SYMBOL = rf"{_GROUP}(?:{_DASH}{_GROUP})*"
 _START = r"(?<![\w/.,:\-])"  # not inside a longer token, a date or a standard ("6909:2001")
-_NUM = r"(?P<num>\d{1,6}[a-z]?)"
+_NUM = r"(?P<num>\d{1,6}(?:\.\d{1,3})?[a-z]?)"  # "66.15/2026/NQ-CP": a sub-number after a dot
 
 _NORMATIVE = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<year>(?:19|20)\d\d){_SLASH}"
                         rf"(?:(?P<term>(?:UBTVQH|QH)\d\d)(?:\d(?!\w))?(?!\w)|(?P<sym>{_SYMBOL}))")

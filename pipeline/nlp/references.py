@@ -21,16 +21,20 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
 from pipeline.text.normalize import ascii_fold, fold
 
-_ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;,.()\n]*?)(?=\s+(?:về|quy định|ban hành|hướng dẫn|"
+_ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;:,.()\n]*?)(?=\s+(?:về|như sau|quy định|ban hành|hướng dẫn|"
                            r"V/v|v/v|đã|đề nghị|sửa đổi|điều chỉnh|phê duyệt|tại|cho|trong|nhằm|thực hiện|thông qua|"
                            r"công bố|chỉ đạo|kèm theo|được|gửi|xin|báo cáo|triển khai|giao|tiếp tục|và các|cho biết|"
-                           r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;,.()\n]|$)")
-_ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>(?:(?!\btại\b)[^;,.():\n]){3,80}?)\s*(?:\([^)]{1,20}\)\s*)?(?:tại\s+(?:[\wÀ-ỹ]+\s*){0,3})?:?\s*(?:số\s*)?$")
+                           r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;:,.()\n]|$)")
+_ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>(?:(?!\btại\b)[^;,.():\n]){3,80}?)\s*(?:\([^)]{1,20}\)\s*)?(?:tại\s+(?:[\wÀ-ỹ]+\s*){0,3}:?|:)\s*(?:số\s*)?$")
 # "thực hiện các nhiệm vụ được giao tại các văn bản: số …": a longer gap, closed by "tại", still implements
 _TASKS_AT = re.compile(r"(?:nhiệm vụ|chỉ đạo|yêu cầu|nội dung)[^.;]{0,80}\btại\b[^.;]{0,60}$")
 _PASSIVE = re.compile(r"(?:được|bị|đã được)\s*$", re.IGNORECASE)
-_LAW_NAME = re.compile(r"\b(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\s+(?P<name>[A-ZĐÀ-Ỹ][^;:()\n]{2,120}?)\s*"
-                       r"(?=(?:ngày|năm)\s+\d|số\s|\d|;|\.\s|,|\(|$)")
+# A law cited by name: the name runs to its date; it may hold commas ('Luật Phòng, chống tham nhũng') and
+# another law's name after 'của' ('Luật sửa đổi, bổ sung một số điều của Luật …'), but a list of laws
+# ('Luật A, Luật B') is several names.
+_LAW_NAME = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\s+(?!này\b|số\b)"
+                       r"(?P<name>(?:(?!(?:,|;)\s+(?:Bộ luật|Luật|Pháp lệnh)\b)[^;:()\n]){2,160}?)\s*"
+                       r"(?=(?:ngày|năm)\s+\d|số\s*:?\s*\d|\d|;|\.\s|\(|$)")
 _ACTIONS = ("repeals", "terminates", "replaces", "amends", "suspends", "corrects", "consolidates")
 # Only these can repeal, amend or replace another document; a công văn or a report that says "sửa đổi
 # Nghị định X" proposes or reports it (ND30 Điều 7; Luật 64/2025 Điều 4). A công văn may correct (đính chính,
@@ -60,7 +64,7 @@ class _Cite:
 def _type_patterns(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
     names = lex.type_name_pattern
     direct = re.compile(rf"(?P<type>{names})\s*(?:số\s*:?\s*)?(?:số\s*)?$", re.IGNORECASE)
-    named = re.compile(rf"(?P<type>{names})(?P<rest>(?:\s+[^\s;:()]+){{1,16}}?)\s+số\s*:?\s*(?:số\s*)?$", re.IGNORECASE)
+    named = re.compile(rf"(?P<type>{names})(?P<rest>(?:[ \t]+[^\s;:()]+){{1,16}}?)\s+số\s*:?\s*(?:số\s*)?$", re.IGNORECASE)
     return direct, named
 
 
@@ -69,13 +73,21 @@ def _type_before(text: str, start: int, lex: Lexicon) -> tuple[str | None, str |
     window = text[max(0, start - 160):start]
     direct_re, named_re = _type_patterns(lex)
     direct = direct_re.search(window)
-    if direct:
+    # "pháp luật số 80/2015/QH13": a lower-case "luật" ends a longer word group, it is not the type
+    if direct and not (direct.group("type") == "luật"):
         return lex.type_for_name(direct.group("type")), None
-    named = named_re.search(window)
-    if named and named.group("type")[0].isupper():
-        doc_type = lex.type_for_name(named.group("type"))
-        return doc_type, (named.group("type") + named.group("rest")).strip()
+    for m in reversed(list(_type_words(lex).finditer(window))):  # the nearest type name, not the first
+        if not m.group(0)[0].isupper():
+            continue
+        named = named_re.match(window, m.start())
+        if named and "\n" not in named.group("rest"):
+            return lex.type_for_name(named.group("type")), (named.group("type") + named.group("rest")).strip()
     return None, None
+
+
+@lru_cache(maxsize=4)
+def _type_words(lex: Lexicon) -> re.Pattern:
+    return re.compile(rf"(?<![\w])(?:{lex.type_name_pattern})(?![\w])", re.IGNORECASE)
 
 
 def _issuer_after(text: str, pos: int) -> str | None:
@@ -114,8 +126,8 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             if any(low[:at].rstrip().endswith(w) for w in spec.get("not_after", ())):
                 continue
             gap_words = re.sub(rf"(?:{lex.type_name_pattern})?\s*(?:số)?\s*:?\s*$", "", after, flags=re.IGNORECASE).split()
-            if len(gap_words) > _MAX_GAP_WORDS["action" if relation in _ACTIONS else "other"] and not (
-                    relation == "implements" and _TASKS_AT.search(after)):
+            limit = _MAX_GAP_WORDS["action" if relation in _ACTIONS or own_title else "other"]
+            if len(gap_words) > limit and not (relation == "implements" and _TASKS_AT.search(after)):
                 continue
             if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
                 continue
@@ -253,12 +265,12 @@ def _share_run_context(cites: list[_Cite]) -> None:
 
 
 def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, exclude=(), title_span=None,
-                    doc_type: str | None = None, preamble_end: int = 0, ocr: bool = False) -> list[dict]:
+                    doc_type: str | None = None, preamble_end: int | None = None, ocr: bool = False) -> list[dict]:
     """The references of a letter's text. `exclude` holds (start, end) ranges not to read (own number line,
     Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
     letter's act)."""
     clauses = split_clauses(text)
-    ctx = _Context(text, clauses, lex, title_span, doc_type, preamble_end)
+    ctx = _Context(text, clauses, lex, title_span, doc_type, len(text) if preamble_end is None else preamble_end)
     own = number_key(own_number) if own_number else None
     cites: list[_Cite] = []
     for n in find_numbers(repair_ocr_codes(text) if ocr else text):

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pipeline.records import Source
 
 MOTTO = re.compile(r"C[ỘO]NG\s+H[ÒOÕ]À?A?\s+X[ÃA]\s+H[ỘO]I|Đ[ỘO]C\s+L[ẬA]P\s*[-–—]\s*T[ỰU]\s+DO", re.IGNORECASE)
-NUMBER_LINE = re.compile(r"^\s*S[ốo]\s*(?:[:.]|(?=\s*\d)|(?=\s*/))", re.IGNORECASE)
+# ô 3: "Số: 15/QĐ-UBND"; laws and resolutions print their type first ("Luật số: 121/2025/QH15").
+NUMBER_LINE = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết|Lệnh|Văn bản hợp nhất)\s+)?S[ốo]\s*(?:[:.]|(?=\s*\d)|(?=\s*/))",
+                         re.IGNORECASE)
 KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?", re.IGNORECASE)
 NOI_NHAN = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 DECORATION = re.compile(r"^[\s\-–—_*=.~]*$")

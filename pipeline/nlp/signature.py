@@ -37,7 +37,7 @@ def _strip_rank(ln: Line, lex: Lexicon) -> Line:
             rest = text[len(rank):].lstrip()
             return Line(rest, ln.end - len(rest), ln.end)
     words = text.split()
-    if len(words) >= 4:
+    if len(words) >= 4 and words[0] not in lex.surnames:
         from pipeline.nlp.vi import proper_name_tail
         tail = proper_name_tail(text)
         if tail and tail != text:
@@ -87,5 +87,14 @@ def _normal_prefix(text: str) -> str:
 
 
 def signature_from_tail(body: list[Line], lex: Lexicon) -> Signature:
-    """A flat letter without a signature column: the last lines of the body."""
+    """A flat letter without a signature column or Nơi nhận: the last authority line (TM., KT. …) of the
+    body with what follows it, else the last capitals line followed by a name, else the last lines."""
+    for i in range(len(body) - 1, -1, -1):
+        if body[i].is_caps and _PREFIX.match(body[i].text):
+            while i and body[i - 1].is_caps and _PREFIX.match(body[i - 1].text):
+                i -= 1
+            return read_signature(body[i:i + 7], lex)
+    for i in range(len(body) - 2, -1, -1):
+        if body[i].is_caps and len(body[i].text) < 60 and any(_is_name(ln.text) for ln in body[i + 1:i + 4]):
+            return read_signature(body[i:i + 4], lex)
     return read_signature(body[-8:], lex)

@@ -1,0 +1,64 @@
+"""The signature block (ô 7a–7c, domain.md §1, §8): one row per signing form → signer, authority, title.
+In the tables ' | ' separates printed lines, top to bottom."""
+import pytest
+
+from pipeline.nlp.lexicon import load_lexicon
+from pipeline.nlp.segment import lines_of
+from pipeline.nlp.signature import read_signature, signature_from_tail
+
+
+def lines(table_text: str):
+    text = table_text.replace(" | ", "\n")
+    return lines_of(text, 0, len(text))
+
+
+# signature column                                              → signer            authority                              title
+SIGNATURES = [
+    ("BỘ TRƯỞNG | Nguyễn Văn Thắng",                                "Nguyễn Văn Thắng", None,                                  "BỘ TRƯỞNG"),
+    ("CHỦ TỊCH | Trần Quốc Nam",                                    "Trần Quốc Nam",    None,                                  "CHỦ TỊCH"),
+    ("KT. BỘ TRƯỞNG | THỨ TRƯỞNG | Trần Văn Bình",                  "Trần Văn Bình",    "KT. BỘ TRƯỞNG",                       "THỨ TRƯỞNG"),
+    ("TM. ỦY BAN NHÂN DÂN | CHỦ TỊCH | Lê Văn Cường",               "Lê Văn Cường",     "TM. ỦY BAN NHÂN DÂN",                 "CHỦ TỊCH"),
+    ("TL. BỘ TRƯỞNG | VỤ TRƯỞNG VỤ PHÁP CHẾ | Phạm Thị Dung",       "Phạm Thị Dung",    "TL. BỘ TRƯỞNG",                       "VỤ TRƯỞNG VỤ PHÁP CHẾ"),
+    ("TUQ. CHỦ TỊCH | GIÁM ĐỐC SỞ NỘI VỤ | Hoàng Văn Minh",         "Hoàng Văn Minh",   "TUQ. CHỦ TỊCH",                       "GIÁM ĐỐC SỞ NỘI VỤ"),
+    ("Q. GIÁM ĐỐC | Nguyễn Thị Hoa",                                "Nguyễn Thị Hoa",   "Q. GIÁM ĐỐC",                         None),
+    ("TM. ỦY BAN NHÂN DÂN | KT. CHỦ TỊCH | PHÓ CHỦ TỊCH | Võ Văn Giang",
+                                                                    "Võ Văn Giang",     "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH",  "PHÓ CHỦ TỊCH"),
+    ("TM. CHÍNH PHỦ | KT. THỦ TƯỚNG | PHÓ THỦ TƯỚNG | Hồ Đức Phớc",  "Hồ Đức Phớc",      "TM. CHÍNH PHỦ / KT. THỦ TƯỚNG",       "PHÓ THỦ TƯỚNG"),
+    # prefixes printed without the dot or with a slash
+    ("T/M ỦY BAN NHÂN DÂN | CHỦ TỊCH | Lê Văn Cường",               "Lê Văn Cường",     "TM. ỦY BAN NHÂN DÂN",                 "CHỦ TỊCH"),
+    ("KT CHỦ TỊCH | PHÓ CHỦ TỊCH | Lê Văn Cường",                   "Lê Văn Cường",     "KT. CHỦ TỊCH",                        "PHÓ CHỦ TỊCH"),
+    # signature and seal noise
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | (Đã ký) | Phạm Quốc Hiệu",      "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Đã ký | Phạm Quốc Hiệu",        "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
+    ("GIÁM ĐỐC | (Ký, đóng dấu) | Phạm Quốc Hiệu",                  "Phạm Quốc Hiệu",   None,                                  "GIÁM ĐỐC"),
+    ("GIÁM ĐỐC | (Đã ký và đóng dấu) | Lê Thị Bích Thuận",          "Lê Thị Bích Thuận", None,                                 "GIÁM ĐỐC"),
+    # ranks and titles before the name are not the name (PL I 7c; allowed in some sectors)
+    ("KT. BỘ TRƯỞNG | THỨ TRƯỞNG | Thượng tướng Lê Huy Vịnh",       "Lê Huy Vịnh",      "KT. BỘ TRƯỞNG",                       "THỨ TRƯỞNG"),
+    ("GIÁM ĐỐC | Đại tá Nguyễn Văn Minh",                           "Nguyễn Văn Minh",  None,                                  "GIÁM ĐỐC"),
+    ("HIỆU TRƯỞNG | TS. Nguyễn Văn Minh",                           "Nguyễn Văn Minh",  None,                                  "HIỆU TRƯỞNG"),
+    # page-number noise after (or between) the lines
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Phạm Quốc Hiệu | 2",            "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | 3 | Phạm Quốc Hiệu",            "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
+    # no name printed (a draft): nothing is guessed
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC",                                 None,               None,                                  None),
+    ("",                                                            None,               None,                                  None),
+]
+
+
+@pytest.mark.parametrize("column, signer, authority, title", SIGNATURES)
+def test_signing_forms(column, signer, authority, title):
+    sig = read_signature(lines(column), load_lexicon())
+    assert (sig.signer, sig.signing_authority, sig.signer_title) == (signer, authority, title)
+
+
+def test_signature_spans_point_at_the_printed_text():
+    text = "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nThượng tướng Lê Huy Vịnh"
+    sig = read_signature(lines_of(text, 0, len(text)), load_lexicon())
+    assert {f: text[s:e] for f, (s, e) in sig.spans.items()} == {
+        "signer": "Lê Huy Vịnh", "signing_authority": "KT. BỘ TRƯỞNG", "signer_title": "THỨ TRƯỞNG"}
+
+
+def test_signature_from_the_tail_of_a_flat_letter():
+    body = lines("Sở Nội vụ đề nghị các đơn vị thực hiện nghiêm túc. | KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Phạm Quốc Hiệu")
+    sig = signature_from_tail(body, load_lexicon())
+    assert (sig.signer, sig.signing_authority, sig.signer_title) == ("Phạm Quốc Hiệu", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")

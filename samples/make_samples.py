@@ -430,12 +430,20 @@ def iconv(source: Path, target: Path, encoding: str) -> None:
 def write_encoded_copies(seed_copy: Path) -> list[Path]:
     cp1258 = SAMPLES / "seed-letter.cp1258.txt"
     iconv(seed_copy, cp1258, "CP1258")
+    # TCVN3 (ABC) as the .VnTime fonts wrote it: one byte per lowercase toned letter, capitals with the
+    # lowercase codes. glibc's TCVN5712-1 is the VN1 variant (toned capitals at 0x80-0x9F), which Vietnamese
+    # offices did not type with, so the sample is made with our encoder (checked against the tables of
+    # domain.md §10 by tests/test_legacy.py). VNI-Windows likewise.
+    from pipeline.text.legacy import unicode_to_tcvn3, unicode_to_vni
+    text = seed_copy.read_text(encoding="utf-8")
     tcvn = SAMPLES / "seed-letter.tcvn3.txt"
-    iconv(seed_copy, tcvn, "TCVN5712-1")
+    tcvn.write_bytes(unicode_to_tcvn3(text, errors="replace"))
+    vni = SAMPLES / "seed-letter.vni.txt"
+    vni.write_bytes(unicode_to_vni(text, errors="replace"))
     utf16 = SAMPLES / "seed-letter.utf16.txt"
     # UTF-16 little-endian with BOM (what Windows Notepad calls "Unicode"), same bytes on any machine.
     utf16.write_bytes(b"\xff\xfe" + seed_copy.read_text(encoding="utf-8").encode("utf-16-le"))
-    return [cp1258, tcvn, utf16]
+    return [cp1258, tcvn, vni, utf16]
 
 
 def copy_real_letters() -> list[Path]:

@@ -187,7 +187,7 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
     after_date = [ln for ln in zones.header_right if not MOTTO.search(ln.text) and not DATE_LINE.search(ln.text)
                   and not DECORATION.match(ln.text)]
     numbered = [i for i, ln in enumerate(zones.header_left) if NUMBER_LINE.match(ln.text)]
-    left_after = [ln for ln in zones.header_left[numbered[0] + 1:] if ln.is_caps] if numbered else []
+    left_after = zones.header_left[numbered[0] + 1:] if numbered else []
     candidates = after_date + left_after + zones.body[:10]
     for i, ln in enumerate(candidates):
         if _BODY_START.match(ln.text) or KINH_GUI.match(ln.text):

@@ -17,6 +17,7 @@ NUMBER_LINE = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quy�
 KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?", re.IGNORECASE)
 NOI_NHAN = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 DECORATION = re.compile(r"^[\s\-–—_*=.~]*$")
+PLACE_DATE_LINE = re.compile(r"^[^\d,;:]{2,40},\s*ngày", re.IGNORECASE)  # "Hà Nội, ngày …" (ô 4)
 DATE_LINE = re.compile(r"ng[àa]y\s*(?:[\d.…_ ]|[^\s\d]{1,3}(?=\s))*\s*th[áa]ng", re.IGNORECASE)
 
 
@@ -73,12 +74,12 @@ def _split_flat(lines: list[Line]) -> tuple[list, list, list]:
     limit = min(len(lines), 14)
     end = 0
     for i in range(limit):
-        if DATE_LINE.search(lines[i].text) or NUMBER_LINE.match(lines[i].text):
+        if PLACE_DATE_LINE.match(lines[i].text) or NUMBER_LINE.match(lines[i].text):
             end = i + 1
     if not end:
         return [], [], lines
     header = lines[:end]
-    right = [ln for ln in header if MOTTO.search(ln.text) or DATE_LINE.search(ln.text)]
+    right = [ln for ln in header if MOTTO.search(ln.text) or PLACE_DATE_LINE.match(ln.text)]
     left = [ln for ln in header if ln not in right]
     return left, right, lines[end:]
 

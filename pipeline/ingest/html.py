@@ -16,6 +16,8 @@ import unicodedata
 from lxml import etree
 from lxml import html as lhtml
 
+from pipeline.text.splitglyph import has_split_glyphs, repair_split_glyphs
+
 _MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM"  # folded: no tone marks, upper case
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.I)
@@ -46,8 +48,17 @@ def html_to_lines(data: bytes) -> list[str]:
 
 
 def html_to_parts(data: bytes) -> tuple[list[str], list[str], list[str]]:
-    """(header_left_lines, header_right_lines, body_lines): split when the document's first table has the motto in
-    a right-hand cell (compared without tone marks or case: "HÒA"/"HOÀ" alike), else ([], [], all lines)."""
+    """(header_left_lines, header_right_lines, body_lines), with syllables split by the portal's renderer
+    joined back (`CHÍNH PH Ủ`, domain.md §10.14)."""
+    left, right, body = _html_parts(data)
+    if has_split_glyphs("\n".join(left + right + body[:20])):
+        left, right, body = ([repair_split_glyphs(x, known_split=True) for x in part] for part in (left, right, body))
+    return left, right, body
+
+
+def _html_parts(data: bytes) -> tuple[list[str], list[str], list[str]]:
+    """Split when the document's first table has the motto in a right-hand cell (compared without tone marks
+    or case: "HÒA"/"HOÀ" alike), else ([], [], all lines)."""
     box = _container(data)
     if box is None:
         return [], [], []

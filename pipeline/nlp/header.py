@@ -68,11 +68,14 @@ def _join(lines: list[Line]) -> tuple[str, int, int]:
     return " ".join(ln.text for ln in lines), lines[0].start, lines[-1].end
 
 
-def issuer_lines(zones: LetterZones) -> list[Line]:
-    """Header-left lines above the number line, without decoration, motto or date lines."""
+def issuer_lines(zones: LetterZones, lex: Lexicon) -> list[Line]:
+    """Header-left lines above the number line (or the title, when a flattened header has no number line),
+    without decoration, motto or date lines."""
     out = []
     for ln in zones.header_left:
         if NUMBER_LINE.match(ln.text) or _SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
+            break
+        if out and ln.is_caps and _type_at_start(ln.text, lex):
             break
         if DECORATION.match(ln.text) or MOTTO.search(ln.text) or DATE_LINE.search(ln.text):
             continue
@@ -89,7 +92,7 @@ _SELF_NAMED = re.compile(r"(?:^|,\s*)(?P<iss>(?:Sở|Bộ|Ủy ban nhân dân|U�
 
 
 def find_issuer(zones: LetterZones, lex: Lexicon, header: Header) -> None:
-    bodies = _issuer_bodies(issuer_lines(zones), lex)
+    bodies = _issuer_bodies(issuer_lines(zones, lex), lex)
     if not bodies:
         for ln in zones.body[:15]:
             named = _SELF_NAMED.search(ln.text)
@@ -128,7 +131,7 @@ def find_number(zones: LetterZones, header: Header) -> None:
             header.unreadable_number = junk or None  # a handwritten number OCR could not read
             header.spans["symbol"] = [ln.start + blank.start("sym"), ln.start + blank.end("sym")]
             return
-    for ln in zones.body[:12]:  # certificates: "Mã số dự án: 4275604886"
+    for ln in zones.header_left + zones.body[:12]:  # certificates: "Mã số dự án: 4275604886"
         code = _CODE_NUMBER.search(ln.text)
         if code:
             header.number = DocNumber(code.group(1), None, None, "code", ln.start + code.start(1), ln.start + code.end(1))
@@ -158,7 +161,7 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
         if dates:
             _set_date(header, dates[0], passed.end())
             return
-    for ln in zones.body[:12]:  # certificates: "Chứng nhận lần đầu: ngày 30 tháng 6 năm 2026"
+    for ln in zones.header_left + zones.body[:12]:  # certificates: "Chứng nhận lần đầu: ngày 30 tháng 6 năm 2026"
         grant = _FIRST_GRANT.search(ln.text)
         dates = find_dates(ln.text[grant.end():]) if grant else []
         if dates:
@@ -187,7 +190,11 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
     after_date = [ln for ln in zones.header_right if not MOTTO.search(ln.text) and not DATE_LINE.search(ln.text)
                   and not DECORATION.match(ln.text)]
     numbered = [i for i, ln in enumerate(zones.header_left) if NUMBER_LINE.match(ln.text)]
-    left_after = zones.header_left[numbered[0] + 1:] if numbered else []
+    if numbered:
+        left_after = zones.header_left[numbered[0] + 1:]
+    else:  # a flattened header without a number line: the title may sit among the left lines
+        titles = [i for i, ln in enumerate(zones.header_left) if ln.is_caps and _type_at_start(ln.text, lex)]
+        left_after = zones.header_left[titles[0]:] if titles else []
     candidates = after_date + left_after + zones.body[:10]
     for i, ln in enumerate(candidates):
         if _BODY_START.match(ln.text) or KINH_GUI.match(ln.text):

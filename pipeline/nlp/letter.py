@@ -28,10 +28,26 @@ def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signatur
     lines = sorted({ln.start: ln for ln in zones.signature + interleaved
                     if not any(i.start <= ln.start < i.end and i is not ln for i in interleaved)}.values(),
                    key=lambda ln: ln.start)
+    appendix = next((i for i, ln in enumerate(lines) if re.match(r"(?:Phụ lục|PHỤ LỤC)\b", ln.text)), None)
+    lines = lines[:appendix] if appendix is not None else lines  # an appendix after the signature is not it
     sig = read_signature(lines, lex) if lines else Signature()
     if sig.signer is None and not zones.noi_nhan:
         sig = signature_from_tail(zones.body, lex)
+    if sig.signer and not sig.signer_title and zones.noi_nhan:
+        _title_above_noi_nhan(zones, sig)
     return sig
+
+
+_TITLE_WORDS = re.compile(r"\b(TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH|THỦ TƯỚNG|TỔNG|PHÓ|BÍ THƯ|THỐNG ĐỐC)\b")
+
+
+def _title_above_noi_nhan(zones: LetterZones, sig: Signature) -> None:
+    """A text layer that put the signer's title above 'Nơi nhận:' (the two columns read one after the
+    other): a short capitals line with a title word, right before the Nơi nhận block."""
+    before = [ln for ln in zones.body if ln.end <= zones.noi_nhan[0].start]
+    if before and before[-1].is_caps and len(before[-1].text) <= 40 and _TITLE_WORDS.search(before[-1].text):
+        sig.signer_title = before[-1].text
+        sig.spans["signer_title"] = [before[-1].start, before[-1].end]
 
 
 def _preamble_end(zones: LetterZones) -> int:

@@ -63,6 +63,11 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
     lines: list[list[tuple]] = []
     refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
     for w in sorted(words, key=lambda w: (round((w[2] + w[4]) / 6), w[1])):  # ~3 pt bands, then left to right
+        if refs and _extends_last_line(w, refs[-1]):
+            lines[-1].append(w)
+            ref = refs[-1]
+            ref[2], ref[3] = min(ref[2], w[1]), max(ref[3], w[3])
+            continue
         h = max(w[4] - w[2], 0.1)
         centre = (w[2] + w[4]) / 2
         best, best_overlap = None, 0.0
@@ -84,6 +89,14 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
     return [_make_line(sorted(ln, key=lambda w: w[1]), page) for ln in lines]
 
 
+def _extends_last_line(w: tuple, ref: list[float]) -> bool:
+    """The common case, decided without the candidate search: the word lies within the top and bottom of the
+    last line's tallest word, is at least 0.1 pt high, and starts right of the line. Its overlap with that
+    line is then its whole height, which no other line can exceed, and on ties the search prefers the
+    latest line, so the search would pick this one too."""
+    return ref[0] <= w[2] and w[4] <= ref[1] and w[4] - w[2] >= 0.1 and w[1] >= ref[3] - 0.5
+
+
 def _collides(w: tuple, line: list[tuple]) -> bool:
     """A line never holds two words at the same x: that is the line above or below."""
     return any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in line)
@@ -97,6 +110,9 @@ def _make_line(words: list[tuple], page: int) -> Line:
 
 
 _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
+# A word boundary (the joining space) where a rule of `_join_words` might apply: a slash or hyphen on either
+# side, closing punctuation after it; or an empty word, which the rules below do not expect.
+_MAY_JOIN = re.compile(r"[/-] | [/-]| [.,;:!?)\]]|  |^ | $")
 
 
 def _join_words(words: list[tuple]) -> str:
@@ -104,6 +120,9 @@ def _join_words(words: list[tuple]) -> str:
     ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
     engines which split words at different gaps still print the same line. Words hold no whitespace (every
     engine splits at it), so the join needs no further clean-up; `assemble` cleans each line once anyway."""
+    text = " ".join(w[0] for w in words)
+    if not _MAY_JOIN.search(text):  # most lines: no boundary where a rule applies, so no gaps to measure
+        return text
     out = []
     for i, w in enumerate(words):
         gap = w[1] - words[i - 1][3] if i else 0.0

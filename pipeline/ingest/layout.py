@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from pipeline.records import Block, Page, Zone
@@ -62,39 +63,47 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
     """Cluster positioned words (text, x0, top, x1, bottom, conf) into lines by vertical overlap."""
     lines: list[list[tuple]] = []
     refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
-    for w in sorted(words, key=lambda w: (round((w[2] + w[4]) / 6), w[1])):  # ~3 pt bands, then left to right
-        if refs and _extends_last_line(w, refs[-1]):
-            lines[-1].append(w)
-            ref = refs[-1]
-            ref[2], ref[3] = min(ref[2], w[1]), max(ref[3], w[3])
-            continue
-        h = max(w[4] - w[2], 0.1)
-        centre = (w[2] + w[4]) / 2
-        best, best_overlap = None, 0.0
-        for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
-            top, bottom, x0, x1 = refs[k]
-            overlap = min(bottom, w[4]) - max(top, w[2])
-            if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
-                    (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
-                best, best_overlap = k, overlap
-        if best is None:
-            lines.append([w])
-            refs.append([w[2], w[4], w[1], w[3]])
+    for w in sorted(words, key=_band_then_x):
+        ref = refs[-1] if refs else None
+        # The common case needs no search: the word lies within the top and bottom of the last line's
+        # tallest word (at least 0.1 pt high) and starts right of the line. Its overlap with that line is
+        # its whole height, which no other line can exceed, and on ties the search prefers the latest line.
+        if ref and ref[0] <= w[2] and w[4] <= ref[1] and w[4] - w[2] >= 0.1 and w[1] >= ref[3] - 0.5:
+            line = lines[-1]
         else:
-            lines[best].append(w)
-            ref = refs[best]
-            if h > ref[1] - ref[0]:
+            k = _best_line(w, lines, refs)
+            if k is None:
+                lines.append([w])
+                refs.append([w[2], w[4], w[1], w[3]])
+                continue
+            line, ref = lines[k], refs[k]
+            if max(w[4] - w[2], 0.1) > ref[1] - ref[0]:
                 ref[0], ref[1] = w[2], w[4]
-            ref[2], ref[3] = min(ref[2], w[1]), max(ref[3], w[3])
-    return [_make_line(sorted(ln, key=lambda w: w[1]), page) for ln in lines]
+        line.append(w)
+        if w[1] < ref[2]:  # min() and max() of the x extent, spelt out (cheaper, same values)
+            ref[2] = w[1]
+        if w[3] > ref[3]:
+            ref[3] = w[3]
+    return [_make_line(sorted(ln, key=_X0), page) for ln in lines]
 
 
-def _extends_last_line(w: tuple, ref: list[float]) -> bool:
-    """The common case, decided without the candidate search: the word lies within the top and bottom of the
-    last line's tallest word, is at least 0.1 pt high, and starts right of the line. Its overlap with that
-    line is then its whole height, which no other line can exceed, and on ties the search prefers the
-    latest line, so the search would pick this one too."""
-    return ref[0] <= w[2] and w[4] <= ref[1] and w[4] - w[2] >= 0.1 and w[1] >= ref[3] - 0.5
+def _band_then_x(w: tuple) -> tuple:
+    return round((w[2] + w[4]) / 6), w[1]  # ~3 pt bands, then left to right
+
+
+def _best_line(w: tuple, lines: list[list[tuple]], refs: list[list[float]]) -> int | None:
+    """Of the last six lines, the one the word overlaps most (at least 0.6 of the smaller height, its centre
+    within the line), the latest on ties, and not one where it would sit on another word."""
+    h = max(w[4] - w[2], 0.1)
+    centre = (w[2] + w[4]) / 2
+    best, best_overlap = None, 0.0
+    for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
+        top, bottom, x0, x1 = refs[k]
+        overlap = min(bottom, w[4]) - max(top, w[2])
+        if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
+                (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
+            best, best_overlap = k, overlap
+    return best
 
 
 def _collides(w: tuple, line: list[tuple]) -> bool:
@@ -103,10 +112,12 @@ def _collides(w: tuple, line: list[tuple]) -> bool:
 
 
 def _make_line(words: list[tuple], page: int) -> Line:
-    x0, top, x1, bottom, _ = zip(*(w[1:6] for w in words))
-    confs = [c for c in _ if c is not None]
-    return Line(_join_words(words), page, (min(x0), min(top), max(x1), max(bottom)),
-                sum(confs) / len(confs) if confs else None, words)
+    bbox = (min(map(_X0, words)), min(map(_TOP, words)), max(map(_X1, words)), max(map(_BOTTOM, words)))
+    confs = [c for c in map(_CONF, words) if c is not None]
+    return Line(_join_words(words), page, bbox, sum(confs) / len(confs) if confs else None, words)
+
+
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _CONF = (itemgetter(i) for i in range(6))
 
 
 _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
@@ -120,7 +131,7 @@ def _join_words(words: list[tuple]) -> str:
     ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
     engines which split words at different gaps still print the same line. Words hold no whitespace (every
     engine splits at it), so the join needs no further clean-up; `assemble` cleans each line once anyway."""
-    text = " ".join(w[0] for w in words)
+    text = " ".join(map(_TEXT, words))
     if not _MAY_JOIN.search(text):  # most lines: no boundary where a rule applies, so no gaps to measure
         return text
     out = []

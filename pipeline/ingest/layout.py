@@ -64,26 +64,27 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
     lines: list[list[tuple]] = []
     refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
     for w in sorted(words, key=_band_then_x):
+        x0, top, x1, bottom = w[1:5]
         ref = refs[-1] if refs else None
         # The common case needs no search: the word lies within the top and bottom of the last line's
         # tallest word (at least 0.1 pt high) and starts right of the line. Its overlap with that line is
         # its whole height, which no other line can exceed, and on ties the search prefers the latest line.
-        if ref and ref[0] <= w[2] and w[4] <= ref[1] and w[4] - w[2] >= 0.1 and w[1] >= ref[3] - 0.5:
+        if ref and ref[0] <= top and bottom <= ref[1] and bottom - top >= 0.1 and x0 >= ref[3] - 0.5:
             line = lines[-1]
         else:
             k = _best_line(w, lines, refs)
             if k is None:
                 lines.append([w])
-                refs.append([w[2], w[4], w[1], w[3]])
+                refs.append([top, bottom, x0, x1])
                 continue
             line, ref = lines[k], refs[k]
-            if max(w[4] - w[2], 0.1) > ref[1] - ref[0]:
-                ref[0], ref[1] = w[2], w[4]
+            if max(bottom - top, 0.1) > ref[1] - ref[0]:
+                ref[0], ref[1] = top, bottom
         line.append(w)
-        if w[1] < ref[2]:  # min() and max() of the x extent, spelt out (cheaper, same values)
-            ref[2] = w[1]
-        if w[3] > ref[3]:
-            ref[3] = w[3]
+        if x0 < ref[2]:  # min() and max() of the x extent, spelt out (cheaper, same values)
+            ref[2] = x0
+        if x1 > ref[3]:
+            ref[3] = x1
     return [_make_line(sorted(ln, key=_X0), page) for ln in lines]
 
 
@@ -99,8 +100,10 @@ def _best_line(w: tuple, lines: list[list[tuple]], refs: list[list[float]]) -> i
     best, best_overlap = None, 0.0
     for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
         top, bottom, x0, x1 = refs[k]
+        if not top <= centre <= bottom:  # most candidates are other lines: skip them before measuring
+            continue
         overlap = min(bottom, w[4]) - max(top, w[2])
-        if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
+        if overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
                 (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
             best, best_overlap = k, overlap
     return best
@@ -108,7 +111,14 @@ def _best_line(w: tuple, lines: list[list[tuple]], refs: list[list[float]]) -> i
 
 def _collides(w: tuple, line: list[tuple]) -> bool:
     """A line never holds two words at the same x: that is the line above or below."""
-    return any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in line)
+    x0, x1 = w[1], w[3]
+    for x in line:
+        # Side by side: the overlap is <= 0, never over 0.3 of a width unless a width is negative.
+        if (x[3] <= x0 or x[1] >= x1) and x1 >= x0 and x[3] >= x[1]:
+            continue
+        if min(x[3], x1) - max(x[1], x0) > 0.3 * min(x1 - x0, x[3] - x[1]):
+            return True
+    return False
 
 
 def _make_line(words: list[tuple], page: int) -> Line:

@@ -250,8 +250,13 @@ _ABBREVIATION = re.compile(r"[b-df-hj-np-tv-xzđB-DF-HJ-NP-TV-XZĐ]+")  # vowel-
 def _word_stats(text: str, non_ascii_only: bool = False, min_len: int = 1) -> tuple[int, int, int]:
     """(words, valid syllables, valid syllables with a diacritic) over the letter tokens of `text`.
     Tokens with digits, shorter than `min_len`, and vowel-less abbreviations (QĐ, HĐND, b) are not counted."""
+    return _token_stats(Counter(_TOKEN_SPLIT.split(_nfc(text))), non_ascii_only, min_len)
+
+
+def _token_stats(tokens: Counter, non_ascii_only: bool = False, min_len: int = 1) -> tuple[int, int, int]:
+    """`_word_stats` over counted tokens: a letter repeats its words, so each is judged once."""
     words = valid = marked = 0
-    for token, n in Counter(_TOKEN_SPLIT.split(_nfc(text))).items():  # a letter repeats its words: judge each once
+    for token, n in tokens.items():
         kind = _token_kind(token, non_ascii_only, min_len)
         words += n if kind else 0
         valid += n if kind >= 2 else 0
@@ -282,7 +287,10 @@ def vietnamese_quality(text: str) -> float:
     ~0; legacy mojibake, English and random OCR garbage have few valid tokens (typically < 0.4). Empty
     text, or text without words, scores 0.0. `is_useless_text` draws the line at 0.5.
     """
-    words, valid, marked = _word_stats(text)
+    return _quality(*_word_stats(text))
+
+
+def _quality(words: int, valid: int, marked: int) -> float:
     if not words or not valid:
         return 0.0
     return (valid / words) * min(1.0, (marked / valid) / 0.45)
@@ -314,7 +322,9 @@ def is_useless_text(text: str) -> bool:
     if total and sum(n for t, n in tokens.items() if t.lower() in _ENGLISH_WORDS) / total >= ENGLISH_AT_LEAST:
         return False
     repaired, _ = repair_mojibake(text)
-    return vietnamese_quality(repaired) < USELESS_BELOW
+    # Text already in NFC that needs no repair splits into the tokens just counted: no second split.
+    stats = _token_stats(tokens) if repaired == text else _word_stats(repaired)
+    return _quality(*stats) < USELESS_BELOW
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ class Segment:
 
 
 def clean_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to collapse
+        return text.strip()  # (every whitespace character but the space is unprintable)
     return _SPACES.sub(" ", text).strip()
 
 

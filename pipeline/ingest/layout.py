@@ -164,7 +164,7 @@ def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> t
     ink = bytearray(hi - lo + 1)  # one cell per point
     for ln in lines:
         for w in ln.words:
-            if not any(c.isalnum() for c in w[0]):  # rules and OCR specks ("_", "~") are not a column
+            if not _ALNUM.search(w[0]):  # rules and OCR specks ("_", "~") are not a column
                 continue
             a, b = max(math.floor(w[1]), lo) - lo, min(math.ceil(w[3]), hi) - lo
             if a < b:
@@ -181,6 +181,7 @@ def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> t
 
 
 _NO_INK = re.compile(b"\x00+")
+_ALNUM = re.compile(r"[^\W_]")  # matches exactly the characters str.isalnum() accepts (checked over all of Unicode)
 
 
 def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:

@@ -87,7 +87,7 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     from pipeline.ingest import pdf
     from pipeline.text.legacy import is_useless_text, repair_mojibake
 
-    pages, info = pdf.read_pages(path, pdf_engine)
+    pages, info = pdf.read_pages(path, pdf_engine, data)
     warnings: list[str] = []
     # The text-layer verdict rests on a sample (the first ~6,000 characters): a letter's fonts and any
     # scanner OCR layer are the same throughout, and the full text would cost more than reading it.

@@ -30,10 +30,11 @@ class PdfPage:
     words: list  # (text, x0, top, x1, bottom, None)
 
 
-def open_pdf(path: str) -> pdfium.PdfDocument:
-    """Open with the empty password (owner-only protection opens); a user password → `encrypted`."""
+def open_pdf(path: str, data: bytes | None = None) -> pdfium.PdfDocument:
+    """Open with the empty password (owner-only protection opens); a user password → `encrypted`. Given the
+    file's bytes, pdfium parses them in memory instead of reading the file again."""
     try:
-        pdf = pdfium.PdfDocument(path)
+        pdf = pdfium.PdfDocument(path if data is None else data)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
@@ -117,11 +118,11 @@ def _split_across_lines(textpage, text: str, start: int, end: int, height: float
              max(c[3] for c in p), height - min(c[2] for c in p), None) for p in pieces]
 
 
-def read_pages(path: str, engine: str = "pypdfium2") -> tuple[list[PdfPage], dict]:
-    """Positioned words of every page, with the chosen engine."""
+def read_pages(path: str, engine: str = "pypdfium2", data: bytes | None = None) -> tuple[list[PdfPage], dict]:
+    """Positioned words of every page, with the chosen engine (`data`: the file's bytes, if already read)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; choose one of {ENGINES}")
-    pdf = open_pdf(path)
+    pdf = open_pdf(path, data)
     try:
         info = pdf_info(pdf)
         if engine == "pdfplumber":

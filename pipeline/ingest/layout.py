@@ -135,7 +135,7 @@ _TEXT, _X0, _TOP, _X1, _BOTTOM, _CONF = (itemgetter(i) for i in range(6))
 _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
 # A word boundary (the joining space) where a rule of `_join_words` might apply: a slash or hyphen on either
 # side, closing punctuation after it; or an empty word, which the rules below do not expect.
-_MAY_JOIN = re.compile(r"[/-] | [/-]| [.,;:!?)\]]|  |^ | $")
+_MAY_JOIN = re.compile(r" (?:[/.,;:!?)\]\- ]|$)|[/-] |^ ")
 
 
 def _join_words(words: list[tuple]) -> str:
@@ -343,8 +343,11 @@ def assemble(segments: list[Segment], page_sizes: dict[int, tuple[float, float]]
                 parts.append("\n")
                 pos += 1
             blocks.append(Block(text, pos, pos + len(text), ln.page, seg.zone, ln.bbox, ln.confidence))
-            span = page_span.setdefault(ln.page, [pos, pos + len(text)])
-            span[0], span[1] = min(span[0], pos), max(span[1], pos + len(text))
+            span = page_span.get(ln.page)
+            if span is None:
+                page_span[ln.page] = [pos, pos + len(text)]
+            else:  # pos only grows: the page's span keeps its start and ends here
+                span[1] = pos + len(text)
             parts.append(text)
             pos += len(text)
         if zones and zones[-1].name == seg.zone and zones[-1].end >= z_start - 1:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from pipeline.records import Block, Page, Zone
 

@@ -62,8 +62,9 @@ def pdf_info(pdf: pdfium.PdfDocument) -> dict:
 
 # FPDFText_GetLooseCharBox without pypdfium2's per-call argument conversion, which costs twice the C call
 # itself; this runs twice per word. The same C function through a bare prototype, whose arguments are
-# converted once per page instead (a void pointer to the text page, a reference to one reused FS_RECTF).
-_LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.cast(pdfium_raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+# converted once per page instead (a void pointer to the text page, references into one reused buffer).
+_LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int)(
+    ctypes.cast(pdfium_raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
 _LOOSE_CHAR_BOX.argtypes = None
 
 

@@ -10,6 +10,8 @@ import hashlib
 import os
 import stat
 import tempfile
+from itertools import chain
+from operator import itemgetter
 
 from pipeline.errors import ReadError
 from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
@@ -85,24 +87,22 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     from pipeline.ingest import pdf
     from pipeline.text.legacy import is_useless_text, repair_mojibake
 
-    pages, info = pdf.read_pages(path, pdf_engine)
+    pages, info = pdf.read_pages(path, pdf_engine, data)
     warnings: list[str] = []
-    lines = [group_lines(p.words, p.number) for p in pages]
     # The text-layer verdict rests on a sample (the first ~6,000 characters): a letter's fonts and any
     # scanner OCR layer are the same throughout, and the full text would cost more than reading it.
-    sample = " ".join(w[0] for p in pages for w in p.words)[:6000]
+    sample = " ".join(map(itemgetter(0), chain.from_iterable(p.words for p in pages)))[:6000]
     ocr_pages: dict[int, float | None] = {}
     repaired, legacy = repair_mojibake(sample)
     if legacy:
         for p in pages:
             p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
-        lines = [group_lines(p.words, p.number) for p in pages]
         warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
         sample = repaired
+    lines = [group_lines(p.words, p.number) for p in pages]  # once the words are final
     useless = is_useless_text(sample)
     for i, p in enumerate(pages):
-        chars = sum(len(w[0]) for w in p.words)
-        if useless or chars < MIN_PAGE_CHARS:
+        if useless or sum(map(len, map(itemgetter(0), p.words))) < MIN_PAGE_CHARS:
             if not ocr:
                 continue
             lines[i], ocr_pages[p.number] = _ocr_pdf_page(path, p.number)

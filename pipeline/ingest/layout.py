@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from pipeline.records import Block, Page, Zone
 
@@ -51,6 +52,8 @@ class Segment:
 
 
 def clean_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to collapse
+        return text.strip()  # (every whitespace character but the space is unprintable)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -62,41 +65,77 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
     """Cluster positioned words (text, x0, top, x1, bottom, conf) into lines by vertical overlap."""
     lines: list[list[tuple]] = []
     refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
-    for w in sorted(words, key=lambda w: (round((w[2] + w[4]) / 6), w[1])):  # ~3 pt bands, then left to right
-        h = max(w[4] - w[2], 0.1)
-        centre = (w[2] + w[4]) / 2
-        best, best_overlap = None, 0.0
-        for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
-            top, bottom, x0, x1 = refs[k]
-            overlap = min(bottom, w[4]) - max(top, w[2])
-            if top <= centre <= bottom and overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
-                    (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
-                best, best_overlap = k, overlap
-        if best is None:
-            lines.append([w])
-            refs.append([w[2], w[4], w[1], w[3]])
+    for w in sorted(words, key=_band_then_x):
+        x0, top, x1, bottom = w[1:5]
+        ref = refs[-1] if refs else None
+        # The common case needs no search: the word lies within the top and bottom of the last line's
+        # tallest word (at least 0.1 pt high) and starts right of the line. Its overlap with that line is
+        # its whole height, which no other line can exceed, and on ties the search prefers the latest line.
+        if ref and ref[0] <= top and bottom <= ref[1] and bottom - top >= 0.1 and x0 >= ref[3] - 0.5:
+            line = lines[-1]
         else:
-            lines[best].append(w)
-            ref = refs[best]
-            if h > ref[1] - ref[0]:
-                ref[0], ref[1] = w[2], w[4]
-            ref[2], ref[3] = min(ref[2], w[1]), max(ref[3], w[3])
-    return [_make_line(sorted(ln, key=lambda w: w[1]), page) for ln in lines]
+            k = _best_line(w, lines, refs)
+            if k is None:
+                lines.append([w])
+                refs.append([top, bottom, x0, x1])
+                continue
+            line, ref = lines[k], refs[k]
+            if max(bottom - top, 0.1) > ref[1] - ref[0]:
+                ref[0], ref[1] = top, bottom
+        line.append(w)
+        if x0 < ref[2]:  # min() and max() of the x extent, spelt out (cheaper, same values)
+            ref[2] = x0
+        if x1 > ref[3]:
+            ref[3] = x1
+    return [_make_line(sorted(ln, key=_X0), page) for ln in lines]
+
+
+def _band_then_x(w: tuple) -> tuple:
+    return round((w[2] + w[4]) / 6), w[1]  # ~3 pt bands, then left to right
+
+
+def _best_line(w: tuple, lines: list[list[tuple]], refs: list[list[float]]) -> int | None:
+    """Of the last six lines, the one the word overlaps most (at least 0.6 of the smaller height, its centre
+    within the line), the latest on ties, and not one where it would sit on another word."""
+    h = max(w[4] - w[2], 0.1)
+    centre = (w[2] + w[4]) / 2
+    best, best_overlap = None, 0.0
+    for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
+        top, bottom, x0, x1 = refs[k]
+        if not top <= centre <= bottom:  # most candidates are other lines: skip them before measuring
+            continue
+        overlap = min(bottom, w[4]) - max(top, w[2])
+        if overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
+                (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
+            best, best_overlap = k, overlap
+    return best
 
 
 def _collides(w: tuple, line: list[tuple]) -> bool:
     """A line never holds two words at the same x: that is the line above or below."""
-    return any(min(x[3], w[3]) - max(x[1], w[1]) > 0.3 * min(w[3] - w[1], x[3] - x[1]) for x in line)
+    x0, x1 = w[1], w[3]
+    for x in line:
+        # Side by side: the overlap is <= 0, never over 0.3 of a width unless a width is negative.
+        if (x[3] <= x0 or x[1] >= x1) and x1 >= x0 and x[3] >= x[1]:
+            continue
+        if min(x[3], x1) - max(x[1], x0) > 0.3 * min(x1 - x0, x[3] - x[1]):
+            return True
+    return False
 
 
 def _make_line(words: list[tuple], page: int) -> Line:
-    x0, top, x1, bottom, _ = zip(*(w[1:6] for w in words))
-    confs = [c for c in _ if c is not None]
-    return Line(_join_words(words), page, (min(x0), min(top), max(x1), max(bottom)),
-                sum(confs) / len(confs) if confs else None, words)
+    bbox = (min(map(_X0, words)), min(map(_TOP, words)), max(map(_X1, words)), max(map(_BOTTOM, words)))
+    confs = [c for c in map(_CONF, words) if c is not None]
+    return Line(_join_words(words), page, bbox, sum(confs) / len(confs) if confs else None, words)
+
+
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _CONF = (itemgetter(i) for i in range(6))
 
 
 _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
+# A word boundary (the joining space) where a rule of `_join_words` might apply: a slash or hyphen on either
+# side, closing punctuation after it; or an empty word, which the rules below do not expect.
+_MAY_JOIN = re.compile(r" (?:[/.,;:!?)\]\- ]|$)|[/-] |^ ")
 
 
 def _join_words(words: list[tuple]) -> str:
@@ -104,6 +143,9 @@ def _join_words(words: list[tuple]) -> str:
     ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
     engines which split words at different gaps still print the same line. Words hold no whitespace (every
     engine splits at it), so the join needs no further clean-up; `assemble` cleans each line once anyway."""
+    text = " ".join(map(_TEXT, words))
+    if not _MAY_JOIN.search(text):  # most lines: no boundary where a rule applies, so no gaps to measure
+        return text
     out = []
     for i, w in enumerate(words):
         gap = w[1] - words[i - 1][3] if i else 0.0
@@ -119,26 +161,27 @@ def _join_words(words: list[tuple]) -> str:
 def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> tuple[float, float] | None:
     """The widest x-interval free of ink in every line, inside the middle of [x_lo, x_hi]."""
     lo, hi = math.floor(x_lo), math.ceil(x_hi)
-    ink = bytearray(hi - lo + 1)
+    ink = bytearray(hi - lo + 1)  # one cell per point
     for ln in lines:
         for w in ln.words:
-            if not any(c.isalnum() for c in w[0]):  # rules and OCR specks ("_", "~") are not a column
+            if not _ALNUM.search(w[0]):  # rules and OCR specks ("_", "~") are not a column
                 continue
-            for x in range(max(math.floor(w[1]), lo), min(math.ceil(w[3]), hi)):
-                ink[x - lo] = 1
+            a, b = max(math.floor(w[1]), lo) - lo, min(math.ceil(w[3]), hi) - lo
+            if a < b:
+                ink[a:b] = b"\x01" * (b - a)
     width = x_hi - x_lo
-    best, run_start = None, None
-    for i, v in enumerate(list(ink) + [1]):
-        if not v and run_start is None:
-            run_start = i
-        elif v and run_start is not None:
-            a, b = lo + run_start, lo + i
-            mid = (a + b) / 2
-            if x_lo + 0.2 * width <= mid <= x_lo + 0.8 * width and b - a >= min_width:
-                if best is None or b - a > best[1] - best[0]:
-                    best = (a, b)
-            run_start = None
+    best = None
+    for run in _NO_INK.finditer(ink):  # left to right, as the widest-first choice below expects
+        a, b = lo + run.start(), lo + run.end()
+        mid = (a + b) / 2
+        if x_lo + 0.2 * width <= mid <= x_lo + 0.8 * width and b - a >= min_width:
+            if best is None or b - a > best[1] - best[0]:
+                best = (a, b)
     return best
+
+
+_NO_INK = re.compile(b"\x00+")
+_ALNUM = re.compile(r"[^\W_]")  # matches exactly the characters str.isalnum() accepts (checked over all of Unicode)
 
 
 def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
@@ -300,8 +343,11 @@ def assemble(segments: list[Segment], page_sizes: dict[int, tuple[float, float]]
                 parts.append("\n")
                 pos += 1
             blocks.append(Block(text, pos, pos + len(text), ln.page, seg.zone, ln.bbox, ln.confidence))
-            span = page_span.setdefault(ln.page, [pos, pos + len(text)])
-            span[0], span[1] = min(span[0], pos), max(span[1], pos + len(text))
+            span = page_span.get(ln.page)
+            if span is None:
+                page_span[ln.page] = [pos, pos + len(text)]
+            else:  # pos only grows: the page's span keeps its start and ends here
+                span[1] = pos + len(text)
             parts.append(text)
             pos += len(text)
         if zones and zones[-1].name == seg.zone and zones[-1].end >= z_start - 1:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 _ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
 _TONES = (_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT)  # sắc, huyền, hỏi, ngã, nặng
@@ -248,18 +250,30 @@ _ABBREVIATION = re.compile(r"[b-df-hj-np-tv-xzđB-DF-HJ-NP-TV-XZĐ]+")  # vowel-
 def _word_stats(text: str, non_ascii_only: bool = False, min_len: int = 1) -> tuple[int, int, int]:
     """(words, valid syllables, valid syllables with a diacritic) over the letter tokens of `text`.
     Tokens with digits, shorter than `min_len`, and vowel-less abbreviations (QĐ, HĐND, b) are not counted."""
+    return _token_stats(Counter(_TOKEN_SPLIT.split(_nfc(text))), non_ascii_only, min_len)
+
+
+def _token_stats(tokens: Counter, non_ascii_only: bool = False, min_len: int = 1) -> tuple[int, int, int]:
+    """`_word_stats` over counted tokens: a letter repeats its words, so each is judged once."""
     words = valid = marked = 0
-    for token in _TOKEN_SPLIT.split(_nfc(text)):
-        if len(token) < min_len or any("0" <= c <= "9" for c in token) or _ABBREVIATION.fullmatch(token):
-            continue
-        if (non_ascii_only and token.isascii()) or not any(c.isalpha() for c in token):
-            continue
-        words += 1
-        if is_vietnamese_syllable(token):
-            valid += 1
-            if not token.isascii():
-                marked += 1
+    for token, n in tokens.items():
+        kind = _token_kind(token, non_ascii_only, min_len)
+        words += n if kind else 0
+        valid += n if kind >= 2 else 0
+        marked += n if kind == 3 else 0
     return words, valid, marked
+
+
+@lru_cache(maxsize=65536)  # letters share most of their words, so most tokens were judged before
+def _token_kind(token: str, non_ascii_only: bool, min_len: int) -> int:
+    """0 not counted, 1 a word, 2 a valid syllable, 3 a valid syllable with a diacritic (see `_word_stats`)."""
+    if len(token) < min_len or any("0" <= c <= "9" for c in token) or _ABBREVIATION.fullmatch(token):
+        return 0
+    if (non_ascii_only and token.isascii()) or not any(c.isalpha() for c in token):
+        return 0
+    if not is_vietnamese_syllable(token):
+        return 1
+    return 2 if token.isascii() else 3
 
 
 def vietnamese_quality(text: str) -> float:
@@ -273,7 +287,10 @@ def vietnamese_quality(text: str) -> float:
     ~0; legacy mojibake, English and random OCR garbage have few valid tokens (typically < 0.4). Empty
     text, or text without words, scores 0.0. `is_useless_text` draws the line at 0.5.
     """
-    words, valid, marked = _word_stats(text)
+    return _quality(*_word_stats(text))
+
+
+def _quality(words: int, valid: int, marked: int) -> float:
     if not words or not valid:
         return 0.0
     return (valid / words) * min(1.0, (marked / valid) / 0.45)
@@ -297,13 +314,17 @@ def is_useless_text(text: str) -> bool:
     fewer than 30 letters → False (not enough evidence); English prose (at least 6% of tokens are English
     function words such as "of", "and", "shall": vbpl.vn publishes English translations) → False;
     otherwise True when `vietnamese_quality` < 0.5 (real Vietnamese scores ≥ 0.8, stripped text ~0)."""
-    if sum(1 for c in text if c.isalpha()) < MIN_EVIDENCE_LETTERS:
+    if len(list(islice(filter(str.isalpha, text), MIN_EVIDENCE_LETTERS))) < MIN_EVIDENCE_LETTERS:  # stops at 30
         return False
-    tokens = [t.lower() for t in _TOKEN_SPLIT.split(text) if t]
-    if tokens and sum(1 for t in tokens if t in _ENGLISH_WORDS) / len(tokens) >= ENGLISH_AT_LEAST:
+    tokens = Counter(_TOKEN_SPLIT.split(text))
+    del tokens[""]
+    total = sum(tokens.values())
+    if total and sum(n for t, n in tokens.items() if t.lower() in _ENGLISH_WORDS) / total >= ENGLISH_AT_LEAST:
         return False
     repaired, _ = repair_mojibake(text)
-    return vietnamese_quality(repaired) < USELESS_BELOW
+    # Text already in NFC that needs no repair splits into the tokens just counted: no second split.
+    stats = _token_stats(tokens) if repaired == text else _word_stats(repaired)
+    return _quality(*stats) < USELESS_BELOW
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ _HOMOGLYPHS = str.maketrans({
     "Α": "A", "Β": "B", "Ε": "E", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X",
 })
 _MIXED_SCRIPT_WORD = re.compile(r"\w*[\u0370-\u03ff\u0400-\u04ff]\w*")
+_GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_HAS_LOOKALIKE = re.compile("[" + re.escape("".join(map(chr, _LOOKALIKES))) + "]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -47,13 +49,18 @@ def _fix_homoglyphs(match: re.Match) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFC text with look-alikes, odd spaces, invisible and control characters repaired; line ends as \\n."""
+    """NFC text with look-alikes, odd spaces, invisible and control characters repaired; line ends as \\n.
+    Steps that find nothing to do are skipped after a quick search: translate and the mixed-script scan cost
+    far more than looking (most text has neither look-alikes nor Greek or Cyrillic letters)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    text = _PDFIUM_HYPHEN.sub("-", text).replace("\ufffe", "")
-    text = text.translate(_LOOKALIKES)
+    if "\ufffe" in text:
+        text = _PDFIUM_HYPHEN.sub("-", text).replace("\ufffe", "")
+    if _HAS_LOOKALIKE.search(text):
+        text = text.translate(_LOOKALIKES)
     text = _CONTROLS.sub("", text)
-    text = _MIXED_SCRIPT_WORD.sub(_fix_homoglyphs, text)
+    if _GREEK_OR_CYRILLIC.search(text):
+        text = _MIXED_SCRIPT_WORD.sub(_fix_homoglyphs, text)
     return unicodedata.normalize("NFC", text)
 
 

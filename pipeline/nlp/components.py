@@ -14,6 +14,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from pipeline.nlp.header import read_header
@@ -23,6 +24,17 @@ from pipeline.nlp.segment import segment_letter
 from pipeline.records import Letter, Source
 
 PIPELINE_DIR = MODELS / "vanban-vi"
+
+
+@spacy.registry.tokenizers("vanban.whitespace_tokenizer.v1")
+def whitespace_tokenizer():
+    """Tokens split on whitespace only, as `spacy.blank("vi")` with `use_pyvi = false` splits them (pyvi would cut
+    '649/UBND-KSTTHC' into pieces), but through spaCy's compiled Tokenizer with no rules: the same tokens
+    about four times faster than the Vietnamese tokenizer's Python loop."""
+    def create(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return create
 for _name in ("source", "zones", "header", "parties", "signature", "references", "letter", "lexicon"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -104,7 +116,7 @@ COMPONENTS = ("vanban_zones", "vanban_header", "vanban_parties", "vanban_signatu
 
 def blank_pipeline() -> Language:
     """The pipeline built in code (what models/vanban-vi holds). pyvi is off: it splits '649/UBND-KSTTHC'."""
-    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "vanban.whitespace_tokenizer.v1"}}})
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

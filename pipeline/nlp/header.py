@@ -178,10 +178,9 @@ def _set_date(header: Header, d, offset: int) -> None:
 def _type_at_start(text: str, lex: Lexicon) -> tuple[str, int] | None:
     """'QUYẾT ĐỊNH CHẤP THUẬN …' → ('Quyết định', length of the type words)."""
     key = fold(text)
-    for name in lex.type_names:
+    for fname, name in lex.folded_type_names:
         if name == "Văn bản":  # how the body names a cited document, never a letter's title
             continue
-        fname = fold(name)
         if key == fname or key.startswith(fname + " "):
             return name, len(name)
     return None

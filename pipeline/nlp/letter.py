@@ -139,9 +139,7 @@ def _reference(r: dict, letter_year, header: Header, number) -> Reference:
     issuer = r["issuer"]
     key = None
     if r["number"]:
-        from pipeline.nlp.numbers import parse_number
-        n = parse_number(r["full_number"]) if r["shape"] != "code" else None
-        org = n.org_code if n else None
+        org = r["org"]
         key_issuer = issuer
         if not issuer and number is not None and org and number.org_code == org:
             key_issuer = header.issuer

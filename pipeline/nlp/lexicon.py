@@ -45,6 +45,11 @@ class Lexicon:
         return "|".join(re.escape(n) for n in self.type_names)
 
     @cached_property
+    def folded_type_names(self) -> tuple[tuple[str, str], ...]:
+        """(folded name, name), longest first."""
+        return tuple((fold(n), n) for n in self.type_names)
+
+    @cached_property
     def _type_by_folded(self) -> dict:
         return {fold(n): n for n in self.type_names}
 
@@ -60,9 +65,12 @@ class Lexicon:
         return re.compile("(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE), table
 
 
+_DEFAULT_FOLDER = str(MODELS / "lexicons")
+
+
 def load_lexicon(folder: str | Path | None = None) -> Lexicon:
     """The lexicons in `folder` (default models/lexicons), read once per folder."""
-    return _load(str(Path(folder).resolve()) if folder else str(MODELS / "lexicons"))
+    return _load(str(Path(folder).resolve()) if folder else _DEFAULT_FOLDER)
 
 
 @lru_cache(maxsize=4)

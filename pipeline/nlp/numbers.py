@@ -23,7 +23,7 @@ _DASH = r"[ \t]*[-\u2013\u2014](?:[ \t]*\n)?[ \t]*"  # a symbol may wrap after i
 _SLASH = r"[ \t]*/[ \t]*"
 _GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?!\w)"  # one symbol group ends at a word boundary: "Công" is not "C"
 _SYMBOL = rf"{_GROUP}(?:{_DASH}{_GROUP})*"
-_START = r"(?<![\w/.,:\-])"  # not inside a longer token, a date or a standard ("6909:2001")
+_START = r"(?=\d)(?<![\w/.,:\-])"  # not inside a longer token, a date or a standard ("6909:2001")
 _NUM = r"(?P<num>\d{1,6}(?:\.\d{1,3})?[a-z]?)"  # "66.15/2026/NQ-CP": a sub-number after a dot
 
 _NORMATIVE = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<year>(?:19|20)\d\d){_SLASH}"

@@ -61,6 +61,17 @@ class _Cite:
 
 
 @lru_cache(maxsize=4)
+def _type_tail(lex: Lexicon) -> re.Pattern:
+    """'… Quyết định số' at the end of a trigger's gap: not words that separate the trigger from the number."""
+    return re.compile(rf"(?:{lex.type_name_pattern})?\s*(?:số)?\s*:?\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _type_anywhere(lex: Lexicon) -> re.Pattern:
+    return re.compile(rf"(?:{lex.type_name_pattern})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
 def _type_patterns(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
     names = lex.type_name_pattern
     direct = re.compile(rf"(?P<type>{names})\s*(?:số\s*:?\s*)?(?:số\s*)?$", re.IGNORECASE)
@@ -72,7 +83,7 @@ def _type_before(text: str, start: int, lex: Lexicon) -> tuple[str | None, str |
     """('Luật', 'Luật Đầu tư') for '… Luật Đầu tư số 143/2025/QH15'; ('Quyết định', None) for 'Quyết định số'."""
     window = text[max(0, start - 160):start]
     direct_re, named_re = _type_patterns(lex)
-    direct = direct_re.search(window)
+    direct = direct_re.search(window[-48:])  # "Giấy chứng nhận đăng ký đầu tư số: " is the longest
     # "pháp luật số 80/2015/QH13": a lower-case "luật" ends a longer word group, it is not the type
     if direct and not (direct.group("type") == "luật"):
         return lex.type_for_name(direct.group("type")), None
@@ -104,13 +115,14 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
     for d in reversed(find_dates(gap)):
         gap = gap[:d.start] + " " + gap[d.end:]
     gap = re.sub(r"\b(?:ngày|của\s+[^,;]*$)", " ", gap)
-    words = re.sub(rf"(?:{lex.type_name_pattern})", " ", gap, flags=re.IGNORECASE)
+    words = _type_anywhere(lex).sub(" ", gap)
     words = re.sub(r"\b(?:và|hoặc|số|các|cùng|văn bản|tại)\b|[,;:]", " ", words, flags=re.IGNORECASE)
     return len(words.split()) == 0 and len(gap) < 200
 
 
 def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tuple[str, str] | None:
     """The trigger nearest to the citation in `segment`: (relation, phrase), or None."""
+    segment = segment[-300:]  # a trigger stands within a few words of what it governs
     low = segment.lower()
     best: tuple[int, str, str] | None = None
     for relation, spec in lex.triggers.items():
@@ -125,7 +137,8 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
                 continue
             if any(low[:at].rstrip().endswith(w) for w in spec.get("not_after", ())):
                 continue
-            gap_words = re.sub(rf"(?:{lex.type_name_pattern})?\s*(?:số)?\s*:?\s*$", "", after, flags=re.IGNORECASE).split()
+            cut = max(0, after.rfind(" ", 0, max(0, len(after) - 60)))  # the tail regex reads ~60 chars, on a word edge
+            gap_words = after[:cut].split() + _type_tail(lex).sub("", after[cut:]).split()
             limit = _MAX_GAP_WORDS["action" if relation in _ACTIONS or own_title else "other"]
             if len(gap_words) > limit and not (relation == "implements" and _TASKS_AT.search(after)):
                 continue
@@ -305,7 +318,8 @@ def _record(cite: _Cite, ctx: _Context) -> dict:
     return {"full_number": n.full_number, "number": n.number, "symbol": n.symbol, "year": year,
             "date": cite.date.iso if cite.date else None, "doc_type": doc_type, "issuer": cite.issuer,
             "relation": cite.relation, "text": ctx.text[clause.start:clause.end] if clause else ctx.text[n.start:n.end],
-            "start": n.start, "end": n.end, "name": cite.name, "trigger": cite.trigger, "shape": n.shape}
+            "start": n.start, "end": n.end, "name": cite.name, "trigger": cite.trigger, "shape": n.shape,
+            "org": n.org_code}
 
 
 def _same_document(a: DocNumber, b: DocNumber) -> bool:
@@ -368,5 +382,5 @@ def _named_laws(text: str, lex: Lexicon, ctx: _Context, cites: list[_Cite], excl
                     "date": date.iso if date else None, "doc_type": lex.type_for_name(m.group("type")),
                     "issuer": None, "relation": cite.relation, "text": text[clause.start:clause.end] if clause else name,
                     "start": m.start(), "end": m.end(),
-                    "name": name, "trigger": cite.trigger, "shape": "named"}
+                    "name": name, "trigger": cite.trigger, "shape": "named", "org": None}
     return list(out.values())

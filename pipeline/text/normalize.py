@@ -7,6 +7,7 @@ tone-mark style stay as printed. `fold` and `ascii_fold` make matching keys and 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 # Characters that look like ours but are other code points. Icelandic Ð/ð stand in for Đ/đ in Word and
@@ -94,6 +95,7 @@ _SPACES = re.compile(r"\s+")
 _D_FOLD = str.maketrans({"Đ": "D", "đ": "D", "Ð": "D", "ð": "D"})
 
 
+@lru_cache(maxsize=1 << 16)  # keys repeat (type names, codes, issuers): fold each once
 def fold(text: str) -> str:
     """Comparison key that keeps diacritics: NFC, look-alikes, traditional tone placement, upper case,
     Đ→D, dashes and slashes without spaces, single spaces. `fold("Quyết định 15 / QĐ – UBND")`

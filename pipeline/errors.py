@@ -36,3 +36,21 @@ class ReadError(VanbanError):
         self.reason = reason
         self.message = message
         super().__init__(f"{self.path}: {message} [{reason}]")
+
+
+class StorageError(VanbanError):
+    """The archive cannot be used: the database is corrupt or the disk is full."""
+
+    exit_code = 4
+
+
+class NotFound(VanbanError):
+    """No archived document answers to what was asked."""
+
+
+class Ambiguous(UsageError):
+    """Several documents answer to what was typed; `candidates` lists them (exit 2)."""
+
+    def __init__(self, query: str, candidates: list):
+        self.candidates = candidates
+        super().__init__(f"{query!r} matches {len(candidates)} documents; use one of the keys listed")

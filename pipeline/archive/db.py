@@ -1,0 +1,234 @@
+"""The archive: one SQLite database (WAL, synchronous=FULL, a busy timeout) with originals stored beside it.
+
+`Archive.add(path, letter)` files one letter: its original is stored first, then, in one transaction, the
+document row (a new document, a stub that now arrives, or another source of a document already held), its
+references (each cited document found by key or created as a stub) and an event. Whatever the order in
+which letters arrive, the same letters give the same documents and edges.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.archive.schema import MIGRATIONS
+from pipeline.archive.store import sha256_of, store_original
+from pipeline.errors import StorageError
+from pipeline.nlp.keys import fold_number, issuer_slug
+from pipeline.records import Letter, Reference
+from pipeline.text.normalize import ascii_fold
+
+DEFAULT_DB = Path("outputs") / "archive.sqlite"
+FIELDS = ("full_number", "number", "symbol", "year", "doc_type", "issuer", "parent_issuer", "place", "date",
+          "subject", "signer", "signing_authority", "signer_title")
+STRENGTH = ("repeals", "terminates", "replaces", "amends", "suspends", "corrects", "consolidates", "legal_basis",
+            "implements", "details", "guides", "replies_to", "follows_up", "proposed_by", "attached_to", "refers_to")
+
+
+@dataclass
+class Added:
+    """What filing one letter did."""
+
+    outcome: str  # new | stub_resolved | another_source | duplicate
+    document_id: int
+    key: str | None
+    new_edges: int = 0
+    stubs_resolved: int = 0
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("VANBAN_DB") or DEFAULT_DB)
+
+
+def reference_key(ref: Reference) -> str:
+    """The node a reference points at: its document key, else a partial key that is never merged by
+    guesswork ('649/UBND-KSTTHC@uy-ban-…#no-year'), else a law's name and year ('name:luat-dau-tu/2020')."""
+    if ref.key:
+        return ref.key
+    if ref.number:
+        who = issuer_slug(ref.issuer)
+        return f"{fold_number(ref.full_number)}{'@' + who if who else ''}#no-year"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(ref.name or ref.text).lower()).strip("-")
+    return f"name:{slug}/{ref.year}" if ref.year else f"name:{slug}"
+
+
+def folded(text: str | None) -> str:
+    """The FTS form: no diacritics at all (Đ→D too), lower case."""
+    return ascii_fold(text or "").lower()
+
+
+class Archive:
+    """An open archive. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else default_db()
+        self.originals = self.path.parent / "originals"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "busy_timeout = 30000"):
+                self.db.execute(f"PRAGMA {pragma}")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path}: the archive cannot be opened ({exc})") from None
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
+        done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in MIGRATIONS:
+            if version in done:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    # -- intake -------------------------------------------------------------------------------------------
+    def has_source(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def add(self, path: str | os.PathLike, letter: Letter) -> Added:
+        """File one letter read from `path` (its Source's sha256 names the original)."""
+        sha = letter.source.sha256 or sha256_of(path)
+        known = self.has_source(sha)
+        if known is not None:
+            return Added("duplicate", known, self._key_of(known))
+        stored = store_original(self.originals, path, sha)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            added = self._file(letter, sha, str(path), stored)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return added
+
+    def _file(self, letter: Letter, sha: str, path: str, stored: str) -> Added:
+        record = letter.to_json()
+        row = self.db.execute("SELECT id, stub FROM documents WHERE key = ?", (letter.key,)).fetchone() \
+            if letter.key else None
+        if row and not row["stub"]:
+            outcome, doc_id = "another_source", row["id"]  # the DOCX and the PDF of one letter
+        elif row:
+            outcome, doc_id = "stub_resolved", row["id"]
+            self._write_document(doc_id, letter, record)
+        else:
+            outcome = "new"
+            doc_id = self.db.execute("INSERT INTO documents (key, created, updated) VALUES (?, ?, ?)",
+                                     (letter.key, now(), now())).lastrowid
+            self._write_document(doc_id, letter, record)
+        self.db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (sha, doc_id, path, letter.source.format, os.path.getsize(path), stored, now()))
+        edges = stubs = 0
+        if outcome != "another_source":
+            edges, stubs = self._write_refs(doc_id, letter.references)
+        self.event(outcome if outcome != "new" else "intake", sha, doc_id,
+                   {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)})
+        return Added(outcome, doc_id, letter.key, edges, int(outcome == "stub_resolved"))
+
+    def _write_document(self, doc_id: int, letter: Letter, record: dict) -> None:
+        values = [record[f] for f in FIELDS]
+        self.db.execute(
+            f"UPDATE documents SET stub = 0, {', '.join(f + ' = ?' for f in FIELDS)}, recipients = ?, distribution = ?, "
+            "warnings = ?, record = ?, text = ?, updated = ? WHERE id = ?",
+            (*values, json.dumps(record["recipients"], ensure_ascii=False),
+             json.dumps(record["distribution"], ensure_ascii=False), json.dumps(record["warnings"], ensure_ascii=False),
+             json.dumps(record, ensure_ascii=False), letter.source.text, now(), doc_id))
+        self._index(doc_id, record["full_number"] or record["symbol"], record["issuer"], record["subject"],
+                    letter.source.text, record["doc_type"])
+
+    def _index(self, doc_id: int, number, issuer, subject, body, doc_type) -> None:
+        self.db.execute("DELETE FROM search WHERE rowid = ?", (doc_id,))
+        self.db.execute("INSERT INTO search (rowid, number, issuer, subject, body, doc_type) VALUES (?, ?, ?, ?, ?, ?)",
+                        (doc_id, folded(number), folded(issuer), folded(subject), folded(body), folded(doc_type)))
+
+    def _write_refs(self, src: int, references) -> tuple[int, int]:
+        rank = {r: i for i, r in enumerate(STRENGTH)}
+        new_edges = 0
+        for ref in references:
+            dst = self._node_for(ref)
+            if dst == src:
+                continue
+            old = self.db.execute("SELECT relation FROM refs WHERE src_id = ? AND dst_id = ?", (src, dst)).fetchone()
+            if old and rank.get(old[0], 99) <= rank.get(ref.relation, 99):
+                continue
+            self.db.execute(
+                "INSERT OR REPLACE INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (src, dst, ref.relation, ref.full_number, ref.date, ref.doc_type, ref.issuer, ref.name, ref.text,
+                 ref.start, ref.end))
+            new_edges += old is None
+        return new_edges, 0
+
+    def _node_for(self, ref: Reference) -> int:
+        """The document a reference points at; a stub is created for a document not held yet."""
+        key = reference_key(ref)
+        row = self.db.execute("SELECT id, stub FROM documents WHERE key = ?", (key,)).fetchone()
+        if row:
+            if row["stub"]:  # a later citation may know more (date, issuer) than the first
+                self.db.execute("UPDATE documents SET date = coalesce(date, ?), issuer = coalesce(issuer, ?), "
+                                "doc_type = coalesce(doc_type, ?) WHERE id = ?", (ref.date, ref.issuer, ref.doc_type, row["id"]))
+            return row["id"]
+        doc_id = self.db.execute(
+            "INSERT INTO documents (key, stub, full_number, number, symbol, year, doc_type, issuer, date, subject, "
+            "created, updated) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, ref.full_number, ref.number, ref.symbol, ref.year, ref.doc_type, ref.issuer, ref.date, ref.name,
+             now(), now())).lastrowid
+        self._index(doc_id, ref.full_number or ref.name, ref.issuer, ref.name, "", ref.doc_type)
+        return doc_id
+
+    def event(self, kind: str, sha256: str | None, document_id: int | None, detail: dict) -> None:
+        self.db.execute("INSERT INTO events (time, kind, sha256, document_id, detail) VALUES (?, ?, ?, ?, ?)",
+                        (now(), kind, sha256, document_id, json.dumps(detail, ensure_ascii=False)))
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def _key_of(self, doc_id: int) -> str | None:
+        row = self.db.execute("SELECT key FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def document(self, doc_id: int) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        doc = {k: row[k] for k in row.keys() if k not in ("text", "record", "recipients", "distribution", "warnings")}
+        doc["stub"] = bool(row["stub"])
+        doc["record"] = json.loads(row["record"]) if row["record"] else None
+        doc["sources"] = [dict(r) for r in self.db.execute(
+            "SELECT sha256, path, format, size, stored, added FROM sources WHERE document_id = ? ORDER BY added", (doc_id,))]
+        return doc
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Documents whose folded text holds every word of `query` ('dao tao' finds 'đào tạo')."""
+        words = re.findall(r"\w+", folded(query))
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        rows = self.db.execute(
+            "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.subject, d.stub, "
+            "snippet(search, 3, '[', ']', '…', 12) AS snippet FROM search JOIN documents d ON d.id = search.rowid "
+            "WHERE search MATCH ? ORDER BY rank LIMIT ?", (match, limit))
+        return [dict(r) | {"stub": bool(r["stub"])} for r in rows]

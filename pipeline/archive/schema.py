@@ -1,0 +1,65 @@
+"""The archive's schema as numbered migrations (sqlite-utils style: small, ordered, recorded in
+`schema_migrations`). Plain tables with readable names and foreign keys, so Datasette and sqlite-utils open
+the database as it is.
+
+documents   one row per document identity: a letter we hold (stub = 0) or a document known only because
+            something cites it (stub = 1). `key` is the contract's document key (null for a letter whose number
+            is blank: it is identified by its sources). `record` is the whole letter record (JSON).
+sources     one row per original file (by SHA-256): which document it is, where it came from, where the
+            unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database).
+refs        one row per (citing document, cited document): the strongest relation and the citation's details.
+events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
+search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
+            because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "documents, sources, refs, events, search", """
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    key TEXT UNIQUE,
+    stub INTEGER NOT NULL DEFAULT 0,
+    full_number TEXT, number TEXT, symbol TEXT, year INTEGER, doc_type TEXT,
+    issuer TEXT, parent_issuer TEXT, place TEXT, date TEXT, subject TEXT,
+    signer TEXT, signing_authority TEXT, signer_title TEXT,
+    recipients TEXT, distribution TEXT, warnings TEXT,
+    record TEXT,
+    text TEXT,
+    created TEXT NOT NULL, updated TEXT NOT NULL
+);
+CREATE INDEX documents_number ON documents(number, symbol);
+CREATE INDEX documents_stub ON documents(stub);
+CREATE TABLE sources (
+    sha256 TEXT PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    path TEXT NOT NULL,
+    format TEXT,
+    size INTEGER NOT NULL,
+    stored TEXT NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE INDEX sources_document ON sources(document_id);
+CREATE TABLE refs (
+    src_id INTEGER NOT NULL REFERENCES documents(id),
+    dst_id INTEGER NOT NULL REFERENCES documents(id),
+    relation TEXT NOT NULL,
+    full_number TEXT, date TEXT, doc_type TEXT, issuer TEXT, name TEXT,
+    text TEXT, start INTEGER, "end" INTEGER,
+    PRIMARY KEY (src_id, dst_id)
+) WITHOUT ROWID;
+CREATE INDEX refs_dst ON refs(dst_id, src_id);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sha256 TEXT,
+    document_id INTEGER,
+    detail TEXT
+);
+CREATE VIRTUAL TABLE search USING fts5(
+    number, issuer, subject, body, doc_type,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""),
+]

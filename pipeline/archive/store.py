@@ -1,0 +1,49 @@
+"""Originals stored by content, never modified (BagIt/Archivematica habit): `originals/ab/<sha256>.<ext>`
+beside the database. Written to a temporary name, fsync'd, renamed into place, and the folder fsync'd, so a
+crash leaves either the whole file or nothing."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_name(sha256: str, suffix: str) -> str:
+    """'ab/abcdef….pdf': two-level fan-out keeps folders small."""
+    return f"{sha256[:2]}/{sha256}{suffix.lower()}"
+
+
+def store_original(originals: Path, source: str | os.PathLike, sha256: str) -> str:
+    """Copy `source` into the store (once per content); returns the stored name relative to `originals`."""
+    name = stored_name(sha256, Path(source).suffix)
+    target = originals / name
+    if target.exists():
+        return name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return name

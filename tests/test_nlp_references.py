@@ -281,3 +281,10 @@ def test_type_and_name_come_from_the_nearest_type_name():
 def test_title_words_outside_the_title_are_not_the_letters_act():
     text = "Sở Nội vụ đã ban hành văn bản hướng dẫn thi hành Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ."
     assert [r["relation"] for r in refs(text, "Công văn")] == ["refers_to"]
+
+
+def test_a_passive_amendment_in_a_list_is_not_the_letters_act():
+    text = ("Điều 1. Quy định chi tiết Điều 21 của Luật Lâm nghiệp số 16/2017/QH14 đã được sửa đổi, bổ sung một số "
+            "điều bởi Luật số 16/2023/QH15, Luật số 31/2024/QH15 và Luật số 146/2025/QH15.")
+    found = {r["full_number"]: r["relation"] for r in refs(text, "Thông tư")}
+    assert found["146/2025/QH15"] == "refers_to" and found["16/2023/QH15"] == "refers_to"

@@ -28,7 +28,9 @@ _ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;:,.(
 _ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>(?:(?!\btại\b)[^;,.():\n]){3,80}?)\s*(?:\([^)]{1,20}\)\s*)?(?:tại\s+(?:[\wÀ-ỹ]+\s*){0,3}:?|:)\s*(?:số\s*)?$")
 # "thực hiện các nhiệm vụ được giao tại các văn bản: số …": a longer gap, closed by "tại", still implements
 _TASKS_AT = re.compile(r"(?:nhiệm vụ|chỉ đạo|yêu cầu|nội dung)[^.;]{0,80}\btại\b[^.;]{0,60}$")
-_PASSIVE = re.compile(r"(?:được|bị|đã được)\s*$", re.IGNORECASE)
+# "được sửa đổi, bổ sung bởi …": a passive within three words before the trigger makes it someone else's act
+# (also for the shorter trigger inside a longer one: "bổ sung" in "được sửa đổi, bổ sung")
+_PASSIVE = re.compile(r"\b(?:được|bị)\s+(?:[^\s;.]+\s+){0,3}$", re.IGNORECASE)
 # A law cited by name: the name runs to its date; it may hold commas ('Luật Phòng, chống tham nhũng') and
 # another law's name after 'của' ('Luật sửa đổi, bổ sung một số điều của Luật …'), but a list of laws
 # ('Luật A, Luật B') is several names.

@@ -139,5 +139,226 @@ def eval_(gold, docs_dir, as_json, pdf_engine, no_ocr):
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
 
 
+def _db_option(fn):
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
+                        help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")(fn)
+
+
+def _print_rows(rows: list, as_json: bool, table) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else table(rows))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=str))
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON (schema vanban.run/1).")
+@_pdf_options
+def ingest(paths, db, as_json, pdf_engine, no_ocr):
+    """File every letter under PATHS into the archive: originals stored by SHA-256, records, references and
+    stubs for cited documents not yet held; unreadable files go to the quarantine folder with their reason.
+    Every file appears once in the report. Example:
+
+        vanban ingest ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
+    """
+    from pipeline.batch import run_ingest
+
+    bar = None
+    if sys.stderr.isatty() and not as_json:
+        bar = click.progressbar(length=1, label="filing letters", file=sys.stderr)
+
+    def progress(i, n, path):
+        if bar:
+            bar.length = n
+            bar.update(1)
+
+    report = run_ingest(paths, db, pdf_engine=pdf_engine, ocr=not no_ocr, progress=progress)
+    if bar:
+        bar.render_finish()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for f in report["files"]:
+        if f["outcome"] == "quarantined":
+            click.echo(f"quarantined  {f['path']}  [{f['reason']}]")
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report["counts"].items() if v)
+    click.echo(f"{len(report['files'])} files: {counts or 'nothing'}; {report['new_documents']} new documents, "
+               f"{report['new_edges']} new citations, {report['stubs_resolved']} cited documents arrived")
+
+
+@main.command()
+@click.argument("key")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the record and its neighbours as JSON.")
+def show(key, db, as_json):
+    """Show one archived letter: its record, its sources, and its direct neighbours in the citation graph.
+    KEY is a key or what people type: 649/UBND-KSTTHC, 30/2020/ND-CP, "Nghị định 30/2020". Several matches
+    list the candidates and exit 2. Example:
+
+        vanban show "Quyết định 1074/QĐ-BXD"
+    """
+    from pipeline.archive import Archive, resolve
+    from pipeline.errors import Ambiguous
+    from pipeline.graph import cited_by, cites, format_table
+
+    with Archive(db) as archive:
+        try:
+            row = resolve(archive.db, key)
+        except Ambiguous as exc:
+            for c in exc.candidates:
+                click.echo(f"  {c['key'] or '(no key) id ' + str(c['id'])}  {c['full_number'] or ''}  {c['doc_type'] or ''}  "
+                           f"{c['issuer'] or ''}  {c['date'] or ''}{'  (stub)' if c['stub'] else ''}", err=True)
+            raise
+        doc = archive.document(row["id"])
+        out, into = cites(archive.db, row["id"]), cited_by(archive.db, row["id"])
+    if as_json:
+        record = doc["record"] or {k: doc[k] for k in ("key", "full_number", "number", "symbol", "year", "doc_type",
+                                                         "issuer", "date", "subject")}
+        click.echo(json.dumps({**record, "id": doc["id"], "stub": doc["stub"], "sources": doc["sources"],
+                               "cites": out, "cited_by": into}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{doc['full_number'] or '(number blank)'}  {doc['doc_type'] or ''}  {doc['date'] or ''}"
+               f"{'  [stub: cited, not held]' if doc['stub'] else ''}")
+    for label in ("key", "issuer", "subject", "signer"):
+        if doc.get(label):
+            click.echo(f"  {label:8} {doc[label]}")
+    for s in doc["sources"]:
+        click.echo(f"  source   {s['path']} ({s['format']}, sha256 {s['sha256'][:12]}…)")
+    click.echo(f"cites ({len(out)}):\n{format_table(out)}" if out else "cites nothing")
+    click.echo(f"cited by ({len(into)}):\n{format_table(into)}" if into else "cited by nothing held")
+
+
+@main.command()
+@click.argument("text")
+@_db_option
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+def search(text, db, limit, as_json):
+    """Full-text search over the archive, ignoring diacritics and đ ("dao tao" finds "đào tạo"). Example:
+
+        vanban search "phong chay chua chay"
+    """
+    from pipeline.archive import Archive
+
+    with Archive(db) as archive:
+        rows = archive.search(text, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['key'] or '(no key) id ' + str(r['id'])}  {r['doc_type'] or ''}  {r['date'] or ''}  "
+                   f"{(r['subject'] or '')[:70]}\n    {r['snippet']}")
+    if not rows:
+        click.echo("no match")
+
+
+@main.group()
+def graph():
+    """Citation-graph questions over the archive (edges point from the citing letter to the cited one).
+    Example:
+
+        vanban graph cited-by 30/2020/ND-CP
+    """
+
+
+def _graph_query(name: str, fn_name: str, doc: str):
+    @graph.command(name, help=doc)
+    @click.argument("key")
+    @_db_option
+    @click.option("--depth", type=int, default=None, help="Stop after this many hops (chain, impact).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+    def command(key, db, depth, as_json):
+        import pipeline.graph as g
+        from pipeline.archive import Archive, resolve
+
+        with Archive(db) as archive:
+            doc_id = resolve(archive.db, key)["id"]
+            fn = getattr(g, fn_name)
+            rows = fn(archive.db, doc_id, max_depth=depth) if fn_name in ("chain", "impact") else fn(archive.db, doc_id)
+        _print_rows(rows, as_json, g.format_table)
+
+    return command
+
+
+_graph_query("cites", "cites", "Documents KEY cites directly. Example:\n\n    vanban graph cites 7432/2026/UBND-XD@uy-ban-nhan-dan-tinh-lao-cai")
+_graph_query("cited-by", "cited_by", "Documents that cite KEY directly. Example:\n\n    vanban graph cited-by 1074/QĐ-BXD")
+_graph_query("chain", "chain", "Everything KEY rests on, with depth. Example:\n\n    vanban graph chain 7432/UBND-XD")
+_graph_query("impact", "impact", "Everything that rests on KEY, with depth. Example:\n\n    vanban graph impact 33/2025/ND-CP")
+
+
+@graph.command("path")
+@click.argument("a")
+@click.argument("b")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the documents along the path as JSON.")
+def graph_path(a, b, db, as_json):
+    """A shortest citation path from A to B (or B to A, or through either direction). Example:
+
+        vanban graph path 2170/QĐ-UBND 96/2026/ND-CP
+    """
+    import pipeline.graph as g
+    from pipeline.archive import Archive, resolve
+
+    with Archive(db) as archive:
+        rows = g.path(archive.db, resolve(archive.db, a)["id"], resolve(archive.db, b)["id"])
+    _print_rows(rows, as_json, g.format_table)
+
+
+@graph.command("top")
+@_db_option
+@click.option("-n", "count", type=int, default=20, show_default=True)
+@click.option("--by", type=click.Choice(["pagerank", "cited"]), default="pagerank", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+def graph_top(db, count, by, as_json):
+    """The most important documents of the archive: by PageRank over citations, or by how often cited.
+    Example:
+
+        vanban graph top -n 10 --by cited
+    """
+    import pipeline.graph as g
+    from pipeline.archive import Archive
+
+    with Archive(db) as archive:
+        rows = g.top(archive.db, count, by=by)
+    _print_rows(rows, as_json, g.format_table)
+
+
+@graph.command("missing")
+@_db_option
+@click.option("-n", "count", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+def graph_missing(db, count, as_json):
+    """Cited documents the archive does not hold, most cited first. Example:
+
+        vanban graph missing -n 10
+    """
+    import pipeline.graph as g
+    from pipeline.archive import Archive
+
+    with Archive(db) as archive:
+        rows = g.missing(archive.db, count)
+    _print_rows(rows, as_json, g.format_table)
+
+
+@graph.command("export")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "html"]), required=True)
+@click.option("--output", type=click.Path(path_type=str), required=True, help="A file (csv: a folder).")
+@click.option("--around", default=None, help="Only the neighbourhood of this document.")
+@click.option("--depth", type=int, default=1, show_default=True, help="Hops around --around.")
+def graph_export(db, fmt, output, around, depth):
+    """Write the graph (or a neighbourhood) for Gephi (GraphML, GEXF), scripts (node-link JSON), neo4j-admin
+    import (CSV) or a browser (a self-contained HTML page that works offline). Example:
+
+        vanban graph export --format html --around 1074/QĐ-BXD --depth 2 --output outputs/1074.html
+    """
+    import pipeline.graph as g
+    from pipeline.archive import Archive, resolve
+
+    with Archive(db) as archive:
+        centre = resolve(archive.db, around)["id"] if around else None
+        written = g.export(archive.db, fmt, output, around=centre, depth=depth)
+    click.echo(f"wrote {written}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

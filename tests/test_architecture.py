@@ -10,6 +10,9 @@ OWNERS = {
     "docx": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
+    "sqlite3": {"pipeline/archive/db.py"},
+    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")}
+       for lib in ("networkx", "numpy", "scipy")},
 }
 
 

@@ -23,7 +23,7 @@ def _rows(db, where: str, args: tuple) -> list[dict]:
 
 
 def _by_number(db, text: str) -> list[dict]:
-    n = parse_number(text)
+    n = parse_number(text) or parse_number(text.upper())  # people type "30/2020/nđ-cp"; keys compare folded
     if n is None or n.number is None:
         return []
     wanted = fold_number(n.full_number)

@@ -62,4 +62,10 @@ CREATE VIRTUAL TABLE search USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 """),
+    (2, "indexes for walking the graph backwards and listing stubs", """
+DROP INDEX refs_dst;
+CREATE INDEX refs_dst ON refs(dst_id, src_id, relation);
+DROP INDEX documents_stub;
+CREATE INDEX documents_stubs ON documents(id) WHERE stub = 1;
+"""),
 ]

@@ -21,10 +21,10 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
 from pipeline.text.normalize import ascii_fold, fold
 
-_ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;:,.()\n]*?)(?=\s+(?:về|như sau|quy định|ban hành|hướng dẫn|"
+_ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;:,.()\n]*?(?:\n[^;:,.()\n]*?)?)(?=\s+(?:về|như sau|quy định|ban hành|hướng dẫn|"
                            r"V/v|v/v|đã|đề nghị|sửa đổi|điều chỉnh|phê duyệt|tại|cho|trong|nhằm|thực hiện|thông qua|"
                            r"công bố|chỉ đạo|kèm theo|được|gửi|xin|báo cáo|triển khai|giao|tiếp tục|và các|cho biết|"
-                           r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;:,.()\n]|$)")
+                           r"có hiệu lực|hết hiệu lực|trả lời|chấp thuận|thống nhất|yêu cầu)\b|\s*[;:,.()]|\s*\n\s*\n|$)")
 _ISSUER_BEFORE = re.compile(r"của\s+(?P<iss>(?:(?!\btại\b)[^;,.():\n]){3,80}?)\s*(?:\([^)]{1,20}\)\s*)?(?:tại\s+(?:[\wÀ-ỹ]+\s*){0,3}:?|:)\s*(?:số\s*)?$")
 # "thực hiện các nhiệm vụ được giao tại các văn bản: số …": a longer gap, closed by "tại", still implements
 _TASKS_AT = re.compile(r"(?:nhiệm vụ|chỉ đạo|yêu cầu|nội dung)[^.;]{0,80}\btại\b[^.;]{0,60}$")
@@ -106,7 +106,7 @@ def _type_words(lex: Lexicon) -> re.Pattern:
 def _issuer_after(text: str, pos: int) -> str | None:
     m = _ISSUER_AFTER.match(text, pos, min(len(text), pos + 200))
     if m and m.group("iss").strip():
-        issuer = m.group("iss").strip()
+        issuer = " ".join(m.group("iss").split())  # a PDF line may wrap inside it ("của Chính\nphủ")
         return issuer if len(issuer.split()) <= 16 else None
     return None
 

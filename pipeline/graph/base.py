@@ -1,0 +1,110 @@
+"""Shared pieces of the graph queries: the graph record of a document, batched lookups by id, and the
+breadth-first walk over refs that chain, impact and neighbourhoods use.
+
+Many ids go to SQLite as one JSON array bound to one parameter (`json_each(?)`): no limit on the number of
+host parameters, and the plan stays an indexed lookup per id. Big answers are read through a plain tuple
+cursor: building a sqlite3.Row per row costs more than the lookup itself.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+from pipeline.errors import NotFound
+
+FIELDS = ("id", "key", "full_number", "doc_type", "issuer", "date", "stub")
+DOC_COLUMNS = ", ".join(FIELDS)
+CHUNK = 50_000  # frontier ids per query in the walk: bounds the size of one statement's IN list
+# within one depth: newest first (SQLite sorts NULL lowest, so undated come last), keyless last, then id
+ORDER_SQL = "ORDER BY d.date DESC, d.key IS NULL, d.key, d.id"
+
+
+def doc(row, **extra) -> dict:
+    """The graph record of one documents row (a sqlite3.Row or a tuple in FIELDS order)."""
+    record = dict(zip(FIELDS, tuple(row)[:len(FIELDS)]))
+    record["stub"] = bool(record["stub"])
+    record.update({"relation": None, "depth": None}, **extra)
+    return record
+
+
+@contextmanager
+def snapshot(db) -> Iterator[None]:
+    """One consistent view for a query made of several statements (ids read, then refs read: a letter filed
+    in between by another process must not give an edge to a node not read). In WAL mode a read
+    transaction blocks no writer. Inside a caller's transaction, that one is used as it is."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
+def cursor(db):
+    """A cursor that yields plain tuples whatever the connection's row_factory (Archive sets sqlite3.Row)."""
+    cur = db.cursor()
+    cur.row_factory = None
+    return cur
+
+
+def _chunks(ids: list[int]) -> Iterable[str]:
+    """JSON arrays of at most CHUNK ids, one per statement."""
+    for i in range(0, len(ids), CHUNK):
+        yield json.dumps(ids[i:i + CHUNK])
+
+
+def documents_by_id(db, ids: Iterable[int]) -> dict[int, tuple]:
+    """documents rows (tuples in FIELDS order) for many ids, each an indexed rowid lookup."""
+    sql = f"SELECT {DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+    return {row[0]: row for row in cursor(db).execute(sql, (json.dumps(sorted(set(ids))),))}
+
+
+def records(db, found: dict[int, tuple[int, str, int]]) -> list[dict]:
+    """The graph records of a walk's result in ORDER: one query per depth, sorted by SQLite (its sorter
+    beats Python's on a few hundred thousand rows); depth, relation and via come from the walk."""
+    levels: dict[int, list[int]] = {}
+    for node, (depth, _relation, _via) in found.items():
+        levels.setdefault(depth, []).append(node)
+    sql = (f"SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub FROM documents d "
+           f"WHERE d.id IN (SELECT value FROM json_each(?)) {ORDER_SQL}")
+    cur, rows = cursor(db), []
+    for depth in sorted(levels):
+        for row in cur.execute(sql, (json.dumps(levels[depth]),)):
+            _depth, relation, via = found[row[0]]
+            rows.append({"id": row[0], "key": row[1], "full_number": row[2], "doc_type": row[3], "issuer": row[4],
+                         "date": row[5], "stub": bool(row[6]), "relation": relation, "depth": depth, "via": via})
+    return rows
+
+
+def require(db, doc_id: int) -> tuple:
+    """The documents row of `doc_id`; a missing id is an error, not an empty answer."""
+    row = cursor(db).execute(f"SELECT {DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no archived document has id {doc_id}")
+    return row
+
+
+def walk(db, doc_id: int, forward: bool, max_depth: int | None = None) -> dict[int, tuple[int, str, int]]:
+    """Breadth-first over refs: node id → (depth, relation, via). Level by level, so the first depth at which
+    a node is met is its shortest and a cycle ends the walk; of the edges that reach a node at that depth,
+    the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in)."""
+    near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
+    sql = f"SELECT {near}, {far}, relation FROM refs WHERE {near} IN (SELECT value FROM json_each(?))"
+    cur = cursor(db)
+    found: dict[int, tuple[int, str, int]] = {}
+    seen, frontier, depth = {doc_id}, [doc_id], 0
+    while frontier and (max_depth is None or depth < max_depth):
+        depth += 1
+        level: dict[int, tuple[int, str]] = {}
+        for chunk in _chunks(frontier):
+            for parent, child, relation in cur.execute(sql, (chunk,)):
+                if child not in seen and (child not in level or parent < level[child][0]):
+                    level[child] = (parent, relation)
+        for child, (parent, relation) in level.items():
+            found[child] = (depth, relation, parent)
+        seen.update(level)
+        frontier = sorted(level)
+    return found

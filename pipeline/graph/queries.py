@@ -1,0 +1,159 @@
+"""Citation queries answered from the archive's indexes, without building a graph.
+
+Edges point from the citing document to the cited one (refs.src_id → refs.dst_id). `cites`/`cited_by` are one
+indexed lookup each (refs' primary key covers src_id, refs_dst covers dst_id). `chain`/`impact` walk the edges
+breadth-first in Python, one query per level fetching the edges of the whole frontier at once. Measured on a
+synthetic archive of 1M documents and 3.9M refs, this beats recursive CTEs: a CTE that keeps the depth must
+carry (id, depth) rows, so UNION cannot stop it re-walking a node reached by paths of several lengths, it needs
+a depth cap to stop on a cycle, and it still needs a second pass for the relation (chain of a letter: BFS 1–2 ms,
+CTE + pass 0.4–5 s, one CTE statement 13 ms; impact with 39k descendants: BFS 0.17 s, CTE + pass 1.1 s, one
+statement 35 s). Each node is kept once, at its shortest depth, so cycles end.
+
+Every query returns documents as dicts: {id, key, full_number, doc_type, issuer, date, relation, depth, stub}
+(the contract's graph record), ordered by depth, then date (newest first), then key.
+"""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from pipeline.errors import UsageError
+from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, records, require, snapshot, walk
+from pipeline.graph.build import build_graph
+
+
+def _direct(db, doc_id: int, out: bool) -> list[dict]:
+    """One indexed range of refs (by src_id: the primary key; by dst_id: refs_dst), joined to documents by
+    rowid and sorted by SQLite."""
+    require(db, doc_id)
+    near, far = ("dst_id", "src_id") if out else ("src_id", "dst_id")
+    rows = cursor(db).execute(
+        f"SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, r.relation "
+        f"FROM refs r JOIN documents d ON d.id = r.{near} WHERE r.{far} = ? {ORDER_SQL}", (doc_id,))
+    return [doc(r, relation=r[7], depth=1) for r in rows]
+
+
+def cites(db, doc_id: int) -> list[dict]:
+    """What `doc_id` cites directly (depth 1, relation of each edge)."""
+    return _direct(db, doc_id, out=True)
+
+
+def cited_by(db, doc_id: int) -> list[dict]:
+    """What cites `doc_id` directly (depth 1, relation of each edge)."""
+    return _direct(db, doc_id, out=False)
+
+
+def _closure(db, doc_id: int, forward: bool, max_depth: int | None) -> list[dict]:
+    with snapshot(db):
+        require(db, doc_id)
+        return records(db, walk(db, doc_id, forward, max_depth))
+
+
+def chain(db, doc_id: int, max_depth: int | None = None) -> list[dict]:
+    """Every ancestor: what `doc_id` rests on (it cites them, they cite others …). `via` is the document
+    whose citation reached each one."""
+    return _closure(db, doc_id, True, max_depth)
+
+
+def impact(db, doc_id: int, max_depth: int | None = None) -> list[dict]:
+    """Every descendant: what rests on `doc_id` (cites it, or cites something that does …)."""
+    return _closure(db, doc_id, False, max_depth)
+
+
+def missing(db, n: int = 50) -> list[dict]:
+    """Stubs most worth fetching: documents known only by citation, by how many distinct documents cite them
+    (refs has one row per citing/cited pair, so count(*) counts distinct citers)."""
+    rows = db.execute(
+        "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, count(*) AS n "
+        "FROM documents d JOIN refs r ON r.dst_id = d.id WHERE d.stub = 1 GROUP BY d.id "
+        "ORDER BY n DESC, d.key IS NULL, d.key, d.id LIMIT ?", (n,))
+    return [doc(r, cited_by=r["n"]) for r in rows]
+
+
+def top(db, n: int = 20, by: str = "pagerank") -> list[dict]:
+    """The most important documents, with a `score`: by="cited" counts the citing documents (in-degree, from
+    the refs_dst index); by="pagerank" also weighs who cites them (a law cited by much-cited decrees)."""
+    if by == "cited":
+        rows = db.execute(
+            "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, c.n FROM "
+            "(SELECT dst_id, count(*) AS n FROM refs GROUP BY dst_id) c JOIN documents d ON d.id = c.dst_id "
+            "ORDER BY c.n DESC, d.key IS NULL, d.key, d.id LIMIT ?", (n,))
+        return [doc(r, score=r["n"], cited_by=r["n"]) for r in rows]
+    if by != "pagerank":
+        raise UsageError(f"top: unknown ranking {by!r} (use 'cited' or 'pagerank')")
+    ids, x = _pagerank(db)
+    best = np.lexsort((ids, -x))[:max(n, 0)]  # score descending, ties by id (float ties are not stable)
+    rows = documents_by_id(db, ids[best].tolist())  # a document is never deleted: all still there
+    return [doc(rows[int(ids[i])], score=float(x[i])) for i in best]
+
+
+def _arrays(db) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All document ids, and the refs as positions in that array (isolated documents are nodes too, as in a
+    networkx graph built from the archive). Streams through numpy: no Python list of 4M tuples."""
+    with snapshot(db):
+        cur = cursor(db)
+        ids = np.fromiter((r[0] for r in cur.execute("SELECT id FROM documents ORDER BY id")), dtype=np.int64)
+        flat = np.fromiter((v for r in cur.execute("SELECT src_id, dst_id FROM refs") for v in r), dtype=np.int64)
+    return ids, np.searchsorted(ids, flat[0::2]), np.searchsorted(ids, flat[1::2])
+
+
+def _pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """networkx.pagerank's own iteration (its _pagerank_scipy) on the refs read as arrays: uniform start and
+    teleport, a dangling document (one that cites nothing) spreads its rank over all documents, stop when
+    the L1 change < N·tol. After max_iter the last estimate is kept (networkx would raise)."""
+    ids, src, dst = _arrays(db)
+    n = len(ids)
+    if n == 0:
+        return ids, np.zeros(0)
+    a = sp.csr_array((np.ones(len(src)), (src, dst)), shape=(n, n))  # duplicates cannot occur: refs' key
+    out = np.asarray(a.sum(axis=1)).ravel()
+    m = sp.csr_array(sp.diags_array(np.divide(1.0, out, out=np.zeros(n), where=out != 0)) @ a)
+    dangling = out == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ m + x[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            break
+    return ids, x
+
+
+def pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> dict[int, float]:
+    """document id → PageRank (sums to 1), as networkx.pagerank would give on the archive's graph."""
+    ids, x = _pagerank(db, alpha, tol, max_iter)
+    return dict(zip(ids.tolist(), x.tolist()))
+
+
+def _shortest(g: nx.DiGraph, a: int, b: int) -> tuple[list[int], str]:
+    """a cites … cites b; else b cites … cites a (returned from a's end); else any chain of citations."""
+    for graph, start, end, direction in ((g, a, b, "cites"), (g, b, a, "cited_by"),
+                                         (g.to_undirected(as_view=True), a, b, "linked")):
+        try:
+            nodes = nx.shortest_path(graph, start, end)
+        except nx.NetworkXNoPath:
+            continue
+        return (nodes if start == a else nodes[::-1]), direction
+    return [], "none"
+
+
+def path(db, a_id: int, b_id: int) -> list[dict]:
+    """A shortest citation path between two documents, listed from a to b. Every document carries
+    `direction` (the path's: "cites", "cited_by" or "linked"), `depth` (its position, a = 0), and for each
+    step the `relation` of the edge that joins it to the previous one and `step` ("cites": the previous
+    document cites this one; "cited_by": this one cites the previous). No path at all: an empty list."""
+    for doc_id in (a_id, b_id):
+        require(db, doc_id)
+    g = build_graph(db)
+    nodes, direction = _shortest(g, a_id, b_id)
+    rows = documents_by_id(db, nodes)
+    result = []
+    for depth, node in enumerate(nodes):
+        record = doc(rows[node], depth=depth, direction=direction, step=None)
+        if depth:
+            prev = nodes[depth - 1]
+            forward = g.has_edge(prev, node)
+            record["relation"] = g.edges[prev, node]["relation"] if forward else g.edges[node, prev]["relation"]
+            record["step"] = "cites" if forward else "cited_by"
+        result.append(record)
+    return result

@@ -1,0 +1,136 @@
+"""The archive: state in SQLite after filing real letters (not only printed text), identity, stubs merged
+whatever the order, originals unchanged, search without diacritics, lookup of what people type."""
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.archive import Archive, resolve
+from pipeline.cli import main
+from pipeline.errors import Ambiguous, NotFound
+from pipeline.ingest import read_document
+from pipeline.nlp import extract_letter
+
+from conftest import DEV, SAMPLES
+
+DOCS = DEV / "docs"
+
+
+def file_all(db, *names):
+    with Archive(db) as a:
+        return [a.add(DOCS / n, extract_letter(read_document(DOCS / n))) for n in names]
+
+
+def edges(db):
+    c = sqlite3.connect(db)
+    rows = c.execute("SELECT s.key, d.key, r.relation FROM refs r JOIN documents s ON s.id = r.src_id "
+                     "JOIN documents d ON d.id = r.dst_id").fetchall()
+    nodes = c.execute("SELECT key, stub FROM documents").fetchall()
+    return set(rows), set(nodes)
+
+
+def test_schema_pragmas_and_migrations(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    with Archive(tmp_path / "a.sqlite") as a:  # reopening applies nothing twice
+        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 2
+
+
+def test_a_cited_document_is_a_stub_until_it_arrives(tmp_path):
+    db = tmp_path / "a.sqlite"
+    first = file_all(db, "022.pdf")[0]
+    assert first.outcome == "new" and first.new_edges == 1
+    with Archive(db) as a:
+        stub = a.db.execute("SELECT id, stub, full_number, date FROM documents WHERE key = '1074/2026/QD-BXD@bxd'").fetchone()
+        assert tuple(stub)[1:] == (1, "1074/QĐ-BXD", "2026-06-29")
+    second = file_all(db, "023.pdf")[0]
+    assert second.outcome == "stub_resolved" and second.document_id == stub[0] and second.stubs_resolved == 1
+    with Archive(db) as a:
+        doc = a.document(stub[0])
+        assert not doc["stub"] and doc["issuer"] == "BỘ XÂY DỰNG" and doc["record"]["signer"] == "Phạm Minh Hà"
+        kinds = [r[0] for r in a.db.execute("SELECT kind FROM events ORDER BY id")]
+        assert kinds == ["intake", "stub_resolved"]
+
+
+def test_the_same_letters_in_any_order_give_the_same_graph(tmp_path):
+    letters = ["022.pdf", "023.pdf", "035.pdf", "037.pdf", "001.txt"]
+    file_all(tmp_path / "a.sqlite", *letters)
+    file_all(tmp_path / "b.sqlite", *reversed(letters))
+    assert edges(tmp_path / "a.sqlite") == edges(tmp_path / "b.sqlite")
+    rows, nodes = edges(tmp_path / "a.sqlite")
+    assert ("2170/2026/QD-UBND@uy-ban-nhan-dan-tinh-lao-cai", 0) in nodes  # 037 cites 035, which is held
+    assert (None, "2170/2026/QD-UBND@uy-ban-nhan-dan-tinh-lao-cai", "legal_basis") in rows  # 037 has no number: no key
+
+
+def test_same_bytes_are_one_source_and_another_copy_is_another_source(tmp_path):
+    db = tmp_path / "a.sqlite"
+    added = file_all(db, "022.pdf", "022.pdf", "022.txt")
+    assert [a.outcome for a in added] == ["new", "duplicate", "another_source"]
+    with Archive(db) as a:
+        doc = a.document(added[0].document_id)
+        assert sorted(s["format"] for s in doc["sources"]) == ["pdf", "txt"]
+        assert a.db.execute("SELECT count(*) FROM documents WHERE stub = 0").fetchone()[0] == 1
+
+
+def test_originals_are_stored_unchanged_and_read_only(tmp_path):
+    db = tmp_path / "a.sqlite"
+    file_all(db, "031.docx")
+    with Archive(db) as a:
+        stored = a.db.execute("SELECT sha256, stored FROM sources").fetchone()
+        copy = a.originals / stored["stored"]
+    assert copy.read_bytes() == (DOCS / "031.docx").read_bytes()
+    assert copy.name == stored["sha256"] + ".docx" and not (copy.stat().st_mode & 0o222)
+
+
+def test_search_ignores_diacritics_and_d_stroke(tmp_path):
+    db = tmp_path / "a.sqlite"
+    with Archive(db) as a:
+        a.add(SAMPLES / "seed-letter.txt", extract_letter(read_document(SAMPLES / "seed-letter.txt")))
+        a.add(DOCS / "022.pdf", extract_letter(read_document(DOCS / "022.pdf", ocr=False)))
+        assert [r["subject"][:20] for r in a.search("dao tao")] == ["tiếp tục đẩy mạnh cô"]
+        assert a.search("ĐÀO TẠO") == a.search("dao tao")
+        assert [r["issuer"] for r in a.search("phong chay chua chay")] == ["ỦY BAN NHÂN DÂN TỈNH LÀO CAI"]
+        assert a.search("khong co tu nay") == []
+
+
+def test_lookup_accepts_what_people_type(tmp_path):
+    db = tmp_path / "a.sqlite"
+    file_all(db, "022.pdf", "023.pdf", "001.txt")
+    with Archive(db) as a:
+        want = a.db.execute("SELECT id FROM documents WHERE key = '79/2017/ND-CP'").fetchone()[0]
+        for typed in ("79/2017/ND-CP", "79/2017/NĐ-CP", "79/2017/nđ-cp", "Nghị định 79/2017", "NĐ 79/2017"):
+            assert resolve(a.db, typed)["id"] == want, typed
+        assert resolve(a.db, "1074/QĐ-BXD")["key"] == "1074/2026/QD-BXD@bxd"
+        a.db.execute("INSERT INTO documents (key, stub, full_number, number, symbol, year, doc_type, created, updated) "
+                     "VALUES ('1074/2025/QD-BXD@bxd', 1, '1074/QĐ-BXD', '1074', 'QĐ-BXD', 2025, 'Quyết định', '', '')")
+        with pytest.raises(Ambiguous) as err:
+            resolve(a.db, "1074/QĐ-BXD")
+        assert {c["key"] for c in err.value.candidates} == {"1074/2026/QD-BXD@bxd", "1074/2025/QD-BXD@bxd"}
+        with pytest.raises(NotFound):
+            resolve(a.db, "999/QĐ-XYZ")
+
+
+def test_cli_ingest_report_and_show(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("022.pdf", "023.pdf"):
+        (inbox / name).write_bytes((DOCS / name).read_bytes())
+    (inbox / "copy.pdf").write_bytes((DOCS / "022.pdf").read_bytes())
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "link.pdf").symlink_to(inbox / "022.pdf")
+    db = str(tmp_path / "a.sqlite")
+    run = CliRunner().invoke(main, ["ingest", str(inbox), "--db", db, "--json", "--no-ocr"])
+    report = json.loads(run.stdout)
+    assert report["schema"] == "vanban.run/1" and len(report["files"]) == 5
+    outcomes = {f["path"].rsplit("/", 1)[1]: (f["outcome"], f["reason"]) for f in report["files"]}
+    assert outcomes["empty.txt"] == ("quarantined", "empty") and outcomes["link.pdf"] == ("quarantined", "symlink")
+    assert sorted(o for o, _ in outcomes.values()).count("duplicate") == 1
+    assert (tmp_path / "quarantine").is_dir() and list((tmp_path / "quarantine").glob("*.json"))
+    again = json.loads(CliRunner().invoke(main, ["ingest", str(inbox), "--db", db, "--json", "--no-ocr"]).stdout)
+    assert again["new_documents"] == 0 and again["counts"]["skipped"] >= 2
+    shown = CliRunner().invoke(main, ["show", "Quyết định 1074", "--db", db, "--json"])
+    data = json.loads(shown.stdout)
+    assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == [None]

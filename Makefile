@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast bench samples clean
+.PHONY: setup demo test test-fast bench bench-graph samples clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/extract.py
+
+bench-graph: setup   # builds a 1.1 GB synthetic archive under outputs/bench/ (about a minute), then measures
+	$(BIN)/python bench/graph.py
 
 samples: setup
 	$(BIN)/python samples/make_samples.py

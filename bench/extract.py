@@ -27,23 +27,12 @@ import pypdfium2 as pdfium  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from floor import bare_pdfium  # noqa: E402  (bench/ is on sys.path when a script here runs)
 from pipeline.ingest import read_document  # noqa: E402
 from pipeline.nlp import extract_letter  # noqa: E402
 
 SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
 DOCS = SHARED / "corpus" / "dev" / "docs"
-
-
-def bare(paths):
-    for p in paths:
-        pdf = pdfium.PdfDocument(str(p))
-        for i in range(len(pdf)):
-            page = pdf[i]
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-        pdf.close()
 
 
 def ours(paths, ocr):
@@ -75,11 +64,11 @@ def main() -> None:
             shutil.copyfile(source, paths[-1])
         pages = len(pdfium.PdfDocument(str(source)))
         ours(paths[:1], ocr=True)  # start-up: imports, spaCy pipeline, lexicons, underthesea
-        bare(paths[:1])
+        bare_pdfium(paths[:1])
         runs = {"bare": [], "ours": []}
         for i in range(args.repeat):  # alternate, so load from elsewhere on the machine hits both
             for name in (("bare", "ours") if i % 2 == 0 else ("ours", "bare")):
-                fn = (lambda: bare(paths)) if name == "bare" else (lambda: ours(paths, ocr=False))
+                fn = (lambda: bare_pdfium(paths)) if name == "bare" else (lambda: ours(paths, ocr=False))
                 runs[name].append(best_of(fn, 1)[0])
         t_bare, m_bare = min(runs["bare"]), statistics.median(runs["bare"])
         t_ours, m_ours = min(runs["ours"]), statistics.median(runs["ours"])

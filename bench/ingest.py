@@ -20,30 +20,15 @@ import sys
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from floor import bare_pdfium  # noqa: E402  (bench/ is on sys.path when a script here runs)
 from pipeline.ingest import read_document  # noqa: E402
 
 SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
 PDFS = [ROOT / "samples" / "seed-letter.pdf"] + sorted((SHARED / "corpus" / "dev" / "docs").glob("0*.pdf"))
 SCANS = [ROOT / "samples" / "seed-letter-scan.png", ROOT / "samples" / "real" / "017_p1.jpg"]
-
-
-def bare_pdfium(paths):
-    pages = 0
-    for p in paths:
-        pdf = pdfium.PdfDocument(str(p))
-        for i in range(len(pdf)):
-            page = pdf[i]
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-            pages += 1
-        pdf.close()
-    return pages
 
 
 def interleaved(fns, repeat):

@@ -288,3 +288,12 @@ def test_a_passive_amendment_in_a_list_is_not_the_letters_act():
             "điều bởi Luật số 16/2023/QH15, Luật số 31/2024/QH15 và Luật số 146/2025/QH15.")
     found = {r["full_number"]: r["relation"] for r in refs(text, "Thông tư")}
     assert found["146/2025/QH15"] == "refers_to" and found["16/2023/QH15"] == "refers_to"
+
+
+def test_an_omnibus_law_amends_every_listed_law_but_not_their_earlier_amendments():
+    text = ("Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của 3 luật trong lĩnh vực nông nghiệp gồm Luật Bảo vệ "
+            "môi trường số 72/2020/QH14 đã được sửa đổi, bổ sung một số điều theo Luật số 11/2022/QH15; Luật Chăn nuôi "
+            "số 32/2018/QH14; Luật Thủy sản số 18/2017/QH14 đã được sửa đổi, bổ sung bởi Luật số 16/2023/QH15.")
+    found = {r["full_number"]: r["relation"] for r in refs(text, "Luật")}
+    assert found == {"72/2020/QH14": "amends", "11/2022/QH15": "refers_to", "32/2018/QH14": "amends",
+                     "18/2017/QH14": "amends", "16/2023/QH15": "refers_to"}

@@ -142,7 +142,8 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             cut = max(0, after.rfind(" ", 0, max(0, len(after) - 60)))  # the tail regex reads ~60 chars, on a word edge
             gap_words = after[:cut].split() + _type_tail(lex).sub("", after[cut:]).split()
             limit = _MAX_GAP_WORDS["action" if relation in _ACTIONS or own_title else "other"]
-            if len(gap_words) > limit and not (relation == "implements" and _TASKS_AT.search(after)):
+            listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
+            if len(gap_words) > limit and not (relation == "implements" and _TASKS_AT.search(after)) and not listed:
                 continue
             if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
                 continue
@@ -208,7 +209,10 @@ class _Context:
         return None
 
 
-def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context) -> None:
+def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context, lead: _Cite | None = None) -> None:
+    """The relation of one citation. `lead` is the first citation of the list item this one continues
+    ("…; Luật B số …" after "… gồm Luật A số … đã được sửa đổi bởi Luật số …"): the item takes the list's
+    relation from it, not from the description citation just before."""
     text, n = ctx.text, cite.number
     clause = ctx.clauses[cite.clause] if cite.clause is not None else None
     c_start = clause.start if clause else max(0, n.start - 200)
@@ -225,7 +229,8 @@ def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context) -> None:
         by_clause if by_clause and by_clause[0] == "legal_basis" else None,
         after,
         local,
-        (prev.relation, prev.trigger) if prev and (same_clause and cite.coordinated or cite.continues) else None,
+        (lead.relation, lead.trigger) if lead and cite.continues else None,
+        (prev.relation, prev.trigger) if prev and same_clause and cite.coordinated else None,
         by_clause,
     ):
         if choice and choice[0] in _ACTIONS and choice[0] != "corrects" and not ctx.can_act:
@@ -308,8 +313,11 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
             cite.coordinated = _coordinated(text[gap_start:n.start], lex)
         cites.append(cite)
     _share_run_context(cites)
+    heads: dict = {}
     for i, cite in enumerate(cites):
-        _decide(cite, cites[i - 1] if i else None, ctx)
+        prev = cites[i - 1] if i else None
+        _decide(cite, prev, ctx, heads.get(prev.clause) if prev else None)
+        heads.setdefault(cite.clause, cite)
     return _merge(cites, ctx) + _named_laws(text, lex, ctx, cites, exclude)
 
 

@@ -62,3 +62,13 @@ def test_signature_from_the_tail_of_a_flat_letter():
     body = lines("Sở Nội vụ đề nghị các đơn vị thực hiện nghiêm túc. | KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Phạm Quốc Hiệu")
     sig = signature_from_tail(body, load_lexicon())
     assert (sig.signer, sig.signing_authority, sig.signer_title) == ("Phạm Quốc Hiệu", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+
+
+def test_a_name_printed_in_capitals_is_the_signer_and_the_title_stays_the_title():
+    from pipeline.nlp.lexicon import load_lexicon
+    from pipeline.nlp.segment import lines_of
+    from pipeline.nlp.signature import read_signature
+
+    text = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNGUYỄN VĂN AN"
+    sig = read_signature(lines_of(text, 0, len(text)), load_lexicon())
+    assert (sig.signer, sig.signing_authority, sig.signer_title) == ("NGUYỄN VĂN AN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")

@@ -50,6 +50,13 @@ def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
         candidate = _strip_rank(lines[i], lex)
         if not lines[i].is_caps and _is_name(candidate.text):
             return i
+    # Some offices print the name in capitals ("NGUYỄN VĂN AN"): the last capitals line that reads as a name
+    # once title-cased and opens with a family name (a title line never does: PHÓ, CHỦ, GIÁM …).
+    for i in range(len(lines) - 1, -1, -1):
+        words = lines[i].text.split()
+        if (lines[i].is_caps and not _PREFIX.match(lines[i].text) and words and words[0].title() in lex.surnames
+                and _is_name(" ".join(w.title() for w in words))):
+            return i
     return None
 
 

@@ -11,7 +11,7 @@ OWNERS = {
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
-    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")}
+    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}
        for lib in ("networkx", "numpy", "scipy")},
 }
 

@@ -394,3 +394,22 @@ def test_queries_stay_fast_on_a_bigger_archive(tmp_path):
         started = time.perf_counter()
         rows = query(db, node)
         assert rows and time.perf_counter() - started < limit
+
+
+def test_array_closures_equal_the_indexed_walk(tmp_path, corpus, monkeypatch):
+    """chain/impact answered from csr.py's arrays (WALK_LIMIT 0) give the same records as the SQLite walk:
+    depths, ties, cycles, max_depth, order — on the hand-built graphs and the real letters."""
+    from pipeline.graph import queries
+    tie, _ = hand_built(tmp_path / "tie", [("S", "P", "implements"), ("S", "Q", "guides"), ("P", "X", "amends"),
+                                           ("Q", "X", "repeals"), ("S", "Z1", "refers_to"), ("S", "Z2", "refers_to")],
+                        dates={"P": "2020-01-01", "Q": "2024-01-01", "Z1": "2024-01-01"})
+    cyc, _ = hand_built(tmp_path / "cyc", [("A", "B", "replies_to"), ("B", "C", "follows_up"), ("C", "A", "replies_to"),
+                                           ("C", "C", "refers_to"), ("B", "A", "refers_to"), ("A", "D", "refers_to")])
+    for archive in (tie, cyc, corpus[0]):
+        db = archive.db
+        every = [r[0] for r in db.execute("SELECT id FROM documents")]
+        cases = [(q, i, d) for q in (chain, impact) for i in every for d in (None, 1, 2)]
+        walked = [q(db, i, d) for q, i, d in cases]
+        monkeypatch.setattr(queries, "WALK_LIMIT", 0)
+        assert [q(db, i, d) for q, i, d in cases] == walked
+        monkeypatch.setattr(queries, "WALK_LIMIT", 5_000)

@@ -87,10 +87,12 @@ def require(db, doc_id: int) -> tuple:
     return row
 
 
-def walk(db, doc_id: int, forward: bool, max_depth: int | None = None) -> dict[int, tuple[int, str, int]]:
+def walk(db, doc_id: int, forward: bool, max_depth: int | None = None,
+         limit: int | None = None) -> dict[int, tuple[int, str, int]] | None:
     """Breadth-first over refs: node id → (depth, relation, via). Level by level, so the first depth at which
     a node is met is its shortest and a cycle ends the walk; of the edges that reach a node at that depth,
-    the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in)."""
+    the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in). With
+    `limit`: None as soon as more than `limit` nodes are found (the caller switches to csr.py)."""
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
     sql = f"SELECT {near}, {far}, relation FROM refs WHERE {near} IN (SELECT value FROM json_each(?))"
     cur = cursor(db)
@@ -103,6 +105,8 @@ def walk(db, doc_id: int, forward: bool, max_depth: int | None = None) -> dict[i
             for parent, child, relation in cur.execute(sql, (chunk,)):
                 if child not in seen and (child not in level or parent < level[child][0]):
                     level[child] = (parent, relation)
+            if limit is not None and len(found) + len(level) > limit:
+                return None
         for child, (parent, relation) in level.items():
             found[child] = (depth, relation, parent)
         seen.update(level)

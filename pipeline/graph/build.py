@@ -99,5 +99,8 @@ def _remember(key: tuple, graph: nx.DiGraph) -> None:
 
 
 def clear_cache() -> None:
-    """Forget cached whole graphs (tests; a long-running server after a bulk change made elsewhere)."""
+    """Forget cached whole graphs and graph arrays (tests; a long-running server after a bulk change made
+    elsewhere)."""
+    from pipeline.graph import csr  # csr reads the signature from here
     _CACHE.clear()
+    csr.clear_cache()

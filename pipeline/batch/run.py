@@ -110,6 +110,7 @@ def _one(archive: Archive, path: str, problem: str | None, seen: dict, report: d
         letter = extract_letter(read_document(path, pdf_engine=pdf_engine, ocr=ocr))
     except ReadError as exc:
         quarantine(archive, path, sha, exc.reason, exc.message)
+        seen[sha] = None  # a second copy in this run is a duplicate of the quarantined one
         return entry | {"outcome": "quarantined", "reason": exc.reason.split(":")[0]}
     added = archive.add(path, letter)
     seen[sha] = added.key

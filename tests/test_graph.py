@@ -413,3 +413,83 @@ def test_array_closures_equal_the_indexed_walk(tmp_path, corpus, monkeypatch):
         monkeypatch.setattr(queries, "WALK_LIMIT", 0)
         assert [q(db, i, d) for q, i, d in cases] == walked
         monkeypatch.setattr(queries, "WALK_LIMIT", 5_000)
+
+
+# -- the arrays' disk cache -------------------------------------------------------------------------------------
+def filed(archive, name):
+    source = DEV / "docs" / name
+    return archive.add(source, extract_letter(read_document(source, ocr=name in OCR))).document_id
+
+
+def test_array_cache_is_written_reused_and_invalidated_by_a_new_letter(tmp_path, monkeypatch):
+    """A big closure writes the arrays beside the database; a fresh process (no in-process cache, another
+    connection) answers from that file without reading the archive; filing one more letter (here the one 022
+    cites: its stub is resolved, no document is added) makes the file stale, so it is read again and rewritten."""
+    from pipeline.graph import csr, queries
+    monkeypatch.setattr(queries, "WALK_LIMIT", 0)
+    clear_cache()
+    archive = Archive(tmp_path / "archive.sqlite")
+    first = filed(archive, "022.pdf")
+    cache = tmp_path / ("archive.sqlite" + csr.SUFFIX)
+    assert not cache.exists()
+    before = chain(archive.db, first)
+    assert cache.exists() and not list(tmp_path.glob("*.tmp"))
+    written = cache.stat().st_mtime_ns
+
+    clear_cache()
+    fresh = Archive(tmp_path / "archive.sqlite")
+    real_read = csr._read
+    monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+    assert chain(fresh.db, first) == before and impact(fresh.db, first) == impact(archive.db, first)
+    assert cache.stat().st_mtime_ns == written
+
+    cited = filed(archive, "023.pdf")
+    assert archive.db.execute("SELECT max(id) FROM documents").fetchone()[0] >= cited
+    clear_cache()
+    with pytest.raises(BaseException):  # the file no longer matches: the archive must be read
+        chain(fresh.db, first)
+    monkeypatch.setattr(csr, "_read", real_read)
+    after = chain(fresh.db, first)
+    assert after != before and not next(r for r in after if r["id"] == cited)["stub"]
+    monkeypatch.setattr(queries, "WALK_LIMIT", 5_000)
+    assert after == chain(fresh.db, first)  # the SQLite walk agrees
+    assert cache.stat().st_mtime_ns != written
+    monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+    monkeypatch.setattr(queries, "WALK_LIMIT", 0)
+    clear_cache()
+    assert chain(Archive(tmp_path / "archive.sqlite").db, first) == after
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other_format", "directory_read_only"])
+def test_a_bad_or_unwritable_array_cache_is_rebuilt_quietly(tmp_path, monkeypatch, damage):
+    from pipeline.graph import csr, queries
+    archive, ids = hand_built(tmp_path, [("A", "B", "implements"), ("B", "C", "legal_basis"), ("C", "A", "refers_to"),
+                                         ("B", "D", "amends")], stubs={"D"}, dates={"B": "2024-01-01"})
+    db = archive.db
+    expected = {(q, i): q(db, i) for q in (chain, impact) for i in ids.values()}
+    monkeypatch.setattr(queries, "WALK_LIMIT", 0)
+    cache = tmp_path / ("hand.sqlite" + csr.SUFFIX)
+    clear_cache()
+    assert chain(db, ids["A"]) == expected[chain, ids["A"]] and cache.exists()
+    whole = cache.read_bytes()
+    if damage == "garbage":
+        cache.write_bytes(b"not a numpy archive" * 100)
+    elif damage == "truncated":
+        cache.write_bytes(whole[:len(whole) // 2])
+    elif damage == "empty":
+        cache.write_bytes(b"")
+    elif damage == "other_format":
+        monkeypatch.setattr(csr, "FORMAT", csr.FORMAT + 1)
+    else:
+        cache.unlink()
+        def refuse(*args, **kwargs):
+            raise PermissionError("read-only folder")
+        monkeypatch.setattr(csr.tempfile, "mkstemp", refuse)
+    clear_cache()
+    assert {(q, i): q(db, i) for q in (chain, impact) for i in ids.values()} == expected
+    if damage == "directory_read_only":
+        assert not cache.exists() and not list(tmp_path.glob("*.tmp"))
+    else:  # rewritten whole, and then used
+        monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+        clear_cache()
+        assert chain(db, ids["B"]) == expected[chain, ids["B"]]

@@ -11,10 +11,20 @@ On the synthetic archive of 1M documents / 4M refs this costs ~6 s to read (≈1
 and ~250 MB; a breadth-first walk then takes tenths of a second where SQLite took seconds, and the records
 come from the arrays instead of one SQLite row per document. queries.py builds it only when a closure turns
 out big (see `queries.WALK_LIMIT`), so small answers on any archive never pay for it.
+
+Each CLI call is a new process, so the index is also kept on disk beside the database
+(`<db>.graph-cache.npz`, see `_load`/`_save`): numbers as plain arrays, strings as one UTF-8 blob (NUL-separated) with
+a None mask (no pickle), tagged with the archive's lasting signature (`_disk_key`). A later process loads it
+in a fraction of a second when the tag matches; otherwise, or if the file is missing, unreadable, truncated
+or of another format, it reads the archive and rewrites the file (written to a temporary file, then renamed;
+skipped quietly where the folder is read-only).
 """
 from __future__ import annotations
 
 import gc
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +37,8 @@ RELATIONS = ("repeals", "terminates", "replaces", "amends", "suspends", "correct
              "implements", "details", "guides", "replies_to", "follows_up", "proposed_by", "attached_to", "refers_to")
 _CACHE: dict[str, tuple[tuple, "Index"]] = {}  # database name → (signature, index): one state per database
 _CACHE_SIZE = 2
+FORMAT = 1  # of the disk cache: bump when what _save writes changes
+SUFFIX = ".graph-cache.npz"
 
 
 @dataclass
@@ -37,7 +49,7 @@ class Index:
     bwd: tuple               # the same for what cites each position
     relations: np.ndarray    # relation code → name (object array)
     rank: np.ndarray         # position → row in the columns below (the order within a depth)
-    texts: np.ndarray        # in rank order: (key, full_number, doc_type, issuer, date) tuples, one array
+    texts: tuple             # in rank order: key, full_number, doc_type, issuer, date: object arrays
     stub: np.ndarray         # in rank order: bool
 
     def position(self, doc_id: int) -> int:
@@ -55,14 +67,19 @@ def cached(db) -> Index | None:
 
 
 def index(db) -> Index:
-    """The index of the archive's current state, read now if not cached (signature and arrays from one
-    snapshot)."""
+    """The index of the archive's current state: this process's, else the disk cache's if its tag matches,
+    else read now and written to disk (signature and arrays from one snapshot)."""
     with snapshot(db):
         key = _signature(db)
         hit = _CACHE.get(key[0])
         if hit and hit[0] == key:
             return hit[1]
-        built = _read(db)
+        path, disk_key = cache_path(db), _disk_key(db, key)
+        built = _load(path, disk_key) if path else None
+        if built is None:
+            built = _read(db)
+            if path:
+                _save(path, disk_key, built)
         _CACHE.pop(key[0], None)
         while len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
@@ -72,6 +89,136 @@ def index(db) -> Index:
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+def cache_path(db) -> str | None:
+    """The disk cache of a file database (None for one in memory)."""
+    name = _db_file(db)
+    return name + SUFFIX if name else None
+
+
+def _db_file(db) -> str | None:
+    for row in db.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def _disk_key(db, signature: tuple) -> str:
+    """What tags the disk cache: build.py's signature without what only holds within one process (the file
+    name, PRAGMA data_version), plus the creation time of the newest document and the time of the last event,
+    so that another archive copied over this one with the same counts is not mistaken for it."""
+    _name, max_id, n_refs, last_event, _version = signature
+    created = db.execute("SELECT created FROM documents WHERE id = ?", (max_id,)).fetchone() if max_id else None
+    when = db.execute("SELECT time FROM events WHERE id = ?", (last_event,)).fetchone() if last_event else None
+    return json.dumps([FORMAT, max_id, n_refs, last_event, created and created[0], when and when[0]])
+
+
+def _pack(values) -> dict:
+    """Strings (or None) as one UTF-8 blob, NUL-separated (str.split is the fastest way back to a million
+    strings), and a None mask. A NUL inside a value cannot be stored: ValueError, the cache is not written."""
+    strs = ["" if v is None else v for v in values]
+    text = "\0".join(strs)
+    if text.count("\0") != max(len(strs) - 1, 0):
+        raise ValueError("a NUL inside a value")
+    return {"blob": np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+            "nulls": np.fromiter((v is None for v in values), dtype=bool, count=len(strs))}
+
+
+def _pack_coded(values) -> dict:
+    """A column with few distinct values: those values packed, and a code per row."""
+    seen: dict = {}
+    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int32, count=len(values))
+    return {**_pack(list(seen)), "codes": codes}
+
+
+def _unpack(blob: np.ndarray, nulls: np.ndarray) -> np.ndarray:
+    parts = blob.tobytes().decode("utf-8").split("\0") if len(nulls) else []
+    if len(parts) != len(nulls):
+        raise ValueError("the blob does not hold one string per row")
+    out = np.empty(len(parts), dtype=object)
+    out[:] = parts
+    out[nulls] = None
+    return out
+
+
+def _unpack_coded(blob, nulls, codes) -> np.ndarray:
+    """The column again, one str object per distinct value (as _dedupe shares them)."""
+    values = _unpack(blob, nulls)
+    if len(codes) and (codes.min() < 0 or codes.max() >= len(values)):
+        raise ValueError("codes out of range")
+    return values[codes]
+
+
+def _save(path: str, key: str, ix: Index) -> None:
+    """Write the index beside the database (atomically); any failure (a read-only folder, a full disk, a
+    value that is not a string) leaves no file behind and is otherwise ignored: the cache is never needed."""
+    columns = [c.tolist() for c in ix.texts]
+    if not all(v is None or type(v) is str for col in columns for v in col):
+        return
+    arrays = {"tag": np.frombuffer(key.encode("utf-8"), dtype=np.uint8), "ids": ix.ids, "rank": ix.rank,
+              "stub": ix.stub, "fwd_indptr": ix.fwd[0], "fwd_far": ix.fwd[1], "fwd_codes": ix.fwd[2],
+              "bwd_indptr": ix.bwd[0], "bwd_far": ix.bwd[1], "bwd_codes": ix.bwd[2]}
+    if ix.lut is not None:
+        arrays["lut"] = ix.lut
+    for name, values, coded in zip(("relations", "key", "full_number", "doc_type", "issuer", "date"),
+                                   [ix.relations.tolist(), *columns], (False, False, False, True, True, True)):
+        arrays.update({f"{name}_{part}": a for part, a in (_pack_coded if coded else _pack)(values).items()})
+    folder = os.path.dirname(path) or "."
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        try:  # readable as the database is (mkstemp's mode is 0600)
+            os.chmod(tmp, os.stat(path.removesuffix(SUFFIX)).st_mode & 0o666)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, ValueError):
+        pass
+    finally:
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _load(path: str, key: str) -> Index | None:
+    """The index from the disk cache if it is there, whole, and tagged `key`; else None."""
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:  # closed even if np.load fails
+            if z["tag"].tobytes().decode("utf-8") != key:
+                return None
+            a = {name: z[name] for name in z.files}
+        ids, rank, stub = a["ids"], a["rank"], a["stub"]
+        n = len(ids)
+        fwd = (a["fwd_indptr"], a["fwd_far"], a["fwd_codes"])
+        bwd = (a["bwd_indptr"], a["bwd_far"], a["bwd_codes"])
+        cols = tuple([_unpack(a[f"{c}_blob"], a[f"{c}_nulls"]) for c in ("key", "full_number")] +
+                     [_unpack_coded(a[f"{c}_blob"], a[f"{c}_nulls"], a[f"{c}_codes"]) for c in ("doc_type", "issuer", "date")])
+        relations = _unpack(a["relations_blob"], a["relations_nulls"])
+        lut = a.get("lut")
+        for indptr, far, codes in (fwd, bwd):
+            if len(indptr) != n + 1 or indptr[-1] != len(far) or len(codes) != len(far) or \
+                    (len(far) and (far.min() < 0 or far.max() >= n or codes.max() >= len(relations))):
+                return None
+        if len(rank) != n or len(stub) != n or any(len(c) != n for c in cols) or \
+                (n and (rank.min() < 0 or rank.max() >= n)):
+            return None
+        if lut is not None and (not n or len(lut) != ids[-1] + 1):
+            return None
+        return Index(ids, lut, fwd, bwd, relations, rank, cols, stub)
+    except Exception:  # missing, unreadable, truncated, another format: read the archive instead
+        return None
+
+
+def _objects(values: tuple) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _dedupe(values: tuple) -> np.ndarray:
@@ -87,8 +234,7 @@ def _read(db) -> Index:
     cols = list(zip(*rows)) if rows else [()] * 7
     del rows
     ordered_ids = np.array(cols[0], dtype=np.int64)
-    texts = np.empty(len(ordered_ids), dtype=object)  # one gather per answer instead of five
-    texts[:] = list(zip(cols[1], cols[2], _dedupe(cols[3]), _dedupe(cols[4]), _dedupe(cols[5])))
+    texts = (_objects(cols[1]), _objects(cols[2]), _dedupe(cols[3]), _dedupe(cols[4]), _dedupe(cols[5]))
     stub = np.array([bool(s) for s in cols[6]], dtype=bool)
     del cols
     rank = np.argsort(ordered_ids, kind="stable")
@@ -183,13 +329,14 @@ def closure(ix: Index, doc_id: int, forward: bool, max_depth: int | None) -> lis
     pos, depth, rel, via = bfs(ix, ix.position(doc_id), forward, max_depth)
     rows = ix.rank[pos]
     order = np.lexsort((rows, depth))
-    columns = (ix.ids[pos[order]].tolist(), ix.texts[rows[order]].tolist(), ix.stub[rows[order]].tolist(),
+    sel = rows[order]
+    columns = (ix.ids[pos[order]].tolist(), *(c[sel].tolist() for c in ix.texts), ix.stub[sel].tolist(),
                ix.relations[rel[order]].tolist(), depth[order].tolist(), ix.ids[via[order]].tolist())
     paused = gc.isenabled()
     gc.disable()
     try:
         return [{"id": i, "key": k, "full_number": f, "doc_type": t, "issuer": s, "date": d, "stub": b,
-                 "relation": r, "depth": h, "via": v} for i, (k, f, t, s, d), b, r, h, v in zip(*columns)]
+                 "relation": r, "depth": h, "via": v} for i, k, f, t, s, d, b, r, h, v in zip(*columns)]
     finally:
         if paused:
             gc.enable()

@@ -134,3 +134,18 @@ def test_cli_ingest_report_and_show(tmp_path):
     shown = CliRunner().invoke(main, ["show", "Quyết định 1074", "--db", db, "--json"])
     data = json.loads(shown.stdout)
     assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == [None]
+
+
+def test_a_batch_that_changed_a_large_archive_prepares_the_graph_arrays(tmp_path, monkeypatch):
+    import pipeline.graph as graph
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "022.pdf").write_bytes((DOCS / "022.pdf").read_bytes())
+    db = tmp_path / "a.sqlite"
+    CliRunner().invoke(main, ["ingest", str(inbox), "--db", str(db), "--no-ocr"])
+    assert not (tmp_path / "a.sqlite.graph-cache.npz").exists()  # small: the SQLite walk answers
+    monkeypatch.setattr(graph, "WARM_ABOVE", 0)
+    (inbox / "023.pdf").write_bytes((DOCS / "023.pdf").read_bytes())
+    CliRunner().invoke(main, ["ingest", str(inbox), "--db", str(db), "--no-ocr"])
+    assert (tmp_path / "a.sqlite.graph-cache.npz").exists()

@@ -85,6 +85,9 @@ def run_ingest(paths, db: str | os.PathLike | None = None, *, pdf_engine: str = 
             report["counts"][entry["outcome"]] += 1
             if progress:
                 progress(i + 1, len(entries), path)
+        if report["new_documents"] or report["new_edges"]:
+            from pipeline.graph import warm
+            warm(archive.db)  # the nightly run pays the graph arrays, not the researcher's first question
     report["finished"] = now()
     return report
 

@@ -325,17 +325,19 @@ def graph_top(db, count, by, as_json):
 @graph.command("missing")
 @_db_option
 @click.option("-n", "count", type=int, default=50, show_default=True)
+@click.option("--type", "doc_type", default=None, help='Only this type, as people write it ("Nghị định", "nghi dinh", "NĐ").')
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
-def graph_missing(db, count, as_json):
+def graph_missing(db, count, doc_type, as_json):
     """Cited documents the archive does not hold, most cited first. Example:
 
-        vanban graph missing -n 10
+        vanban graph missing -n 10 --type "Nghị định"
     """
     import pipeline.graph as g
     from pipeline.archive import Archive
+    from pipeline.archive.lookup import type_name
 
     with Archive(db) as archive:
-        rows = g.missing(archive.db, count)
+        rows = g.missing(archive.db, count, doc_type=type_name(doc_type) if doc_type else None)
     _print_rows(rows, as_json, g.format_table)
 
 

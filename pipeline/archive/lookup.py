@@ -31,6 +31,20 @@ def _by_number(db, text: str) -> list[dict]:
     return [r for r in rows if r["full_number"] and fold_number(r["full_number"]) == wanted]
 
 
+def type_name(typed: str) -> str:
+    """'nghi dinh', 'NĐ', 'Nghị Định' → 'Nghị định' (the stored spelling); unknown text is returned as typed."""
+    lex = load_lexicon()
+    name = lex.type_for_name(typed.strip().rstrip("."))
+    if name:
+        return name
+    key = fold(typed).replace(" ", "").replace(".", "")
+    if key in _ABBR_TYPES:
+        return _ABBR_TYPES[key]
+    from pipeline.text.normalize import ascii_fold
+    plain = ascii_fold(typed).replace(" ", "")
+    return next((n for n in lex.type_names if ascii_fold(n).replace(" ", "") == plain), typed)
+
+
 def _by_type_and_number(db, text: str) -> list[dict]:
     m = _SHORT.match(text)
     if not m:

@@ -71,13 +71,14 @@ def impact(db, doc_id: int, max_depth: int | None = None) -> list[dict]:
     return _closure(db, doc_id, False, max_depth)
 
 
-def missing(db, n: int = 50) -> list[dict]:
+def missing(db, n: int = 50, doc_type: str | None = None) -> list[dict]:
     """Stubs most worth fetching: documents known only by citation, by how many distinct documents cite them
-    (refs has one row per citing/cited pair, so count(*) counts distinct citers)."""
+    (refs has one row per citing/cited pair, so count(*) counts distinct citers). `doc_type` keeps one type
+    ("Nghị định": the missing decrees), compared as the type names are stored (ND30 spelling)."""
     rows = db.execute(
         "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, count(*) AS n "
-        "FROM documents d JOIN refs r ON r.dst_id = d.id WHERE d.stub = 1 GROUP BY d.id "
-        "ORDER BY n DESC, d.key IS NULL, d.key, d.id LIMIT ?", (n,))
+        "FROM documents d JOIN refs r ON r.dst_id = d.id WHERE d.stub = 1 AND (? IS NULL OR d.doc_type = ?) "
+        "GROUP BY d.id ORDER BY n DESC, d.key IS NULL, d.key, d.id LIMIT ?", (doc_type, doc_type, n))
     return [doc(r, cited_by=r["n"]) for r in rows]
 
 

@@ -92,6 +92,7 @@ def test_issuer_slug(issuer, slug):
     ("12/TTr-SNV",       "12/TTR-SNV"),
     ("30/2020/NÐ-CP",    "30/2020/ND-CP"),       # Icelandic Ð
     ("04/2016/TT-BTС",   "4/2016/TT-BTC"),       # Cyrillic С (§10.13)
+    ("787/C06-P3",       "787/C06-P3"),          # a zero inside a code is not a leading zero
 ])
 def test_fold_number(printed, folded):
     assert fold_number(printed) == folded

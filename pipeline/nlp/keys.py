@@ -30,9 +30,9 @@ _LOCAL_LEVEL = re.compile(r"\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|X�
 
 
 def fold_number(full_number: str) -> str:
-    """'05 / QĐ – UBND' → '5/QD-UBND'."""
+    """'05 / QĐ – UBND' → '5/QD-UBND'. Only the number's own leading zeros go: 'C06' in '787/C06-P3' stays."""
     key = fold(full_number).replace(" ", "")
-    return re.sub(r"(?<![\d])0+(?=\d)", "", key, count=1)
+    return re.sub(r"^0+(?=\d)", "", key)
 
 
 def issuer_slug(issuer: str | None) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.nlp.keys import fold_number
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.text.normalize import fold
 
@@ -147,7 +148,6 @@ def parse_number(text: str) -> DocNumber | None:
     return numbers[0] if numbers else None
 
 
-def number_key(full_number: str) -> str:
-    """A folded comparison form of a number: '05 / QĐ – UBND' and '5/QD-UBND' give the same key."""
-    key = fold(full_number).replace(" ", "")
-    return re.sub(r"^0+(?=\d)", "", key)
+# A folded comparison form of a number ('05 / QĐ – UBND' and '5/QD-UBND' give the same key): the same fold the
+# document keys use, kept under this name for the grammar's callers.
+number_key = fold_number

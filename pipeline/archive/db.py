@@ -18,15 +18,14 @@ from pathlib import Path
 from pipeline.archive.schema import MIGRATIONS
 from pipeline.archive.store import sha256_of, store_original
 from pipeline.errors import StorageError
-from pipeline.nlp.keys import fold_number, issuer_slug
+from pipeline.nlp.keys import fold_number, issuer_slug, slugify
+from pipeline.nlp.lexicon import load_lexicon
 from pipeline.records import Letter, Reference
 from pipeline.text.normalize import ascii_fold
 
 DEFAULT_DB = Path("outputs") / "archive.sqlite"
 FIELDS = ("full_number", "number", "symbol", "year", "doc_type", "issuer", "parent_issuer", "place", "date",
           "subject", "signer", "signing_authority", "signer_title")
-STRENGTH = ("repeals", "terminates", "replaces", "amends", "suspends", "corrects", "consolidates", "legal_basis",
-            "implements", "details", "guides", "replies_to", "follows_up", "proposed_by", "attached_to", "refers_to")
 
 
 @dataclass
@@ -56,7 +55,7 @@ def reference_key(ref: Reference) -> str:
     if ref.number:
         who = issuer_slug(ref.issuer)
         return f"{fold_number(ref.full_number)}{'@' + who if who else ''}#no-year"
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(ref.name or ref.text).lower()).strip("-")
+    slug = slugify(ref.name or ref.text)
     return f"name:{slug}/{ref.year}" if ref.year else f"name:{slug}"
 
 
@@ -117,7 +116,7 @@ class Archive:
         sha = letter.source.sha256 or sha256_of(path)
         known = self.has_source(sha)
         if known is not None:
-            return Added("duplicate", known, self._key_of(known))
+            return Added("duplicate", known, self.key_of(known))
         stored = store_original(self.originals, path, sha)
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -144,9 +143,7 @@ class Archive:
             self._write_document(doc_id, letter, record)
         self.db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (sha, doc_id, path, letter.source.format, os.path.getsize(path), stored, now()))
-        edges = stubs = 0
-        if outcome != "another_source":
-            edges, stubs = self._write_refs(doc_id, letter.references)
+        edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
         self.event(outcome if outcome != "new" else "intake", sha, doc_id,
                    {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)})
         return Added(outcome, doc_id, letter.key, edges, int(outcome == "stub_resolved"))
@@ -167,8 +164,10 @@ class Archive:
         self.db.execute("INSERT INTO search (rowid, number, issuer, subject, body, doc_type) VALUES (?, ?, ?, ?, ?, ?)",
                         (doc_id, folded(number), folded(issuer), folded(subject), folded(body), folded(doc_type)))
 
-    def _write_refs(self, src: int, references) -> tuple[int, int]:
-        rank = {r: i for i, r in enumerate(STRENGTH)}
+    def _write_refs(self, src: int, references) -> int:
+        """The letter's edges, each keeping the stronger of an old and a new relation (the lexicon's order);
+        returns how many are new."""
+        rank = {r: i for i, r in enumerate(load_lexicon().strength)}
         new_edges = 0
         for ref in references:
             dst = self._node_for(ref)
@@ -182,7 +181,7 @@ class Archive:
                 (src, dst, ref.relation, ref.full_number, ref.date, ref.doc_type, ref.issuer, ref.name, ref.text,
                  ref.start, ref.end))
             new_edges += old is None
-        return new_edges, 0
+        return new_edges
 
     def _node_for(self, ref: Reference) -> int:
         """The document a reference points at; a stub is created for a document not held yet."""
@@ -206,7 +205,7 @@ class Archive:
                         (now(), kind, sha256, document_id, json.dumps(detail, ensure_ascii=False)))
 
     # -- reading ------------------------------------------------------------------------------------------
-    def _key_of(self, doc_id: int) -> str | None:
+    def key_of(self, doc_id: int) -> str | None:
         row = self.db.execute("SELECT key FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 

@@ -10,7 +10,7 @@ from pipeline.errors import Ambiguous, NotFound
 from pipeline.nlp.keys import fold_number
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.numbers import parse_number
-from pipeline.text.normalize import fold, normalize_text
+from pipeline.text.normalize import ascii_fold, fold, normalize_text
 
 _SHORT = re.compile(r"^\s*(?P<type>[^\d/]+?)\s*(?:số\s*)?(?P<num>\d+)(?:\s*/\s*(?P<year>(?:19|20)\d\d))?\s*$", re.IGNORECASE)
 _ABBR_TYPES = {"ND": "Nghị định", "TT": "Thông tư", "QD": "Quyết định", "NQ": "Nghị quyết", "CT": "Chỉ thị",
@@ -31,8 +31,8 @@ def _by_number(db, text: str) -> list[dict]:
     return [r for r in rows if r["full_number"] and fold_number(r["full_number"]) == wanted]
 
 
-def type_name(typed: str) -> str:
-    """'nghi dinh', 'NĐ', 'Nghị Định' → 'Nghị định' (the stored spelling); unknown text is returned as typed."""
+def _known_type(typed: str) -> str | None:
+    """'nghi dinh', 'NĐ', 'Nghị Định' → 'Nghị định' (the stored spelling); None when it names no type."""
     lex = load_lexicon()
     name = lex.type_for_name(typed.strip().rstrip("."))
     if name:
@@ -40,9 +40,13 @@ def type_name(typed: str) -> str:
     key = fold(typed).replace(" ", "").replace(".", "")
     if key in _ABBR_TYPES:
         return _ABBR_TYPES[key]
-    from pipeline.text.normalize import ascii_fold
     plain = ascii_fold(typed).replace(" ", "")
-    return next((n for n in lex.type_names if ascii_fold(n).replace(" ", "") == plain), typed)
+    return next((n for n in lex.type_names if ascii_fold(n).replace(" ", "") == plain), None)
+
+
+def type_name(typed: str) -> str:
+    """The stored spelling of a type as people write it; unknown text is returned as typed."""
+    return _known_type(typed) or typed
 
 
 def _by_type_and_number(db, text: str) -> list[dict]:
@@ -50,8 +54,7 @@ def _by_type_and_number(db, text: str) -> list[dict]:
     if not m:
         return []
     lex = load_lexicon()
-    typed = m.group("type").strip().rstrip(".")
-    doc_type = lex.type_for_name(typed) or _ABBR_TYPES.get(fold(typed).replace(" ", "").replace(".", ""))
+    doc_type = _known_type(m.group("type"))
     if doc_type is None:
         return []
     num = m.group("num")

@@ -103,7 +103,7 @@ def _one(archive: Archive, path: str, problem: str | None, seen: dict, report: d
     held = archive.has_source(sha)
     if held is not None:
         row = archive.db.execute("SELECT path FROM sources WHERE sha256 = ?", (sha,)).fetchone()
-        key = archive.document(held)["key"]
+        key = archive.key_of(held)
         if row["path"] != path:
             archive.event("duplicate", sha, held, {"path": path})
         return entry | {"outcome": "skipped" if row["path"] == path else "duplicate", "key": key}

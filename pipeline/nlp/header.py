@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pipeline.nlp.dates import find_dates
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
-from pipeline.nlp.segment import DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, Line, LetterZones
+from pipeline.nlp.segment import (DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE, Line,
+                                  LetterZones)
 from pipeline.text.normalize import fold
 
 # Words that continue an issuer's name on the next line: the level of a local body ("ỦY BAN NHÂN DÂN" /
@@ -22,7 +23,6 @@ _BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Th
                          r"Mục\s+\d|\d+\.\s|[a-zđ]\)\s)", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
 _CODE_NUMBER = re.compile(r"Mã\s+số\s+(?:dự\s+án|hồ\s+sơ)?\s*:\s*(\d{6,})", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"^[^\d,;:]{2,40},\s*ngày", re.IGNORECASE)
 _PASSED = re.compile(r"thông qua\s+(?=ngày)", re.IGNORECASE)
 _PASSED_TYPES = {"Luật", "Bộ luật", "Nghị quyết", "Pháp lệnh", "Hiến pháp", None}
 _FIRST_GRANT = re.compile(r"(?:Chứng nhận|Cấp)\s+lần\s+đầu\s*:\s*", re.IGNORECASE)
@@ -141,7 +141,7 @@ def find_number(zones: LetterZones, header: Header) -> None:
 
 def find_place_date(zones: LetterZones, header: Header) -> None:
     """ô 4: '<place>, ngày DD tháng MM năm YYYY' in the right column (or near the top of a flat letter)."""
-    body_dates = [ln for ln in zones.body[:6] if _PLACE_DATE.match(ln.text)]
+    body_dates = [ln for ln in zones.body[:6] if PLACE_DATE_LINE.match(ln.text)]
     for ln in zones.header_right + zones.header_left + body_dates:
         if not DATE_LINE.search(ln.text) or _FIRST_GRANT.search(ln.text):
             continue

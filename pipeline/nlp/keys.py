@@ -35,6 +35,11 @@ def fold_number(full_number: str) -> str:
     return re.sub(r"^0+(?=\d)", "", key)
 
 
+def slugify(text: str) -> str:
+    """'Luật Đầu tư' → 'luat-dau-tu': ASCII, lower case, hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
+
+
 def issuer_slug(issuer: str | None) -> str | None:
     """'UBND tỉnh Lào Cai' → 'uy-ban-nhan-dan-tinh-lao-cai'."""
     if not issuer:
@@ -42,8 +47,7 @@ def issuer_slug(issuer: str | None) -> str | None:
     text = issuer
     for pattern, repl in _EXPANSIONS:
         text = re.sub(pattern, repl, text)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
-    return slug or None
+    return slugify(text) or None
 
 
 def document_key(number: str | None, symbol: str | None, year: int | None, *, shape: str,

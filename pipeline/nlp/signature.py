@@ -81,8 +81,6 @@ def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
     if title:
         sig.signer_title = " ".join(ln.text for ln in title)
         sig.spans["signer_title"] = [title[0].start, title[-1].end]
-    elif authority:  # "Q. GIÁM ĐỐC" / name: the acting head's title is the authority line itself
-        sig.signer_title = None
     return sig
 
 

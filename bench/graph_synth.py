@@ -15,7 +15,7 @@ Shape:
     địa phương of this data set); the rest point back in time with an exponential lag (75 %: a few months;
     25 %: a few years), and ~0.3 % point forward (mis-dated letters; they also make a few cycles).
     Relations follow the contract vocabulary, legal_basis and refers_to most common.
-  * sources, events and the FTS table stay empty; documents.record and .text are NULL (the graph does not
+  * sources, events and the FTS table stay empty; contents stays empty (the graph does not
     read them and they would only make the file bigger).
 
     make_archive(path, n_docs=1_000_000, n_refs=4_000_000, seed=0) -> dict (the parameters and timings)
@@ -305,12 +305,13 @@ def _write(path: Path, rng, docs: dict, src: np.ndarray, dst: np.ndarray, verbos
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -400000", "temp_store = MEMORY",
                    "foreign_keys = OFF"):
         db.execute(f"PRAGMA {pragma}")
-    # secondary indexes are dropped during the load and rebuilt with the schema's own statements
-    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                         "AND tbl_name IN ('documents', 'refs')").fetchall()
+    # secondary indexes and the change-counter triggers are dropped during the load and made again with the
+    # schema's own statements; the counter then moves once per row written, as the triggers would have
+    indexes = db.execute("SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                         "AND sql IS NOT NULL AND tbl_name IN ('documents', 'refs')").fetchall()
     db.execute("BEGIN")
-    for name, _ in indexes:
-        db.execute(f"DROP INDEX {name}")
+    for name, _, kind in indexes:
+        db.execute(f"DROP {kind.upper()} {name}")
 
     def doc_rows():
         for i in range(n):
@@ -321,16 +322,16 @@ def _write(path: Path, rng, docs: dict, src: np.ndarray, dst: np.ndarray, verbos
             sym = full.rsplit("/", 1)[1]
             if stub[i]:
                 yield (i + 1, keys[i], 1, full, number, sym, years[i], types[i], names[i], None, None, dates[i],
-                       None, None, None, None, None, None, None, None, None, created, created)
+                       None, None, None, None, None, None, None, created, created)
             else:
                 a = AUTHORITIES[auth[i]]
                 place = PROVINCES[prov[i]].split(" ", 1)[1] if "{p}" in TEMPLATES[ti][4] else "Hà Nội"
                 parent = f"ỦY BAN NHÂN DÂN {PROVINCES[prov[i]].upper()}" if names[i].startswith("Sở") else None
                 yield (i + 1, keys[i], 0, full, number, sym, years[i], types[i], names[i].upper(), parent, place,
-                       dates[i], SUBJECTS[subj[i]], SIGNERS[signer[i]], a[0], a[1], "[]", "[]", "[]", None, None,
+                       dates[i], SUBJECTS[subj[i]], SIGNERS[signer[i]], a[0], a[1], "[]", "[]", "[]",
                        created, created)
 
-    db.executemany("INSERT INTO documents VALUES (" + ", ".join("?" * 23) + ")", doc_rows())
+    db.executemany("INSERT INTO documents VALUES (" + ", ".join("?" * 21) + ")", doc_rows())
     t1 = time.perf_counter()
     if verbose:
         print(f"  wrote documents in {t1 - t0:.1f} s")
@@ -354,8 +355,9 @@ def _write(path: Path, rng, docs: dict, src: np.ndarray, dst: np.ndarray, verbos
 
     db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ref_rows())
     t2 = time.perf_counter()
-    for _, sql in indexes:
+    for _, sql, _ in indexes:
         db.execute(sql)
+    db.execute("UPDATE state SET changes = changes + ?", (n + m,))
     db.execute("COMMIT")
     t3 = time.perf_counter()
     db.execute("PRAGMA journal_mode = WAL")  # as the application leaves it

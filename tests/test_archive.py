@@ -34,9 +34,60 @@ def test_schema_pragmas_and_migrations(tmp_path):
     with Archive(tmp_path / "a.sqlite") as a:
         assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2, 3]
+        identity = a.db.execute("SELECT archive FROM state").fetchone()[0]
     with Archive(tmp_path / "a.sqlite") as a:  # reopening applies nothing twice
-        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 2
+        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 3
+        assert a.db.execute("SELECT archive FROM state").fetchone()[0] == identity and len(identity) == 32
+
+
+def test_migration_3_moves_record_and_text_apart_and_keeps_them(tmp_path):
+    """An archive made before migration 3 (record and text inside documents) opens with both moved to
+    contents, unchanged, the documents rows otherwise as they were, and the change counter in place."""
+    from pipeline.archive.schema import MIGRATIONS
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
+    for version, name, sql in MIGRATIONS[:2]:
+        old.executescript(sql)
+        old.execute("INSERT INTO schema_migrations VALUES (?, ?, 't')", (version, name))
+    old.execute("INSERT INTO documents (id, key, stub, full_number, record, text, created, updated) "
+                "VALUES (1, '5/2024/ND-CP', 0, '5/2024/NĐ-CP', '{\"subject\": \"Về việc\"}', 'Điều 1. …', 't', 't')")
+    old.execute("INSERT INTO documents (id, key, stub, created, updated) VALUES (2, 'stub', 1, 't', 't')")
+    old.execute("INSERT INTO refs (src_id, dst_id, relation) VALUES (1, 2, 'legal_basis')")
+    old.commit()
+    old.close()
+    with Archive(path) as a:
+        columns = {r[1] for r in a.db.execute("PRAGMA table_info(documents)")}
+        assert "record" not in columns and "text" not in columns and "full_number" in columns
+        assert [tuple(r) for r in a.db.execute("SELECT * FROM contents")] == [(1, '{"subject": "Về việc"}', "Điều 1. …")]
+        assert a.document(1)["record"] == {"subject": "Về việc"} and a.document(2)["record"] is None
+        assert a.db.execute("SELECT count(*) FROM refs").fetchone()[0] == 1
+        assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert a.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_every_write_to_documents_or_refs_moves_the_change_counter(tmp_path):
+    """The graph caches are keyed on state.changes: a write through vanban or through plain SQL (another
+    tool, a clerk in Datasette) must move it; writing the large values in contents must not."""
+    file_all(tmp_path / "a.sqlite", "022.pdf")
+    con = sqlite3.connect(tmp_path / "a.sqlite", isolation_level=None)
+    changes = lambda: con.execute("SELECT changes FROM state").fetchone()[0]
+    start = changes()
+    assert start > 0  # filing the letter moved it
+    statements = ["UPDATE documents SET subject = 'x' WHERE id = 1",
+                  "INSERT INTO documents (key, created, updated) VALUES ('new', 't', 't')",
+                  "INSERT INTO refs (src_id, dst_id, relation) VALUES (1, (SELECT id FROM documents WHERE key = 'new'), 'refers_to')",
+                  "UPDATE refs SET relation = 'amends' WHERE relation = 'refers_to'",
+                  "DELETE FROM refs WHERE relation = 'amends'",
+                  "DELETE FROM documents WHERE key = 'new'"]
+    for sql in statements:
+        before = changes()
+        con.execute(sql)
+        assert changes() > before, sql
+    before = changes()
+    con.execute("UPDATE contents SET text = 'changed'")
+    assert changes() == before
 
 
 def test_a_cited_document_is_a_stub_until_it_arrives(tmp_path):

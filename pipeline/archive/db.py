@@ -152,10 +152,12 @@ class Archive:
         values = [record[f] for f in FIELDS]
         self.db.execute(
             f"UPDATE documents SET stub = 0, {', '.join(f + ' = ?' for f in FIELDS)}, recipients = ?, distribution = ?, "
-            "warnings = ?, record = ?, text = ?, updated = ? WHERE id = ?",
+            "warnings = ?, updated = ? WHERE id = ?",
             (*values, json.dumps(record["recipients"], ensure_ascii=False),
              json.dumps(record["distribution"], ensure_ascii=False), json.dumps(record["warnings"], ensure_ascii=False),
-             json.dumps(record, ensure_ascii=False), letter.source.text, now(), doc_id))
+             now(), doc_id))
+        self.db.execute("INSERT OR REPLACE INTO contents (document_id, record, text) VALUES (?, ?, ?)",
+                        (doc_id, json.dumps(record, ensure_ascii=False), letter.source.text))
         self._index(doc_id, record["full_number"] or record["symbol"], record["issuer"], record["subject"],
                     letter.source.text, record["doc_type"])
 
@@ -213,9 +215,10 @@ class Archive:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
-        doc = {k: row[k] for k in row.keys() if k not in ("text", "record", "recipients", "distribution", "warnings")}
+        doc = {k: row[k] for k in row.keys() if k not in ("recipients", "distribution", "warnings")}
         doc["stub"] = bool(row["stub"])
-        doc["record"] = json.loads(row["record"]) if row["record"] else None
+        content = self.db.execute("SELECT record FROM contents WHERE document_id = ?", (doc_id,)).fetchone()
+        doc["record"] = json.loads(content[0]) if content and content[0] else None
         doc["sources"] = [dict(r) for r in self.db.execute(
             "SELECT sha256, path, format, size, stored, added FROM sources WHERE document_id = ? ORDER BY added", (doc_id,))]
         return doc

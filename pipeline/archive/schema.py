@@ -4,11 +4,16 @@ the database as it is.
 
 documents   one row per document identity: a letter we hold (stub = 0) or a document known only because
             something cites it (stub = 1). `key` is the contract's document key (null for a letter whose number
-            is blank: it is identified by its sources). `record` is the whole letter record (JSON).
+            is blank: it is identified by its sources). Only short fields: a scan of the table (the graph's
+            arrays, a register) reads small rows.
+contents    per held letter, the whole letter record (JSON) and the text read from the original: the large
+            values, apart from documents so that a million rows stay small (migration 3 moved them here).
 sources     one row per original file (by SHA-256): which document it is, where it came from, where the
             unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database).
 refs        one row per (citing document, cited document): the strongest relation and the citation's details.
 events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
+state       one row: the archive's identity (random, made once) and a change counter that triggers on documents
+            and refs bump, so any write (through vanban or plain SQL) changes what the graph caches are keyed on.
 search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
             because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
 """
@@ -67,5 +72,27 @@ DROP INDEX refs_dst;
 CREATE INDEX refs_dst ON refs(dst_id, src_id, relation);
 DROP INDEX documents_stub;
 CREATE INDEX documents_stubs ON documents(id) WHERE stub = 1;
+"""),
+    (3, "large values apart (contents); a change counter for the graph caches (state)", """
+CREATE TABLE contents (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+    record TEXT,
+    text TEXT
+);
+INSERT INTO contents SELECT id, record, text FROM documents WHERE record IS NOT NULL OR text IS NOT NULL;
+ALTER TABLE documents DROP COLUMN record;
+ALTER TABLE documents DROP COLUMN text;
+CREATE TABLE state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    archive TEXT NOT NULL,
+    changes INTEGER NOT NULL
+);
+INSERT INTO state VALUES (1, lower(hex(randomblob(16))), 0);
+CREATE TRIGGER documents_changed_insert AFTER INSERT ON documents BEGIN UPDATE state SET changes = changes + 1; END;
+CREATE TRIGGER documents_changed_update AFTER UPDATE ON documents BEGIN UPDATE state SET changes = changes + 1; END;
+CREATE TRIGGER documents_changed_delete AFTER DELETE ON documents BEGIN UPDATE state SET changes = changes + 1; END;
+CREATE TRIGGER refs_changed_insert AFTER INSERT ON refs BEGIN UPDATE state SET changes = changes + 1; END;
+CREATE TRIGGER refs_changed_update AFTER UPDATE ON refs BEGIN UPDATE state SET changes = changes + 1; END;
+CREATE TRIGGER refs_changed_delete AFTER DELETE ON refs BEGIN UPDATE state SET changes = changes + 1; END
 """),
 ]

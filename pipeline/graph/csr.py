@@ -37,7 +37,7 @@ RELATIONS = ("repeals", "terminates", "replaces", "amends", "suspends", "correct
              "implements", "details", "guides", "replies_to", "follows_up", "proposed_by", "attached_to", "refers_to")
 _CACHE: dict[str, tuple[tuple, "Index"]] = {}  # database name → (signature, index): one state per database
 _CACHE_SIZE = 2
-FORMAT = 1  # of the disk cache: bump when what _save writes changes
+FORMAT = 2  # of the disk cache: bump when what _save writes changes
 SUFFIX = ".graph-cache.npz"
 
 
@@ -105,13 +105,10 @@ def _db_file(db) -> str | None:
 
 
 def _disk_key(db, signature: tuple) -> str:
-    """What tags the disk cache: build.py's signature without what only holds within one process (the file
-    name, PRAGMA data_version), plus the creation time of the newest document and the time of the last event,
-    so that another archive copied over this one with the same counts is not mistaken for it."""
-    _name, max_id, n_refs, last_event, _version = signature
-    created = db.execute("SELECT created FROM documents WHERE id = ?", (max_id,)).fetchone() if max_id else None
-    when = db.execute("SELECT time FROM events WHERE id = ?", (last_event,)).fetchone() if last_event else None
-    return json.dumps([FORMAT, max_id, n_refs, last_event, created and created[0], when and when[0]])
+    """What tags the disk cache: build.py's signature without the file name (the archive's identity and its
+    change counter are stored in the archive itself, so they hold across processes and copies)."""
+    _name, archive, changes = signature
+    return json.dumps([FORMAT, archive, changes])
 
 
 def _pack(values) -> dict:
@@ -328,7 +325,7 @@ def closure(ix: Index, doc_id: int, forward: bool, max_depth: int | None) -> lis
     over a growing heap cost ~0.25 s per 900k records."""
     pos, depth, rel, via = bfs(ix, ix.position(doc_id), forward, max_depth)
     rows = ix.rank[pos]
-    order = np.lexsort((rows, depth))
+    order = np.argsort(depth * len(ix.ids) + rows, kind="stable")  # by depth, then rank: one integer key
     sel = rows[order]
     columns = (ix.ids[pos[order]].tolist(), *(c[sel].tolist() for c in ix.texts), ix.stub[sel].tolist(),
                ix.relations[rel[order]].tolist(), depth[order].tolist(), ix.ids[via[order]].tolist())

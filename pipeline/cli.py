@@ -149,43 +149,6 @@ def _print_rows(rows: list, as_json: bool, table) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=str))
-@_db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON (schema vanban.run/1).")
-@_pdf_options
-def ingest(paths, db, as_json, pdf_engine, no_ocr):
-    """File every letter under PATHS into the archive: originals stored by SHA-256, records, references and
-    stubs for cited documents not yet held; unreadable files go to the quarantine folder with their reason.
-    Every file appears once in the report. Example:
-
-        vanban ingest ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
-    """
-    from pipeline.batch import run_ingest
-
-    bar = None
-    if sys.stderr.isatty() and not as_json:
-        bar = click.progressbar(length=1, label="filing letters", file=sys.stderr)
-
-    def progress(i, n, path):
-        if bar:
-            bar.length = n
-            bar.update(1)
-
-    report = run_ingest(paths, db, pdf_engine=pdf_engine, ocr=not no_ocr, progress=progress)
-    if bar:
-        bar.render_finish()
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
-        return
-    for f in report["files"]:
-        if f["outcome"] == "quarantined":
-            click.echo(f"quarantined  {f['path']}  [{f['reason']}]")
-    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report["counts"].items() if v)
-    click.echo(f"{len(report['files'])} files: {counts or 'nothing'}; {report['new_documents']} new documents, "
-               f"{report['new_edges']} new citations, {report['stubs_resolved']} cited documents arrived")
-
-
-@main.command()
 @click.argument("key")
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record and its neighbours as JSON.")
@@ -361,6 +324,10 @@ def graph_export(db, fmt, output, around, depth):
         written = g.export(archive.db, fmt, output, around=centre, depth=depth)
     click.echo(f"wrote {written}")
 
+
+from pipeline import cli_batch  # noqa: E402  (ingest, quarantine, verify: registered on `main`)
+
+cli_batch.register(main, _db_option, _pdf_options)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -38,6 +38,12 @@ class ReadError(VanbanError):
         super().__init__(f"{self.path}: {message} [{reason}]")
 
 
+class RunLocked(VanbanError):
+    """Another `vanban ingest` holds the archive's run lock (exit 3)."""
+
+    exit_code = 3
+
+
 class StorageError(VanbanError):
     """The archive cannot be used: the database is corrupt or the disk is full."""
 

@@ -111,13 +111,15 @@ class Archive:
         row = self.db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def add(self, path: str | os.PathLike, letter: Letter) -> Added:
-        """File one letter read from `path` (its Source's sha256 names the original)."""
+    def add(self, path: str | os.PathLike, letter: Letter, stored: str | None = None) -> Added:
+        """File one letter read from `path` (its Source's sha256 names the original). `stored`: the batch
+        has already put the original in the store under that name (relative to `originals`)."""
         sha = letter.source.sha256 or sha256_of(path)
         known = self.has_source(sha)
         if known is not None:
             return Added("duplicate", known, self.key_of(known))
-        stored = store_original(self.originals, path, sha)
+        if stored is None:
+            stored = store_original(self.originals, path, sha)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             added = self._file(letter, sha, str(path), stored)
@@ -142,7 +144,7 @@ class Archive:
                                      (letter.key, now(), now())).lastrowid
             self._write_document(doc_id, letter, record)
         self.db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (sha, doc_id, path, letter.source.format, os.path.getsize(path), stored, now()))
+                        (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored, now()))
         edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
         self.event(outcome if outcome != "new" else "intake", sha, doc_id,
                    {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)})

@@ -14,6 +14,9 @@ refs        one row per (citing document, cited document): the strongest relatio
 events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
 state       one row: the archive's identity (random, made once) and a change counter that triggers on documents
             and refs bump, so any write (through vanban or plain SQL) changes what the graph caches are keyed on.
+quarantine  one row per file the batch could not file (or would not open: a symlink, a FIFO): its reason from
+            the contract's list, the message, where the unchanged copy is kept (`quarantine/<sha256>.<ext>`
+            beside the database, with a JSON of the same facts), and when it was released by a retry.
 search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
             because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
 """
@@ -94,5 +97,20 @@ CREATE TRIGGER documents_changed_delete AFTER DELETE ON documents BEGIN UPDATE s
 CREATE TRIGGER refs_changed_insert AFTER INSERT ON refs BEGIN UPDATE state SET changes = changes + 1; END;
 CREATE TRIGGER refs_changed_update AFTER UPDATE ON refs BEGIN UPDATE state SET changes = changes + 1; END;
 CREATE TRIGGER refs_changed_delete AFTER DELETE ON refs BEGIN UPDATE state SET changes = changes + 1; END
+"""),
+    (4, "quarantine: files the batch could not file, with their reason", """
+CREATE TABLE quarantine (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT,
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message TEXT,
+    stored TEXT,
+    time TEXT NOT NULL,
+    run_id TEXT,
+    versions TEXT,
+    released TEXT
+);
+CREATE INDEX quarantine_sha ON quarantine(sha256)
 """),
 ]

@@ -1,0 +1,173 @@
+"""The batch commands of `vanban`: ingest, quarantine list|retry, verify (registered on cli.main).
+
+On a terminal a progress bar; under cron (stderr not a terminal) plain log lines on stderr: the start, one
+line per quarantined file, a count every tenth of the run, the end. The report itself goes to stdout
+(a summary, or the contract's JSON with --json)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+
+def _reporter(label: str, as_json: bool):
+    """A progress callback (done, total, entry) and a closer: a bar on a terminal, log lines otherwise."""
+    if sys.stderr.isatty() and not as_json:
+        bar = click.progressbar(length=1, label=label, file=sys.stderr)
+
+        def tick(done, total, entry=None):
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+        return tick, bar.render_finish
+
+    state = {"next": 0.1, "t0": time.monotonic()}
+
+    def log(done, total, entry=None):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        if entry and entry.get("outcome") == "quarantined":
+            click.echo(f"{stamp} vanban: quarantined {entry['path']!r} [{entry['reason']}]", err=True)
+        if total and done >= state["next"] * total:
+            click.echo(f"{stamp} vanban: {label}: {done}/{total} files ({time.monotonic() - state['t0']:.0f} s)", err=True)
+            while state["next"] * total <= done:
+                state["next"] += 0.1
+    return log, lambda: None
+
+
+def _summary(report: dict) -> str:
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report["counts"].items() if v)
+    return (f"{len(report['files'])} files: {counts or 'nothing'}; {report['new_documents']} new documents, "
+            f"{report['new_edges']} new citations, {report['stubs_resolved']} cited documents arrived")
+
+
+def _limit_options(fn):
+    from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+
+    fn = click.option("--memory-mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
+                      help="Memory a worker may add while reading one file (0: no cap).")(fn)
+    fn = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+                      help="Seconds one file may take before its worker is killed (quarantined: timeout).")(fn)
+    return click.option("--workers", type=click.IntRange(0), default=0,
+                        help="Worker processes (default: one per core).")(fn)
+
+
+def register(main, db_option, pdf_options) -> None:
+    @main.command()
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=str))
+    @db_option
+    @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON (schema vanban.run/1).")
+    @_limit_options
+    @click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                  help="A file changed this recently is checked again after this many seconds; still changing: "
+                       "left for the next run.")
+    @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+                  help="Parse on this Dask scheduler (tcp://host:8786); the archive is still written here.")
+    @pdf_options
+    def ingest(paths, db, as_json, workers, timeout, memory_mb, settle, dask_address, pdf_engine, no_ocr):
+        """File every letter under PATHS into the archive. Originals are stored by SHA-256 before anything else;
+        each file is read in a watched worker process (time and memory limits); unreadable files go to the
+        quarantine folder with their reason; every file appears once in the report. One run at a time per
+        archive (a second exits 3); a run killed at any point is finished by the next. Example:
+
+            vanban ingest ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
+        """
+        from pipeline.batch import Options, run_ingest
+
+        options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, settle=settle,
+                          pdf_engine=pdf_engine, ocr=not no_ocr, dask=dask_address)
+        tick, done = _reporter("filing letters", as_json)
+        report = run_ingest(paths, db, options=options, progress=tick)
+        done()
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+            return
+        if sys.stderr.isatty():
+            for f in report["files"]:
+                if f["outcome"] == "quarantined":
+                    click.echo(f"quarantined  {f['path']}  [{f['reason']}]")
+        click.echo(_summary(report))
+        if report["files"] and report["counts"]["skipped"] + report["counts"]["duplicate"] == len(report["files"]):
+            click.echo("nothing new: every file was already archived or quarantined")
+
+    @main.group()
+    def quarantine():
+        """The files the batch could not file, kept unchanged beside the archive with their reason."""
+
+    @quarantine.command("list")
+    @db_option
+    @click.option("--reason", default=None, help="Only this reason (e.g. timeout, too_big, encrypted).")
+    @click.option("--all", "show_all", is_flag=True, help="Also the ones a retry has since filed.")
+    @click.option("--json", "as_json", is_flag=True)
+    def quarantine_list(db, reason, show_all, as_json):
+        """List quarantined files: id, reason, path, message. Example:
+
+            vanban quarantine list --reason timeout
+        """
+        from pipeline.archive import Archive
+        from pipeline.batch import quarantine as qr
+
+        with Archive(db) as archive:
+            rows = qr.entries(archive, reason, released=show_all)
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for r in rows:
+            click.echo(f"{r['id'][:16]}  {r['reason']:<18} {r['path']}{'  (released)' if r['released'] else ''}\n"
+                       f"{'':18}{r['message']}")
+        click.echo(f"{len(rows)} quarantined file{'s' * (len(rows) != 1)}")
+
+    @quarantine.command("retry")
+    @click.argument("ids", nargs=-1)
+    @db_option
+    @click.option("--reason", default=None, help="Retry every file quarantined for this reason.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+    @_limit_options
+    @pdf_options
+    def quarantine_retry(ids, db, reason, as_json, workers, timeout, memory_mb, pdf_engine, no_ocr):
+        """Read quarantined files again (after an upgrade, or with a longer --timeout): those that read now are
+        filed; the others stay with their new reason. IDS are ids or SHA-256s from `quarantine list`; none:
+        every file (or every file of --reason). Example:
+
+            vanban quarantine retry --reason timeout --timeout 300
+        """
+        from pipeline.batch import Options, retry_quarantined
+        from pipeline.errors import UsageError
+
+        if not ids and not reason:
+            raise UsageError("name the files to retry (ids from `vanban quarantine list`) or a --reason")
+        options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, pdf_engine=pdf_engine, ocr=not no_ocr)
+        tick, done = _reporter("retrying", as_json)
+        report = retry_quarantined(db, list(ids), reason, options=options, progress=tick)
+        done()
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else _summary(report))
+
+    @main.command()
+    @db_option
+    @click.option("--json", "as_json", is_flag=True)
+    def verify(db, as_json):
+        """Hash every stored original and quarantined copy again: report changed, missing and untracked files
+        (nothing is modified). Exits 4 when an original changed or is missing. Example:
+
+            vanban verify --db outputs/archive.sqlite
+        """
+        from pipeline.archive import Archive
+        from pipeline.batch.verify import verify as run_verify
+        from pipeline.errors import StorageError
+
+        tick, done = _reporter("verifying", as_json)
+        with Archive(db) as archive:
+            report = run_verify(archive, progress=lambda i, n: tick(i, n))
+        done()
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        else:
+            click.echo(f"{report['checked']} files checked: {report['ok']} unchanged, {len(report['changed'])} changed, "
+                       f"{len(report['missing'])} missing, {len(report['untracked'])} untracked")
+            for kind in ("changed", "missing"):
+                for item in report[kind]:
+                    click.echo(f"  {kind}: {item['file']} (filed from {item['path']})")
+            for file in report["untracked"]:
+                click.echo(f"  untracked: {file}")
+        if report["changed"] or report["missing"]:
+            raise StorageError(f"{len(report['changed'])} changed and {len(report['missing'])} missing files in the store")

@@ -1,0 +1,265 @@
+"""The bad-input catalogue of ../shared/spec/reliability.md, built from the real sample letters.
+
+    python tests/badinputs.py INBOX CANARY     (or build(inbox, canary) from a test)
+
+`build` writes one file (or link, or FIFO) per kind into INBOX and returns {name: Expect}: the terminal
+states the batch may give it (a parser that recovers a truncated PDF may file it; a PDF bomb may end as
+`memory` or `too_big` depending on where the cap bites). CANARY is a file outside the inbox that the XXE
+fixtures and the symlinks point at: the batch must never read it. Two kinds use the workers' fault hook
+(VANBAN_FAULT=hang:hang-,explode:explode-, set by the test) because no input is known to hang or blow up
+every version of pdfium.
+"""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import sys
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+DEV = ROOT.parent / "shared" / "corpus" / "dev" / "docs"
+FILED = ("done", "done_with_warnings")
+FAULTS = "hang:hang-,explode:explode-"
+
+
+@dataclass(frozen=True)
+class Expect:
+    outcomes: tuple          # acceptable outcomes
+    reasons: tuple = ()      # acceptable quarantine reasons (when quarantined); () = any reason of the list
+    note: str = ""
+
+
+def _pdf(objects: list[bytes], root: int = 1) -> bytes:
+    """A PDF from numbered object bodies, with a correct xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref))
+    return out.getvalue()
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def _page_pdf(content: bytes, resources: bytes = b"<< >>", more: list[bytes] | None = None,
+              content_extra: bytes = b"") -> bytes:
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
+            _stream(content, content_extra)]
+    return _pdf(objs + (more or []))
+
+
+def _flate_bomb(gib: float = 1.5) -> bytes:
+    """Zeros compressed twice (/Filter [/FlateDecode /FlateDecode]): a few KB that inflate to `gib` GiB."""
+    inner = zlib.compressobj(9)
+    chunk = b"\0" * (16 << 20)
+    parts = [inner.compress(chunk) for _ in range(int(gib * 64))] + [inner.flush()]
+    return zlib.compress(b"".join(parts), 9)
+
+
+def _docx_with(document_xml_edit=None, extra: dict | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(SAMPLES / "seed-letter.docx") as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml" and document_xml_edit:
+                data = document_xml_edit(data)
+            zout.writestr(item, data)
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return buf.getvalue()
+
+
+def _overlapping_zip() -> bytes:
+    """Two central-directory entries whose local data overlap (the 'quoted-overlap' construction)."""
+    payload = zlib.compress(b"A" * (1 << 20))[2:-4]
+    local = lambda name: (struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, zlib.crc32(b"A" * (1 << 20)),
+                                      len(payload), 1 << 20, len(name), 0) + name)
+    first = local(b"word/document.xml")
+    body = first + payload
+    cd = b""
+    for name in (b"word/document.xml", b"[Content_Types].xml"):
+        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, zlib.crc32(b"A" * (1 << 20)),
+                          len(payload), 1 << 20, len(name), 0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, len(cd), len(body), 0)
+    return body + cd + end
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims width×height (the pixels themselves are a tiny broken stream)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+
+
+def _tiny_image() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def _encrypted(user: str, owner: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter(clone_from=PdfReader(SAMPLES / "seed-letter.pdf"))
+    writer.encrypt(user_password=user, owner_password=owner, algorithm="AES-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _with_js_and_attachment() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter(clone_from=PdfReader(DEV / "022.pdf"))
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('hi');")})
+    writer.add_attachment("note.txt", b"an attachment")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _blank_pages(n: int) -> bytes:
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(n):
+        writer.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _cyclic_xref(data: bytes) -> bytes:
+    trailer_at = data.rindex(b"trailer")
+    trailer = data[trailer_at:data.index(b">>", trailer_at) + 2]
+    dict_at = trailer.index(b"<<")
+    pos = len(data)
+    new_trailer = trailer[dict_at:-2] + b" /Prev %d >>" % pos
+    return data + b"xref\n0 1\n0000000000 65535 f \ntrailer\n" + new_trailer + b"\nstartxref\n%d\n%%%%EOF\n" % pos
+
+
+def build(inbox: Path, canary: Path) -> dict[str, Expect]:
+    inbox.mkdir(parents=True, exist_ok=True)
+    seed_pdf = (SAMPLES / "seed-letter.pdf").read_bytes()
+    seed_txt = (SAMPLES / "seed-letter.txt").read_text(encoding="utf-8")
+    good_pdf = (DEV / "022.pdf").read_bytes()
+    expect: dict[str, Expect] = {}
+
+    def put(name: str, data: bytes | None, outcomes, reasons=(), note=""):
+        if data is not None:
+            (inbox / name).write_bytes(data)
+        expect[name] = Expect(tuple(outcomes) if not isinstance(outcomes, str) else (outcomes,), tuple(reasons), note)
+
+    xxe = f'?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{canary}">]>'.encode()
+    laughs = (b'?><!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)) + b"]>")
+
+    # 1-2 empty files (every empty file has the same bytes: the second is a duplicate of the first)
+    put("01a-empty.pdf", b"", "quarantined", ["empty"])
+    put("01b-empty-again.docx", b"", "duplicate")
+    # 2 disguised types
+    put("02-html-404.pdf", b"<html><body><h1>404 Not Found</h1></body></html>", (*FILED, "quarantined"), ["no_text"])
+    put("02-junk.pdf", bytes(range(256)) * 40, "quarantined", ["type_mismatch"])
+    put("02-jpeg-named.pdf", _tiny_image(), "quarantined", ["no_text", "type_mismatch"])
+    # 3-4 encryption
+    put("03-user-password.pdf", _encrypted("secret", "owner"), "quarantined", ["encrypted"])
+    put("04-owner-password-only.pdf", _encrypted("", "owner"), FILED)
+    # 5-9 broken PDFs
+    put("05-truncated.pdf", good_pdf[: len(good_pdf) // 2], (*FILED, "quarantined"), ["corrupt", "no_text"])
+    put("06-cyclic-xref.pdf", _cyclic_xref(seed_pdf), (*FILED, "quarantined"), ["corrupt"])
+    put("07-cyclic-xobject.pdf", _page_pdf(b"q /X1 Do Q", b"<< /XObject << /X1 5 0 R >> >>", [
+        _stream(b"/X1 Do", b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 5 0 R >> >>")]),
+        (*FILED, "quarantined"), ["corrupt", "no_text", "timeout", "memory"])
+    put("08-flate-bomb.pdf", _page_pdf(_flate_bomb(), content_extra=b"/Filter [/FlateDecode /FlateDecode]"),
+        "quarantined", ["memory", "too_big", "corrupt", "no_text", "timeout"])
+    put("09-inline-image-no-EI.pdf", _page_pdf(b"BT /F1 12 Tf 72 720 Td (x) Tj ET BI /W 4 /H 4 /BPC 8 /CS /G ID " + b"\xff" * 64),
+        (*FILED, "quarantined"), ["no_text", "corrupt", "timeout"])
+    # 10-14
+    put("10-blank-scan.pdf", _blank_pages(1), "quarantined", ["no_text"])
+    put("12-thousand-pages.pdf", _blank_pages(1000), "quarantined", ["no_text", "too_big", "timeout"],
+        note="OCR of 1,000 blank pages outlasts the time limit")
+    put("13-huge-image.png", _png_header(20000, 20000), "quarantined", ["too_big", "corrupt"])
+    put("14-javascript-attachment.pdf", _with_js_and_attachment(), FILED)
+    # 15-19 hostile Office files
+    put("15-docx-zip-bomb.docx", _docx_with(extra={"word/media/pad.bin": b"\0" * (300 << 20)}), "quarantined", ["too_big"])
+    put("16-zip-overlap.docx", _overlapping_zip(), "quarantined", ["too_big", "corrupt"])
+    put("17-docx-xxe.docx", _docx_with(lambda d: d.replace(b"?>", xxe + b"", 1).replace(b"<w:t>", b"<w:t>&e;", 1)),
+        "quarantined", ["xml_doctype"])
+    put("18-docx-billion-laughs.docx", _docx_with(lambda d: d.replace(b"?>", laughs, 1).replace(b"<w:t>", b"<w:t>&lol9;", 1)),
+        "quarantined", ["xml_doctype"])
+    put("19-doc-named-docx.docx", (SAMPLES / "seed-letter.doc").read_bytes(), (*FILED, "quarantined"), ["type_mismatch"])
+    put("19-rtf-named.doc", "{\\rtf1\\ansi Số: 12/UBND-VP\\par Kính gửi: Sở Nội vụ}".encode("utf-8"),
+        (*FILED, "quarantined"), ["type_mismatch", "unsupported", "no_text"])
+    put("19-html-named.doc", "<html><body><p>Số: 13/UBND-VP</p><p>V/v thử</p></body></html>".encode(),
+        (*FILED, "quarantined"), ["type_mismatch", "unsupported", "no_text"])
+    # 20-21
+    put("20-legacy.doc", (SAMPLES / "seed-letter.doc").read_bytes(), "duplicate", note="same bytes as 19-doc-named-docx")
+    put("21-encrypted-office.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+        + "EncryptionInfo".encode("utf-16-le").ljust(64, b"\0") + b"\0" * 448, "quarantined", ["encrypted"])
+    # 22-26 encodings
+    put("22-cp1258.txt", (SAMPLES / "seed-letter.cp1258.txt").read_bytes(), FILED)
+    put("23-tcvn3.txt", (SAMPLES / "seed-letter.tcvn3.txt").read_bytes(), FILED)
+    put("23-vni.txt", (SAMPLES / "seed-letter.vni.txt").read_bytes(), FILED)
+    put("25-nfd.txt", unicodedata.normalize("NFD", seed_txt + "\n").encode("utf-8"), FILED)
+    put("26-utf16.txt", (SAMPLES / "seed-letter.utf16.txt").read_bytes(), FILED)
+    put("26-bom-nul.txt", b"\xef\xbb\xbf" + (seed_txt + "\r\n\0\0").encode("utf-8"), FILED)
+    # 27 odd names (distinct bytes: each its own letter text, a trailing difference)
+    for i, name in enumerate(["27-new\nline.txt", "-27-leading-dash.txt", "27-$(id);rm -rf.txt",
+                              "27-" + "d" * 240 + ".txt", unicodedata.normalize("NFD", "27-Công văn số.txt")]):
+        put(name, (seed_txt + "\n" * (i + 2)).encode("utf-8"), FILED)
+    # 28 links and special files
+    os.symlink(canary, inbox / "28-link-to-outside.txt")
+    expect["28-link-to-outside.txt"] = Expect(("quarantined",), ("symlink",))
+    os.symlink(canary.parent, inbox / "28-link-to-folder")
+    expect["28-link-to-folder"] = Expect(("quarantined",), ("symlink",))
+    os.mkfifo(inbox / "28-fifo.pdf")
+    expect["28-fifo.pdf"] = Expect(("quarantined",), ("special_file",))
+    # 29 an editor's lock file (the letter is still open in Word)
+    put("~$29-open-in-word.docx", b"\x05clerk" + b"\0" * 150, "skipped")
+    # 31-32 duplicates and one letter in two formats
+    put("31a-letter.pdf", good_pdf, FILED)
+    put("31b-letter-copy.pdf", good_pdf, "duplicate")
+    put("32-letter-as-text.txt", (DEV / "022.txt").read_bytes(), FILED, note="the same letter as 31a-letter.pdf")
+    # other unreadable kinds
+    put("90-program.exe", b"\x7fELF\x02\x01\x01" + b"\0" * 500, "quarantined", ["unsupported", "type_mismatch"])
+    put("90-zip-not-docx.docx", _zip_of({"a.txt": b"hello"}), "quarantined", ["unsupported"])
+    put("90-excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le").ljust(64, b"\0")
+        + b"\0" * 448, "quarantined", ["unsupported", "corrupt"])
+    # the watchdog: a worker that hangs, one that allocates without end (fault hook)
+    put("hang-forever.pdf", seed_pdf + b"\n%hang\n", "quarantined", ["timeout"])
+    put("explode-memory.pdf", seed_pdf + b"\n%explode\n", "quarantined", ["memory"])
+    # a letter that reads (the batch goes on around all the above)
+    put("99-good.docx", (DEV / "031.docx").read_bytes(), FILED)
+    return expect
+
+
+def _zip_of(files: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+if __name__ == "__main__":
+    inbox, canary = Path(sys.argv[1]), Path(sys.argv[2])
+    canary.write_text("canary: must never be read\n")
+    kinds = build(inbox, canary)
+    print(f"{len(kinds)} fixtures in {inbox}")

@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast bench bench-graph samples clean
+.PHONY: setup demo test test-fast bench bench-graph bench-batch samples clean
 
 setup: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml scripts/install-system-packages.sh
 	bash scripts/install-system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,dask]'
 	touch $@
 
 demo: setup
@@ -31,6 +31,9 @@ bench: setup
 
 bench-graph: setup   # builds a 1.1 GB synthetic archive under outputs/bench/ (about a minute), then measures
 	$(BIN)/python bench/graph.py
+
+bench-batch: setup   # a 1,000-letter inbox under outputs/bench/batch/, filed with 1 and 2 workers and on Dask
+	$(BIN)/python bench/batch.py
 
 samples: setup
 	$(BIN)/python samples/make_samples.py

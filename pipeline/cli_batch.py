@@ -92,7 +92,10 @@ def register(main, db_option, pdf_options) -> None:
 
     @main.group()
     def quarantine():
-        """The files the batch could not file, kept unchanged beside the archive with their reason."""
+        """The files the batch could not file, kept unchanged beside the archive with their reason. Example:
+
+            vanban quarantine list --reason too_big
+        """
 
     @quarantine.command("list")
     @db_option

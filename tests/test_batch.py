@@ -49,7 +49,7 @@ def db_state(db: Path) -> tuple:
     c = sqlite3.connect(db)
     try:
         return tuple(c.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                     for t in ("documents", "sources", "refs", "quarantine"))
+                     for t in ("documents", "sources", "refs", "quarantine", "events", "contents"))
     finally:
         c.close()
 
@@ -210,6 +210,35 @@ def test_verify_reports_changed_missing_and_untracked(tmp_path):
     assert report["untracked"] == [str(tmp_path / "arch" / "originals" / "stray.pdf")] and report["ok"] == 2
 
 
+def test_a_full_disk_stops_the_run_cleanly_and_a_later_run_completes(tmp_path):
+    """The archive on a 100 MB tmpfs; the inbox holds three letters and one 60 MB PDF (a letter with a large
+    attachment), more than the copy and its reserve can take: exit 4, nothing quarantined because of it, the
+    archive sound; with space freed (the tmpfs grown), the next run files everything."""
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs", str(small)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        inbox = small_inbox(tmp_path / "inbox", ("022.pdf", "023.pdf", "001.txt"))
+        (inbox / "large.pdf").write_bytes((DOCS / "025.pdf").read_bytes() + b"\n%" + b"0" * (60 << 20) + b"\n")
+        before = snapshot(inbox)
+        db = small / "archive.sqlite"
+        proc = cli("ingest", str(inbox), "--db", str(db), "--settle", "0", "--no-ocr")
+        assert proc.returncode == 4 and "the run stopped" in proc.stderr and "Traceback" not in proc.stderr
+        c = sqlite3.connect(db)
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+        c.close()
+        subprocess.run(["mount", "-o", "remount,size=400m", str(small)], check=True)
+        proc = cli("ingest", str(inbox), "--db", str(db), "--settle", "0", "--no-ocr", "--json")
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads(proc.stdout)
+        assert len(report["files"]) == 4 and all(f["outcome"] in ("done", "done_with_warnings") for f in report["files"])
+        assert snapshot(inbox) == before and not list((small / "incoming").iterdir())
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)
+
+
 # -- the lock, readers, files being written -------------------------------------------------------------------------
 def test_a_second_run_exits_3_while_one_holds_the_lock(tmp_path):
     inbox = small_inbox(tmp_path / "inbox", ("001.txt",))
@@ -315,6 +344,28 @@ def test_killed_at_random_points_nothing_is_lost_or_doubled(tmp_path):
     c.close()
     fixity = json.loads(cli("verify", "--db", str(db), "--json").stdout)
     assert fixity["changed"] == fixity["missing"] == fixity["untracked"] == []
+    assert not list((db.parent / "incoming").iterdir())
+
+
+def test_a_copy_whose_inbox_file_has_gone_is_filed_under_its_path(tmp_path):
+    """A run killed after staging (the copies are in incoming/, nothing parsed yet: what Batch.collect leaves),
+    then the clerk removes a letter from the inbox: the next run still files it, under the path it came from."""
+    from pipeline.archive import Archive
+    from pipeline.batch.run import Batch
+
+    inbox = small_inbox(tmp_path / "inbox", ("022.pdf", "001.txt"))
+    db = tmp_path / "arch" / "a.sqlite"
+    with Archive(db) as archive:
+        staged = Batch(archive, Options(settle=0, ocr=False))
+        staged.collect([inbox])
+        assert len(staged.todo) == 2 and all(item.copy.parent.name == "incoming" for item in staged.todo)
+    (inbox / "022.pdf").unlink()
+    report = run_ingest([inbox], db, options=Options(workers=1, settle=0, ocr=False))
+    recovered = [f for f in report["files"] if f.get("recovered")]
+    assert [(f["path"], f["outcome"]) for f in recovered] == [(str(inbox / "022.pdf"), "done_with_warnings")]
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT path FROM sources WHERE sha256 = ?", (sha(DOCS / "022.pdf"),)).fetchone()[0] == str(inbox / "022.pdf")
+    c.close()
     assert not list((db.parent / "incoming").iterdir())
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -120,14 +121,26 @@ class Archive:
             return Added("duplicate", known, self.key_of(known))
         if stored is None:
             stored = store_original(self.originals, path, sha)
+        with self.transaction():
+            return self._file(letter, sha, str(path), stored)
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error); a full disk or an I/O error becomes StorageError
+        (exit 4: the run stops cleanly, nothing is quarantined because of it)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            added = self._file(letter, sha, str(path), stored)
+            yield self.db
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("full", "disk I/O")):
+                raise StorageError(f"{self.path}: the archive cannot be written ({exc})") from None
             raise
-        return added
+
+    def sqlite_version(self) -> str:
+        return sqlite3.sqlite_version
 
     def _file(self, letter: Letter, sha: str, path: str, stored: str) -> Added:
         record = letter.to_json()

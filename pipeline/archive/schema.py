@@ -111,6 +111,7 @@ CREATE TABLE quarantine (
     versions TEXT,
     released TEXT
 );
-CREATE INDEX quarantine_sha ON quarantine(sha256)
+CREATE INDEX quarantine_sha ON quarantine(sha256);
+CREATE INDEX events_sha ON events(sha256, kind)
 """),
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -29,11 +28,11 @@ def unopened_id(path: str) -> str:
     return "path:" + hashlib.sha256(os.fsencode(path)).hexdigest()
 
 
-def versions() -> dict:
+def versions(archive) -> dict:
     """The tools that judged the file (a retry after an upgrade may judge it otherwise)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"vanban": __version__, "sqlite": sqlite3.sqlite_version}
+    out = {"vanban": __version__, "sqlite": archive.sqlite_version()}
     for name in ("pypdfium2", "pdfplumber", "python-docx", "spacy", "underthesea"):
         try:
             out[name] = version(name)
@@ -61,22 +60,17 @@ def record(archive, qid: str, sha: str | None, path: str, reason: str, message: 
     """The JSON beside the copy, then the row and an event in one transaction (a later record of the same
     id, from a retry, replaces the row)."""
     entry = {"id": qid, "sha256": sha, "path": path, "reason": reason, "message": message, "stored": stored,
-             "time": now(), "run_id": run_id, "versions": versions()}
+             "time": now(), "run_id": run_id, "versions": versions(archive)}
     base = folder(archive)
     base.mkdir(parents=True, exist_ok=True)
     name = sha if sha else qid.split(":", 1)[1]
     write_json(base / f"{name}.json", entry)
-    archive.db.execute("BEGIN IMMEDIATE")
-    try:
+    with archive.transaction():
         archive.db.execute("INSERT OR REPLACE INTO quarantine (id, sha256, path, reason, message, stored, time, run_id, "
                            "versions, released) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                            (qid, sha, path, reason, message, stored, entry["time"], run_id,
                             json.dumps(entry["versions"])))
         archive.event("quarantine", sha, None, {"path": path, "reason": reason, "message": message, "run_id": run_id})
-        archive.db.execute("COMMIT")
-    except BaseException:
-        archive.db.execute("ROLLBACK")
-        raise
     return entry
 
 
@@ -96,5 +90,6 @@ def entries(archive, reason: str | None = None, released: bool = False) -> list[
 
 def release(archive, qid: str, document_id: int | None) -> None:
     """A retry filed the file: the row stays (history), marked released; the copy has moved to the store."""
-    archive.db.execute("UPDATE quarantine SET released = ? WHERE id = ?", (now(), qid))
-    archive.event("released", None if qid.startswith("path:") else qid, document_id, {"id": qid})
+    with archive.transaction():
+        archive.db.execute("UPDATE quarantine SET released = ? WHERE id = ?", (now(), qid))
+        archive.event("released", None if qid.startswith("path:") else qid, document_id, {"id": qid})

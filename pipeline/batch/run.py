@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 import uuid
@@ -165,7 +164,7 @@ class Batch:
             if held[1] == path:
                 self._finish(entry, "skipped", key=key)
             else:
-                self.archive.event("duplicate", sha, held[0], {"path": path, "run_id": self.run_id})
+                self._note_duplicate(sha, held[0], path)
                 self._finish(entry, "duplicate", key=key)
                 entry["duplicate_of"] = held[1]
             return
@@ -179,6 +178,14 @@ class Batch:
             self._finish(entry, "skipped", reason="changed while it was copied (still being written?); the next run takes it")
             return
         self.todo.append(Item(entry, sha, suffix, copy))
+
+    def _note_duplicate(self, sha: str, document_id: int, path: str) -> None:
+        """Another name of an archived original, logged once per name (a re-run writes nothing)."""
+        known = self.archive.db.execute(
+            "SELECT 1 FROM events WHERE sha256 = ? AND kind = 'duplicate' AND json_extract(detail, '$.path') = ?",
+            (sha, path)).fetchone()
+        if not known:
+            self.archive.event("duplicate", sha, document_id, {"path": path, "run_id": self.run_id})
 
     def _copy(self, path: str, sha: str, suffix: str) -> Path | None:
         """The copy this file's parse will read: one already in incoming/, the store or the quarantine (a
@@ -225,26 +232,26 @@ class Batch:
             return
         for meta in sorted(self.incoming.glob("*.json")):
             sha = meta.stem
-            if sha in self.seen:
-                continue
             try:
                 info = json.loads(meta.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 info = {}
             suffix = info.get("suffix", "")
             copy = self.incoming / f"{sha}{suffix}"
+            if self.archive.has_source(sha) is not None or qr.held(self.archive, sha):
+                self._drop_incoming(sha, suffix)  # filed; the run was killed before it tidied up
+                continue
+            if sha in self.seen:
+                continue  # its inbox file is here: this run files it
             if not copy.is_file():
-                meta.unlink(missing_ok=True)
+                meta.unlink(missing_ok=True)  # killed between the note and the copy: nothing was kept
                 continue
             entry = {"path": info.get("path") or str(copy), "sha256": sha, "outcome": None, "reason": None, "key": None,
                      "recovered": True}
             self.report["files"].append(entry)
+            self.total += 1
             self.seen[sha] = entry
-            if self.archive.has_source(sha) is not None or qr.held(self.archive, sha):
-                self._drop_incoming(sha, suffix)
-                self._finish(entry, "skipped", reason="filed by an earlier run")
-            else:
-                self.todo.append(Item(entry, sha, suffix, copy))
+            self.todo.append(Item(entry, sha, suffix, copy))
 
     def _drop_incoming(self, sha: str, suffix: str) -> None:
         (self.incoming / f"{sha}{suffix}").unlink(missing_ok=True)
@@ -298,10 +305,6 @@ class Batch:
             added = self.archive.add(entry["path"], letter, stored=name)
             if item.retry:
                 qr.release(self.archive, item.retry, added.document_id)
-        except sqlite3.OperationalError as exc:
-            if "full" in str(exc) or "disk" in str(exc):
-                raise StorageError(f"the archive cannot be written ({exc}); the run stopped") from None
-            raise
         except OSError as exc:
             raise _storage(exc, f"storing {entry['path']}") from None
         (self.incoming / f"{item.sha}.json").unlink(missing_ok=True)
@@ -339,9 +342,12 @@ class Batch:
 
     def close(self) -> dict:
         for entry in self.report["files"]:  # duplicates of a file of this run: its key, now it is known
-            if entry["outcome"] == "duplicate" and entry["key"] is None and entry.get("duplicate_of"):
-                first = self.seen.get(entry["sha256"])
-                entry["key"] = first["key"] if first else None
+            first = self.seen.get(entry["sha256"]) if entry["outcome"] == "duplicate" else None
+            if first is not None and first is not entry and first["outcome"] in ("done", "done_with_warnings"):
+                entry["key"] = first["key"]
+                held = self.archive.has_source(entry["sha256"])
+                if held is not None:
+                    self._note_duplicate(entry["sha256"], held, entry["path"])
         self.report["finished"] = now()
         return self.report
 

@@ -286,33 +286,50 @@ def bfs(ix: Index, start: int, forward: bool, max_depth: int | None) -> tuple:
     """Breadth-first from position `start`: (positions, depths, relation codes, via positions) of every node
     reached, the start excluded. Level by level, so each node is kept at its shortest depth and a cycle ends
     the walk; of the edges reaching a node at that depth, the one from the lowest-id parent wins (as
-    base.walk: the frontier is sorted, and np.unique keeps the first occurrence)."""
+    base.walk: the frontier is ascending, so the lowest edge slot of a child is its lowest parent's)."""
     indptr, far, codes = ix.fwd if forward else ix.bwd
-    seen = np.zeros(len(ix.ids), dtype=bool)
+    n = len(ix.ids)
+    seen = np.zeros(n, dtype=bool)
     seen[start] = True
+    mark = first = None  # allocated at the first big level: a small walk never pays O(n) per level
+    none = np.iinfo(np.int64).max
     frontier = np.array([start], dtype=np.int64)
     out_pos, out_depth, out_rel, out_via = [], [], [], []
     depth = 0
     while len(frontier) and (max_depth is None or depth < max_depth):
         depth += 1
-        starts, counts = indptr[frontier], indptr[frontier + 1] - indptr[frontier]
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
         total = int(counts.sum())
         if not total:
             break
+        ends = np.cumsum(counts)
         # edge slots of the whole frontier: starts[i] .. starts[i] + counts[i], concatenated in frontier order
-        shift = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-        slots = np.arange(total, dtype=np.int64) + shift
+        slots = np.arange(total, dtype=np.int64)
+        slots += np.repeat(starts - (ends - counts), counts)
         child = far[slots]
-        fresh = ~seen[child]
-        child, slots = child[fresh], slots[fresh]
-        parent = np.repeat(frontier, counts)[fresh]
-        child, first = np.unique(child, return_index=True)  # sorted; first occurrence = lowest parent
-        seen[child] = True
-        out_pos.append(child)
-        out_depth.append(np.full(len(child), depth, dtype=np.int64))
-        out_rel.append(codes[slots[first]])
-        out_via.append(parent[first])
-        frontier = child.astype(np.int64)
+        fresh = np.flatnonzero(~seen[child])  # indexes into this level's edges
+        if not len(fresh):
+            break
+        reached = child[fresh]
+        if len(reached) * 64 < n:  # small level: sort it
+            level, at = np.unique(reached, return_index=True)  # first occurrence = lowest slot
+            edge = fresh[at]
+        else:  # big level: scatter, then read the level off a mark array (ascending by construction)
+            if first is None:
+                mark, first = np.zeros(n, dtype=bool), np.full(n, none, dtype=np.int64)
+            np.minimum.at(first, reached, fresh)
+            mark[reached] = True
+            level = np.flatnonzero(mark)
+            mark[level] = False
+            edge = first[level]
+            first[level] = none
+        seen[level] = True
+        out_pos.append(level)
+        out_depth.append(np.full(len(level), depth, dtype=np.int64))
+        out_rel.append(codes[slots[edge]])
+        out_via.append(frontier[np.searchsorted(ends, edge, side="right")])
+        frontier = level
     if not out_pos:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.uint8), empty

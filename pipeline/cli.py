@@ -110,20 +110,37 @@ def extract(files, jsonl, html_out, pdf_engine, no_ocr):
 
 
 @main.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.argument("docs_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.argument("docs_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and the misses as JSON (schema vanban.eval/1).")
+@click.option("--corrections", is_flag=True, help="Score against the clerk's corrections in the archive (--db) "
+              "instead of a gold file: every letter corrected or marked checked at the desk is a gold record.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="The archive for --corrections (default outputs/archive.sqlite, or VANBAN_DB).")
 @_pdf_options
-def eval_(gold, docs_dir, as_json, pdf_engine, no_ocr):
+def eval_(gold, docs_dir, as_json, corrections, db, pdf_engine, no_ocr):
     """Score the extractor against a gold file (one JSON record per line, the contract's field names plus
     "id"; the originals are DOCS_DIR/<id>.<ext>): per-field accuracy, recipients and distribution precision and
-    recall, reference precision/recall/F1, relation accuracy, and every miss per document. Example:
+    recall, reference precision/recall/F1, relation accuracy, and every miss per document. With --corrections,
+    against what clerks corrected at the desk. Examples:
 
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs
+        vanban eval --corrections --db outputs/archive.sqlite
     """
     from pathlib import Path
 
+    from pipeline.errors import UsageError
     from pipeline.evaluate import evaluate
+
+    if corrections:
+        from pipeline.archive import Archive
+        from pipeline.archive.corrections import evaluate_corrections
+        with Archive(db) as archive:
+            report = evaluate_corrections(archive)
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
+        return
+    if not gold or not docs_dir:
+        raise UsageError("give GOLD and DOCS_DIR, or --corrections")
 
     def extract(path: Path) -> dict:
         return _extract_one(str(path), pdf_engine, no_ocr).to_json()
@@ -137,6 +154,26 @@ def eval_(gold, docs_dir, as_json, pdf_engine, no_ocr):
     if bar:
         bar.render_finish()
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but this machine needs VANBAN_TOKEN.")
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1), default=50, show_default=True, help="Larger uploads get 413.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Worker processes for uploads.")
+def serve(db, host, port, max_upload_mb, workers):
+    """The clerk's desk: a local web app to receive letters (upload), check and correct what was read, keep the
+    incoming register (CSV, XLSX), search, and see a letter's citation graph; a JSON API under /api/. Example:
+
+        vanban serve --db outputs/archive.sqlite      # then open http://127.0.0.1:8765/
+    """
+    from pipeline.desk.app import serve as run
+
+    click.echo(f"vanban desk on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    run(db, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers)
 
 
 def _db_option(fn):

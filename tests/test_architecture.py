@@ -11,6 +11,8 @@ OWNERS = {
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
+    "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py"}, "werkzeug": {"pipeline/desk/app.py"},
+    "openpyxl": {"pipeline/desk/register.py"},
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}
        for lib in ("networkx", "numpy", "scipy")},
 }

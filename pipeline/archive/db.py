@@ -156,6 +156,11 @@ class Archive:
             doc_id = self.db.execute("INSERT INTO documents (key, created, updated) VALUES (?, ?, ?)",
                                      (letter.key, now(), now())).lastrowid
             self._write_document(doc_id, letter, record)
+        if outcome != "another_source":  # a letter received: the next số đến of this year
+            received = now()
+            self.db.execute("INSERT OR IGNORE INTO register (year, number, document_id, received) SELECT ?, "
+                            "coalesce(max(number), 0) + 1, ?, ? FROM register WHERE year = ?",
+                            (int(received[:4]), doc_id, received, int(received[:4])))
         self.db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored, now()))
         edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
@@ -175,6 +180,16 @@ class Archive:
                         (doc_id, json.dumps(record, ensure_ascii=False), letter.source.text))
         self._index(doc_id, record["full_number"] or record["symbol"], record["issuer"], record["subject"],
                     letter.source.text, record["doc_type"])
+
+    def reextract(self, doc_id: int, letter: Letter) -> None:
+        """Replace a held document's extraction (after an upgrade of the extractor, or from its best source):
+        the record, the fields, the search index; its references are written again (stubs as needed). The
+        clerk's corrections live apart and still win when the record is read."""
+        with self.transaction():
+            self._write_document(doc_id, letter, letter.to_json())
+            self.db.execute("DELETE FROM refs WHERE src_id = ?", (doc_id,))
+            edges = self._write_refs(doc_id, letter.references)
+            self.event("reextract", letter.source.sha256, doc_id, {"edges": edges})
 
     def _index(self, doc_id: int, number, issuer, subject, body, doc_type) -> None:
         self.db.execute("DELETE FROM search WHERE rowid = ?", (doc_id,))

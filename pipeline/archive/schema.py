@@ -17,6 +17,12 @@ state       one row: the archive's identity (random, made once) and a change cou
 quarantine  one row per file the batch could not file (or would not open: a symlink, a FIFO): its reason from
             the contract's list, the message, where the unchanged copy is kept (`quarantine/<sha256>.<ext>`
             beside the database, with a JSON of the same facts), and when it was released by a retry.
+corrections the clerk's corrections of extracted fields, apart from extraction: one row per change (field, value as
+            JSON, the extracted value it replaced, who, when); the latest per field wins when a record is read,
+            whatever re-extraction does. A `_checked` row marks a letter the clerk reviewed with no change.
+register    the incoming-letters register (sổ đăng ký văn bản đến, Nghị định 30/2020 Phụ lục IV): số đến
+            assigned in order within the year a letter arrived, ngày đến, and what the clerk adds (the unit
+            it went to, a note); the other columns come from the (corrected) record.
 search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
             because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
 """
@@ -113,5 +119,30 @@ CREATE TABLE quarantine (
 );
 CREATE INDEX quarantine_sha ON quarantine(sha256);
 CREATE INDEX events_sha ON events(sha256, kind)
+"""),
+    (5, "the clerk's desk: corrections apart from extraction, the incoming register", """
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    field TEXT NOT NULL,
+    value TEXT,
+    extracted TEXT,
+    who TEXT NOT NULL,
+    time TEXT NOT NULL
+);
+CREATE INDEX corrections_document ON corrections(document_id, field, id);
+CREATE TABLE register (
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+    received TEXT NOT NULL,
+    unit TEXT,
+    note TEXT,
+    PRIMARY KEY (year, number)
+);
+INSERT INTO register (year, number, document_id, received)
+    SELECT CAST(substr(created, 1, 4) AS INTEGER),
+           row_number() OVER (PARTITION BY substr(created, 1, 4) ORDER BY created, id), id, created
+    FROM documents WHERE stub = 0
 """),
 ]

@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -51,6 +50,7 @@ class Options:
     pdf_engine: str = "pypdfium2"
     ocr: bool = True
     dask: str | None = None
+    start_method: str = "fork"       # "forkserver" from a threaded server (the desk)
 
 
 @dataclasses.dataclass
@@ -280,7 +280,7 @@ class Batch:
 
     def _preload(self) -> None:
         """Load the NLP pipeline before forking, so every worker starts with it (copy-on-write)."""
-        if self.options.dask:
+        if self.options.dask or self.options.start_method != "fork":
             return
         from pipeline.nlp.components import load_pipeline
         load_pipeline()
@@ -290,7 +290,8 @@ class Batch:
             from pipeline.batch.cluster import DaskPool
             return DaskPool(self.options.dask, timeout=self.options.timeout)
         workers = self.options.workers or os.cpu_count() or 1
-        return LocalPool(min(workers, len(self.todo)), self.options.timeout, self.options.memory_mb, self.options.recycle)
+        return LocalPool(min(workers, len(self.todo)), self.options.timeout, self.options.memory_mb, self.options.recycle,
+                         self.options.start_method)
 
     def _file(self, item: Item, letter) -> None:
         entry = item.entry

@@ -130,10 +130,14 @@ class LocalPool:
     """N forked workers, one file each at a time, watched by the parent."""
 
     def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB,
-                 recycle: int = DEFAULT_RECYCLE):
+                 recycle: int = DEFAULT_RECYCLE, start_method: str = "fork"):
+        """`start_method` "fork" (the batch: workers share the loaded pipeline) or "forkserver" (a threaded
+        server such as the desk, where forking the serving process itself is unsafe)."""
         self.n = max(1, workers)
         self.timeout, self.memory_mb, self.recycle = timeout, memory_mb, recycle
-        self.ctx = mp.get_context("fork")
+        self.ctx = mp.get_context(start_method)
+        if start_method == "forkserver":
+            self.ctx.set_forkserver_preload(["pipeline.batch.workers", "pipeline.ingest", "pipeline.nlp"])
         self.slots: list[_Slot] = []
 
     def __enter__(self) -> "LocalPool":

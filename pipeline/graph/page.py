@@ -90,15 +90,17 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _node_svg(n: int, a: dict, x: int, y: int, label: Callable, centre) -> str:
+def _node_svg(n: int, a: dict, x: int, y: int, label: Callable, centre, link: Callable | None = None) -> str:
     cls = "node" + (" stub" if a.get("stub") else "") + (" centre" if n == centre else "")
     sub = " · ".join(v for v in (a.get("doc_type"), a.get("date")) if v) or ("stub" if a.get("stub") else "")
     title = "\n".join(v for v in (label(n, a), a.get("key"), a.get("doc_type"), a.get("issuer"), a.get("date"),
                                   a.get("subject"), "not in the archive (stub)" if a.get("stub") else None) if v)
-    return (f'<g class="{cls}" id="n{n}"><title>{esc(title)}</title>'
-            f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
+    body = (f'<title>{esc(title)}</title><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
             f'<text class="num" x="{x + 8}" y="{y + 17}">{esc(_short(label(n, a)))}</text>'
-            f'<text class="sub" x="{x + 8}" y="{y + 33}">{esc(_short(sub, 38))}</text></g>')
+            f'<text class="sub" x="{x + 8}" y="{y + 33}">{esc(_short(sub, 38))}</text>')
+    if link:  # the desk: each document opens its own page
+        body = f'<a href="{esc(link(n))}">{body}</a>'
+    return f'<g class="{cls}" id="n{n}">{body}</g>'
 
 
 def _bezier(points: tuple, t: float) -> tuple[float, float]:
@@ -143,7 +145,7 @@ def layout(g: nx.DiGraph) -> dict[int, tuple[int, int]]:
     return {n: (col[n], row[n]) for n in g}
 
 
-def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]]) -> str:
+def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]], link: Callable | None = None) -> str:
     col, row = {n: c for n, (c, _) in grid.items()}, {n: r for n, (_, r) in grid.items()}
     pos = {n: (MARGIN + col[n] * COL_W, MARGIN + row[n] * ROW_H) for n in g}
     width = MARGIN * 2 + (max(col.values(), default=0)) * COL_W + BOX_W + 80
@@ -151,7 +153,7 @@ def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]])
     centre = g.graph.get("centre")
     edges = "".join(_edge_svg(pos, s, d, a.get("relation") or "", g.in_degree(d) <= g.out_degree(s))
                     for s, d, a in sorted(g.edges(data=True)))
-    nodes = "".join(_node_svg(n, g.nodes[n], *pos[n], label, centre) for n in sorted(g))
+    nodes = "".join(_node_svg(n, g.nodes[n], *pos[n], label, centre, link) for n in sorted(g))
     return (f'<svg role="img" aria-label="citation graph" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{_markers()}<g class="edges">{edges}</g>{nodes}</svg>')
 
@@ -181,8 +183,8 @@ def _table(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]]) -> 
     return f"<table>{head}{body}</table>"
 
 
-def render_page(g: nx.DiGraph, label: Callable) -> str:
-    """The whole page as a string."""
+def render_page(g: nx.DiGraph, label: Callable, link: Callable | None = None) -> str:
+    """The whole page as a string; `link(node)`, when given, makes each drawn document a link (the desk)."""
     if g.number_of_nodes() > MAX_NODES:
         raise UsageError(f"the graph has {g.number_of_nodes()} documents; an HTML drawing takes at most {MAX_NODES}: "
                          "export a neighbourhood (--around KEY --depth N) or use graphml/gexf")
@@ -194,4 +196,4 @@ def render_page(g: nx.DiGraph, label: Callable) -> str:
     return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
             f"<style>{CSS}</style></head><body><h1>{esc(title)}</h1><p class=\"note\">{esc(note)}</p>"
-            f'{_legend()}<div class="graph">{render_svg(g, label, grid)}</div>{_table(g, label, grid)}</body></html>\n')
+            f'{_legend()}<div class="graph">{render_svg(g, label, grid, link)}</div>{_table(g, label, grid)}</body></html>\n')

@@ -202,3 +202,15 @@ def render_page(path: str, number: int, dpi: int = OCR_DPI, crop: tuple[float, f
         return bitmap.to_pil()
     finally:
         pdf.close()
+
+
+def page_count(path: str) -> int:
+    """How many pages a PDF has; 0 when it cannot be opened."""
+    try:
+        pdf = open_pdf(path)
+    except ReadError:
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()

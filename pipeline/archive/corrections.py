@@ -1,0 +1,174 @@
+"""The clerk's corrections: stored apart from extraction (table `corrections`), applied when a record is read,
+so they win over extraction and survive re-extraction and re-runs. Each change keeps who made it, when, and
+the extracted value it replaced. Also the incoming register (sổ đăng ký văn bản đến) read from the
+corrected records."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from pipeline.archive.db import folded, now
+from pipeline.errors import NotFound, UsageError
+
+# the letter record's fields a clerk may correct (contract: vanban.letter/1)
+TEXT_FIELDS = ("number", "symbol", "full_number", "doc_type", "issuer", "parent_issuer", "place", "subject",
+               "signer", "signing_authority", "signer_title")
+LIST_FIELDS = ("recipients", "distribution")
+CORRECTABLE = (*TEXT_FIELDS, "year", "date", *LIST_FIELDS)
+CHECKED = "_checked"  # a review with nothing to correct
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def clean(field: str, value):
+    """The value as the record holds it (NFC text, int year, ISO date, list of strings), or UsageError."""
+    if field not in CORRECTABLE:
+        raise UsageError(f"{field!r} cannot be corrected (fields: {', '.join(CORRECTABLE)})")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [] if field in LIST_FIELDS else None
+    if field in LIST_FIELDS:
+        items = value.splitlines() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise UsageError(f"{field}: a list of strings, or one item per line")
+        return [unicodedata.normalize("NFC", i.strip()) for i in items if i.strip()]
+    if field == "year":
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"year: a number such as 2025, not {value!r}") from None
+        if not 1945 <= year <= 2100:
+            raise UsageError(f"year: {year} is not a plausible year")
+        return year
+    if not isinstance(value, str):
+        raise UsageError(f"{field}: text expected")
+    value = unicodedata.normalize("NFC", value.strip())
+    if field == "date" and not DATE.match(value):
+        raise UsageError(f"date: YYYY-MM-DD expected, not {value!r}")
+    return value
+
+
+def latest(archive, doc_ids) -> dict[int, dict[str, dict]]:
+    """document id → field → {value, extracted, who, time} of its latest correction."""
+    ids = list(doc_ids)
+    out: dict[int, dict[str, dict]] = {}
+    if not ids:
+        return out
+    rows = archive.db.execute(
+        "SELECT document_id, field, value, extracted, who, time FROM corrections "
+        "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id", (json.dumps(ids),))
+    for r in rows:
+        out.setdefault(r["document_id"], {})[r["field"]] = {
+            "value": json.loads(r["value"]), "extracted": json.loads(r["extracted"]), "who": r["who"], "time": r["time"]}
+    return out
+
+
+def extracted_record(archive, doc_id: int) -> dict:
+    doc = archive.document(doc_id)
+    if doc is None:
+        raise NotFound(f"no archived document has id {doc_id}")
+    if doc["record"] is None:
+        raise UsageError(f"document {doc_id} is known only by citation (a stub): there is no letter to correct")
+    return doc["record"]
+
+
+def record(archive, doc_id: int) -> dict:
+    """The letter record with the clerk's corrections applied, plus `corrections` (field → who/when/what it
+    replaced), `checked` (reviewed by a clerk) and `id`."""
+    rec = dict(extracted_record(archive, doc_id))
+    changes = latest(archive, [doc_id]).get(doc_id, {})
+    for field, change in changes.items():
+        if field != CHECKED:
+            rec[field] = change["value"]
+    rec["id"] = doc_id
+    rec["corrections"] = {f: c for f, c in changes.items() if f != CHECKED}
+    rec["checked"] = bool(changes)
+    return rec
+
+
+def correct(archive, doc_id: int, changes: dict, who: str) -> dict:
+    """Store {field: value} (one row per field that differs from what the record shows now); the search
+    index follows the corrected values. Returns the corrected record."""
+    current = record(archive, doc_id)
+    extracted = extracted_record(archive, doc_id)
+    values = {field: clean(field, value) for field, value in changes.items()}
+    with archive.transaction():
+        when = now()
+        for field, value in values.items():
+            if value != current.get(field):
+                archive.db.execute("INSERT INTO corrections (document_id, field, value, extracted, who, time) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, field, json.dumps(value, ensure_ascii=False),
+                                                                 json.dumps(extracted.get(field), ensure_ascii=False), who, when))
+        if not changes:
+            archive.db.execute("INSERT INTO corrections (document_id, field, value, extracted, who, time) "
+                               "VALUES (?, ?, 'true', 'null', ?, ?)", (doc_id, CHECKED, who, when))
+        fixed = {**current, **values}
+        archive.db.execute("UPDATE search SET number = ?, issuer = ?, subject = ?, doc_type = ? WHERE rowid = ?",
+                           (folded(fixed.get("full_number") or fixed.get("symbol")), folded(fixed.get("issuer")),
+                            folded(fixed.get("subject")), folded(fixed.get("doc_type")), doc_id))
+        archive.event("correction", None, doc_id, {"who": who, "fields": sorted(values) or [CHECKED]})
+    return record(archive, doc_id)
+
+
+def reviewed(archive) -> list[int]:
+    """Letters a clerk has corrected or marked checked: the growing gold set."""
+    return [r[0] for r in archive.db.execute("SELECT DISTINCT document_id FROM corrections ORDER BY document_id")]
+
+
+def evaluate_corrections(archive):
+    """The extractor scored against the clerk's work: every letter a clerk corrected or marked checked is a
+    gold record (the extraction with the corrections applied) and its stored extraction the prediction. A
+    field the clerk left alone counts as right; references are not corrected at the desk, so they score as
+    extracted. Returns pipeline.evaluate.EvalReport."""
+    from pipeline.evaluate import DocumentResult, EvalReport
+
+    report = EvalReport(f"corrections in {archive.path}", str(archive.originals))
+    for doc_id in reviewed(archive):
+        extracted = extracted_record(archive, doc_id)
+        gold = {**record(archive, doc_id), "id": str(doc_id)}
+        report.score(gold, extracted, DocumentResult(str(doc_id), (extracted.get("source") or {}).get("path")))
+    return report
+
+
+# -- the incoming register -----------------------------------------------------------------------------------------
+REGISTER_COLUMNS = (  # key, the heading of Nghị định 30/2020 Phụ lục IV
+    ("received", "Ngày đến"), ("number", "Số đến"), ("issuer", "Tác giả"), ("full_number", "Số, ký hiệu"),
+    ("date", "Ngày tháng"), ("title", "Tên loại và trích yếu nội dung"), ("unit", "Đơn vị hoặc người nhận"),
+    ("signed", "Ký nhận"), ("note", "Ghi chú"))
+
+
+def register(archive, year: int | None = None, issuer: str | None = None, doc_type: str | None = None,
+             q: str | None = None) -> list[dict]:
+    """The register rows of `year` (all years when None) in số đến order, from the corrected records;
+    filtered by issuer / type / any text (folded: no diacritics, đ = d)."""
+    rows = archive.db.execute(
+        "SELECT r.year, r.number, r.document_id, r.received, r.unit, r.note, c.record FROM register r "
+        "JOIN contents c ON c.document_id = r.document_id WHERE (? IS NULL OR r.year = ?) ORDER BY r.year, r.number",
+        (year, year)).fetchall()
+    fixes = latest(archive, [r["document_id"] for r in rows])
+    out = []
+    for r in rows:
+        rec = json.loads(r["record"]) if r["record"] else {}
+        for field, change in fixes.get(r["document_id"], {}).items():
+            if field != CHECKED:
+                rec[field] = change["value"]
+        title = " ".join(x for x in (rec.get("doc_type"), rec.get("subject")) if x)
+        row = {"year": r["year"], "number": r["number"], "id": r["document_id"], "key": rec.get("key"),
+               "received": r["received"][:10], "issuer": rec.get("issuer"), "full_number": rec.get("full_number"),
+               "date": rec.get("date"), "doc_type": rec.get("doc_type"), "subject": rec.get("subject"),
+               "title": title, "unit": r["unit"], "signed": None, "note": r["note"]}
+        if issuer and folded(issuer) not in folded(row["issuer"]):
+            continue
+        if doc_type and folded(doc_type) != folded(row["doc_type"]):
+            continue
+        if q and not all(w in folded(" ".join(str(v) for v in row.values() if v)) for w in folded(q).split()):
+            continue
+        out.append(row)
+    return out
+
+
+def set_register(archive, doc_id: int, unit: str | None = None, note: str | None = None) -> None:
+    with archive.transaction():
+        done = archive.db.execute("UPDATE register SET unit = coalesce(?, unit), note = coalesce(?, note) "
+                                  "WHERE document_id = ?", (unit, note, doc_id)).rowcount
+    if not done:
+        raise NotFound(f"document {doc_id} is not in the register")

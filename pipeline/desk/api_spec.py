@@ -1,0 +1,54 @@
+"""The desk API's OpenAPI 3.1 description (served at /api/openapi.json and summarised at /api)."""
+
+_LETTER_ITEM = {"type": "object", "required": ["id", "key", "full_number", "doc_type", "issuer", "date", "subject"],
+                "properties": {k: {"type": ["string", "null"]} for k in ("key", "full_number", "doc_type", "issuer",
+                                                                          "date", "subject")} |
+                {"id": {"type": "integer"}, "stub": {"type": "boolean"}, "corrected": {"type": "boolean"}}}
+_REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "an id, a key, or what people type (649/UBND-KSTTHC, Nghị định 30/2020)"}
+_FILTERS = [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in (
+    ("q", "string", "words, diacritics-insensitive"), ("issuer", "string", "issuer words"),
+    ("type", "string", "document type"), ("year", "integer", "year of the document"),
+    ("relation", "string", "has a citation of this relation (in or out)"), ("stubs", "string", "1: include stubs"),
+    ("limit", "integer", "at most 500"), ("offset", "integer", "paging"))]
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "vanban desk API", "version": "1",
+             "description": "Letters, corrections, uploads, the citation graph and the incoming register of one "
+                            "vanban archive. POST/PATCH need the header X-Vanban-Client (scripts) or the page's "
+                            "CSRF token; beyond localhost every request needs Authorization: Bearer TOKEN."},
+    "paths": {
+        "/api/letters": {
+            "get": {"summary": "List or search letters (corrections applied)", "parameters": _FILTERS,
+                    "responses": {"200": {"description": "letters", "content": {"application/json": {
+                        "schema": {"type": "array", "items": _LETTER_ITEM}}}}}},
+            "post": {"summary": "Upload one or more files (form field `files`): the batch files them; returns the "
+                                "run report (vanban.run/1)",
+                     "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                         "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+                     "responses": {"201": {"description": "run report"}, "409": {"description": "a run holds the lock"},
+                                   "413": {"description": "upload over the size limit"}}}},
+        "/api/letters/{ref}": {
+            "get": {"summary": "One letter record (vanban.letter/1) with corrections applied, plus `corrections`",
+                    "parameters": [_REF], "responses": {"200": {"description": "record"},
+                                                        "300": {"description": "ambiguous"}, "404": {"description": "unknown"}}},
+            "patch": {"summary": "Correct fields: a JSON object {field: value}; `by` names the clerk",
+                      "parameters": [_REF], "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                      "responses": {"200": {"description": "the corrected record"}, "400": {"description": "bad field"}}}},
+        "/api/letters/{ref}/reextract": {
+            "post": {"summary": "Read the stored original again (corrections still win)", "parameters": [_REF],
+                     "responses": {"200": {"description": "the record"}}}},
+        "/api/graph/{ref}": {
+            "get": {"summary": "The neighbourhood (node-link JSON: nodes with key, type, date, stub; typed edges)",
+                    "parameters": [_REF, {"name": "depth", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "graph"}}}},
+        "/api/register": {
+            "get": {"summary": "Rows of the incoming register (số đến in order within the year)",
+                    "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}},
+                                   {"name": "issuer", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "type", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "rows"}}}},
+        "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI"}}}},
+    },
+}

@@ -69,24 +69,33 @@ def _extract_one(path: str, pdf_engine: str, no_ocr: bool):
 @click.option("--jsonl", is_flag=True, help="One record per line (for many files); otherwise one object, or a list.")
 @click.option("--html", "html_out", type=click.Path(path_type=str),
               help="Write a review page: a file for one input, a folder (one page per input) for several.")
+@click.option("--as-one", is_flag=True, help="The FILES are page images of one letter, in order: one record.")
 @_pdf_options
-def extract(files, jsonl, html_out, pdf_engine, no_ocr):
+def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
     """Read each FILE and print its letter record (schema vanban.letter/1): number, issuer, date, subject,
     recipients, signer, every cited document and how it is cited, with the evidence offsets.
 
     A file that cannot be read prints a record with an "error" (its reason and message) and the others go
-    on; the exit code is then 1. Example:
+    on; the exit code is then 1. Examples:
 
         vanban extract samples/seed-letter.pdf --html outputs/seed-review.html
+        vanban extract page1.jpg page2.jpg --as-one      # a letter photographed page by page
     """
     from pathlib import Path
 
     from pipeline.nlp.review import write_review
 
     records, failed = [], False
-    for path in files:
+    groups = [list(files)] if as_one else [[f] for f in files]
+    for group in groups:
+        path = group[0]
         try:
-            letter = _extract_one(path, pdf_engine, no_ocr)
+            if as_one:
+                from pipeline.ingest import read_as_one
+                from pipeline.nlp import extract_letter
+                letter = extract_letter(read_as_one(group, ocr=not no_ocr))
+            else:
+                letter = _extract_one(path, pdf_engine, no_ocr)
         except VanbanError as exc:
             failed = True
             click.echo(f"vanban: {exc}", err=True)
@@ -96,7 +105,7 @@ def extract(files, jsonl, html_out, pdf_engine, no_ocr):
         record = letter.to_json()
         records.append(record)
         if html_out:
-            out = Path(html_out) / (Path(path).name + ".html") if len(files) > 1 else Path(html_out)
+            out = Path(html_out) / (Path(path).name + ".html") if len(groups) > 1 else Path(html_out)
             out.parent.mkdir(parents=True, exist_ok=True)
             write_review(out, letter.source.text, record, title=Path(path).name)
         for warning in record["warnings"]:
@@ -117,8 +126,10 @@ def extract(files, jsonl, html_out, pdf_engine, no_ocr):
               "instead of a gold file: every letter corrected or marked checked at the desk is a gold record.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="The archive for --corrections (default outputs/archive.sqlite, or VANBAN_DB).")
+@click.option("--scans", is_flag=True, help="Only the scanned originals: page images <id>_pN read as one letter, "
+              "and PDFs read by OCR.")
 @_pdf_options
-def eval_(gold, docs_dir, as_json, corrections, db, pdf_engine, no_ocr):
+def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
     """Score the extractor against a gold file (one JSON record per line, the contract's field names plus
     "id"; the originals are DOCS_DIR/<id>.<ext>): per-field accuracy, recipients and distribution precision and
     recall, reference precision/recall/F1, relation accuracy, and every miss per document. With --corrections,
@@ -126,6 +137,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, pdf_engine, no_ocr):
 
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs
         vanban eval --corrections --db outputs/archive.sqlite
+        vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs --scans
     """
     from pathlib import Path
 
@@ -149,8 +161,21 @@ def eval_(gold, docs_dir, as_json, corrections, db, pdf_engine, no_ocr):
     if sys.stderr.isatty() and not as_json:
         bar = click.progressbar(length=sum(1 for line in open(gold, encoding="utf-8") if line.strip()),
                                 label="reading letters", file=sys.stderr)
-    report = evaluate(Path(gold), Path(docs_dir), extract,
-                      progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+    if scans:
+        from pipeline.evaluate import evaluate_scans
+        from pipeline.ingest import read_as_one
+        from pipeline.nlp import extract_letter
+
+        def extract_pages(pages: list) -> dict:
+            if len(pages) == 1 and pages[0].suffix.lower() == ".pdf":
+                return extract(pages[0])
+            return extract_letter(read_as_one(pages)).to_json()
+
+        report = evaluate_scans(Path(gold), Path(docs_dir), extract_pages,
+                                progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+    else:
+        report = evaluate(Path(gold), Path(docs_dir), extract,
+                          progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
     if bar:
         bar.render_finish()
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())

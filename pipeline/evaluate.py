@@ -376,3 +376,37 @@ def evaluate(gold_path: Path, docs_dir: Path, extract: Callable[[Path], dict], *
         pred, error = _run_extract(extract, path)
         report.score(gold, pred, DocumentResult(doc_id, str(path) if path else None, error=error))
     return report
+
+
+def scan_pages(docs_dir: Path, doc_id: str) -> list[Path]:
+    """The page images of a gold id (`<id>_p1.jpg`, `<id>_p2.jpg` …) in page order; else its PDF (a scan is
+    known by its record: read by OCR)."""
+    docs_dir = Path(docs_dir)
+    page = re.compile(re.escape(doc_id) + r"_p(\d+)$")
+    images = sorted((int(m.group(1)), p) for p in docs_dir.iterdir()
+                    if p.suffix.lower() in _IMAGE_EXTS and (m := page.match(p.stem)))
+    if images:
+        return [p for _, p in images]
+    pdf = docs_dir / f"{doc_id}.pdf"
+    return [pdf] if pdf.is_file() else []
+
+
+def evaluate_scans(gold_path: Path, docs_dir: Path, extract: Callable[[list[Path]], dict], *,
+                   progress: Callable[[int, int, str], None] | None = None) -> EvalReport:
+    """Like `evaluate`, on the scanned originals only: a letter's page images read as one, or a PDF whose
+    record says it was read by OCR; letters with neither are left out (their text copies are not scans)."""
+    records = read_gold(Path(gold_path))
+    report = EvalReport(str(gold_path), str(docs_dir))
+    for index, gold in enumerate(records, 1):
+        doc_id = str(gold["id"])
+        if progress is not None:
+            progress(index, len(records), doc_id)
+        pages = scan_pages(Path(docs_dir), doc_id)
+        if not pages:
+            continue
+        pred, error = _run_extract(extract, pages)
+        if error is None and not (pred.get("source") or {}).get("ocr"):
+            continue  # a PDF with a text layer: not a scan
+        report.score(gold, pred, DocumentResult(doc_id, " + ".join(p.name for p in pages), error=error))
+    return report
+

@@ -29,10 +29,30 @@ def read_document(path: str | os.PathLike, pdf_engine: str = "pypdfium2", ocr: b
     path = str(path)
     data = _read_bytes(path)
     kind = sniff(path, data[:8192])
-    digest = hashlib.sha256(data).hexdigest()
-    reader = _READERS[kind]
+    parts = _guarded(path, kind, lambda: _READERS[kind](path, data, kind=kind, pdf_engine=pdf_engine, ocr=ocr))
+    return _source(path, hashlib.sha256(data).hexdigest(), kind, parts)
+
+
+def read_as_one(paths, ocr: bool = True) -> Source:
+    """Page images that are one letter (photographed or scanned page by page), in the order given, read as
+    one document: pages numbered across the files. Its sha256 is that of the files' hashes joined, its
+    path the first file's."""
+    paths = [str(p) for p in paths]
+    digests = []
+    for path in paths:
+        data = _read_bytes(path)
+        if sniff(path, data[:8192]) != "image":
+            raise ReadError(path, "unsupported", "only page images (PNG, JPEG, TIFF) are joined into one letter")
+        digests.append(hashlib.sha256(data).hexdigest())
+    parts = _guarded(paths[0], "image", lambda: _read_images(paths, ocr))
+    parts.setdefault("warnings", []).append(f"{len(paths)} files read as the pages of one letter")
+    parts["files"] = paths
+    return _source(paths[0], hashlib.sha256("".join(digests).encode()).hexdigest(), "image", parts)
+
+
+def _guarded(path: str, kind: str, read) -> dict:
     try:
-        parts = reader(path, data, kind=kind, pdf_engine=pdf_engine, ocr=ocr)
+        return read()
     except ReadError:
         raise
     except RecursionError:
@@ -41,6 +61,9 @@ def read_document(path: str | os.PathLike, pdf_engine: str = "pypdfium2", ocr: b
         raise ReadError(path, "memory", "reading the file ran out of memory") from None
     except Exception as exc:  # the libraries promise no typed error on bad input (reliability.md rule 2)
         raise ReadError(path, f"corrupt:{kind}", f"cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+def _source(path: str, digest: str, kind: str, parts: dict) -> Source:
     segments = [Segment(s.zone, [_normalised(ln) for ln in s.lines]) for s in parts.pop("segments")]
     text, pages, blocks, zones = assemble(segments, parts.pop("page_sizes", None), parts.get("ocr_pages"))
     if not text.strip():
@@ -135,12 +158,17 @@ def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
 
 
 def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
+    return _read_images([path], ocr)
+
+
+def _read_images(paths: list[str], ocr: bool) -> dict:
     from pipeline.ingest.ocr import image_pages, ocr_words
 
     if not ocr:
-        raise ReadError(path, "no_text", "an image, and OCR is switched off")
+        raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
     lines, sizes, ocr_pages = [], {}, {}
-    for n, (image, dpi, size) in enumerate(image_pages(path), start=1):
+    frames = [frame for path in paths for frame in image_pages(path)]
+    for n, (image, dpi, size) in enumerate(frames, start=1):
         words = ocr_words(image, dpi=dpi)
         lines.append(group_lines(words, n))
         sizes[n] = size
@@ -196,4 +224,4 @@ def _read_html(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) ->
 _READERS = {"pdf": _read_pdf, "image": _read_image, "docx": _read_docx, "doc": _read_legacy_word,
             "rtf": _read_legacy_word, "odt": _read_legacy_word, "txt": _read_txt, "html": _read_html}
 
-__all__ = ["read_document", "ReadError"]
+__all__ = ["read_document", "read_as_one", "ReadError"]

@@ -19,6 +19,7 @@ from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segmen
 from pipeline.ingest.sniff import sniff
 from pipeline.records import Source
 from pipeline.text.normalize import normalize_text
+from pipeline.text.ocrfix import fix_segments
 
 MAX_BYTES = 512 << 20
 MIN_PAGE_CHARS = 20  # fewer printable characters than this on a page: a scan, read by OCR
@@ -143,7 +144,10 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             apply_stamps(lines[0], stamps)
             lines[0] = group_lines([w for ln in lines[0] for w in ln.words], 1)
             warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
-    return {"segments": segment_positioned(lines), "page_sizes": {p.number: (p.width, p.height) for p in pages},
+    segments = segment_positioned(lines)
+    if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
+        segments = fix_segments(segments)
+    return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
             "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
             "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
 
@@ -152,7 +156,8 @@ def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
     from pipeline.ingest.ocr import ocr_words
     from pipeline.ingest.pdf import OCR_DPI, render_page
 
-    words = ocr_words(render_page(path, number, dpi=OCR_DPI), dpi=OCR_DPI)
+    image = render_page(path, number, dpi=OCR_DPI)
+    words = ocr_words(image, dpi=OCR_DPI)
     conf = sum(w[5] for w in words) / len(words) if words else None
     return group_lines(words, number), conf
 
@@ -173,7 +178,8 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         lines.append(group_lines(words, n))
         sizes[n] = size
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
-    return {"segments": segment_positioned(lines), "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract"}
+    return {"segments": fix_segments(segment_positioned(lines)), "page_sizes": sizes, "ocr_pages": ocr_pages,
+            "engine": "tesseract"}
 
 
 def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:

@@ -21,7 +21,7 @@ _SPACES = re.compile(r"\s+")
 # Lines that open the body: no header line starts like this (ô 9a, ô 6, a type title of ô 5a).
 _HEADER_STOP = re.compile(
     r"^\s*(kính\s*gửi|căn\s*cứ|thực\s*hiện|nơi\s*nhận|điều\s+\d|chương\s+[ivx\d]|phần\s+[ivx\d])", re.I)
-NOI_NHAN = re.compile(r"^\s*n[ơo]i\s*nh[ậa]n\b", re.I | re.M)  # ô 9b
+NOI_NHAN = re.compile(r"^\s*n[ơoóờ]i\s*nh(?:[ậaâạấ]n)?\b", re.I | re.M)  # ô 9b ("Nơi nh": OCR lost the end)
 _MOTTO = re.compile(r"C[ỘO]NG\s*H[ÒOÕ]À?A?\s*X[ÃA]\s*H[ỘO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
 _TIEU_NGU = re.compile(r"Đ[ộo]c\s*l[ậa]p\s*[-–—]\s*T[ựu]\s*do\s*[-–—]\s*H[ạa]nh\s*ph[úu]c", re.I)
 _RULE = re.compile(r"^[\s\-–—_=*.~]+$")

@@ -51,8 +51,9 @@ def run_tesseract(image_path: str | Path, psm: int = 3, config: tuple[str, ...] 
 
 
 def parse_tsv(tsv: str, scale: float) -> list[Word]:
-    """Words with boxes scaled by `scale` (72/dpi gives PDF points) and confidence in 0..1."""
-    words = []
+    """Words with boxes scaled by `scale` (72/dpi gives PDF points) and confidence in 0..1, straightened
+    (see `_deskew`)."""
+    words, lines = [], []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
@@ -60,7 +61,41 @@ def parse_tsv(tsv: str, scale: float) -> list[Word]:
         x, y, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
         conf = max(float(row["conf"]), 0.0) / 100
         words.append((text, x * scale, y * scale, (x + w) * scale, (y + h) * scale, conf))
-    return words
+        lines.append((row.get("block_num"), row.get("par_num"), row.get("line_num")))
+    return _deskew(words, lines)
+
+
+MAX_SKEW = 0.09  # tan(5°): beyond this the page is not skewed but laid out otherwise (a table, a stamp)
+
+
+def _deskew(words: list[Word], line_ids: list) -> list[Word]:
+    """A scan a little skewed (a page fed at an angle) has text lines that slope, and grouping words into
+    lines by height would interleave neighbouring lines. Tesseract knows which words share a line: the
+    median slope of its lines of four words or more is the page's skew, and every word's height is taken
+    back by it (a shear, which for a few degrees is the rotation). Nothing changes when the page is straight."""
+    by_line: dict = {}
+    for word, key in zip(words, line_ids):
+        by_line.setdefault(key, []).append(word)
+    slopes = []
+    for members in by_line.values():
+        if len(members) < 4:
+            continue
+        cx = [(w[1] + w[3]) / 2 for w in members]
+        cy = [(w[2] + w[4]) / 2 for w in members]
+        mx, my = sum(cx) / len(cx), sum(cy) / len(cy)
+        var = sum((x - mx) ** 2 for x in cx)
+        if var > 0:
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(cx, cy)) / var)
+    if len(slopes) < 3:
+        return words
+    slope = sorted(slopes)[len(slopes) // 2]
+    if abs(slope) < 0.0015 or abs(slope) > MAX_SKEW:  # under 0.1°: straight enough
+        return words
+    out = []
+    for text, x0, top, x1, bottom, conf in words:
+        dy = slope * (x0 + x1) / 2
+        out.append((text, x0, top - dy, x1, bottom - dy, conf))
+    return out
 
 
 def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: int = 3) -> list[Word]:

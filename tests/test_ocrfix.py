@@ -1,0 +1,89 @@
+"""Post-OCR repair (pipeline.text.ocrfix): genre phrases fixed only when the letters match, nothing invented;
+and the OCR path end to end on the real scans (letter 017's two page images read as one letter)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.ingest.layout import Line, Segment
+from pipeline.ingest.ocr import _deskew
+from pipeline.text.ocrfix import fix_line, fix_segments
+
+from conftest import DEV, ROOT
+
+
+@pytest.mark.parametrize("ocr, header, expected", [
+    ("UBND THÀNH PHÓ ĐÀ NẴNG _", True, "UBND THÀNH PHỐ ĐÀ NẴNG"),
+    ("CỘNG HOÀ XÃ HỌI CHỦ NGHĨA VIỆT NAM", True, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),  # HOÀ kept as printed
+    ("Ví khẩn trương thực hiện các biện", True, "V/v khẩn trương thực hiện các biện"),
+    ("Số: 1906 /SGDĐT—CTrTT", True, "Số: 1906/SGDĐT-CTrTT"),
+    ("Sở Giáo dục và Đảo tạo yêu cầu", False, "Sở Giáo dục và Đào tạo yêu cầu"),
+    ("~ Phòng giáo dục và đảo tạo các quận, huyện;", False, "- Phòng giáo dục và đào tạo các quận, huyện;"),
+    ("GIÁM ĐÓC", False, "GIÁM ĐỐC"),
+    ("ÐỘC LẬP", False, "ĐỘC LẬP"),
+])
+def test_known_phrases_are_repaired(ocr, header, expected):
+    assert fix_line(ocr, header) == expected
+
+
+@pytest.mark.parametrize("text, header", [
+    ("Ví dụ như sau", True),              # a real word, not the subject marker
+    ("Việt Nam thắng năm 2020", False),   # one word alone is never corrected (thắng/tháng, Nam/năm)
+    ("UỶ BAN NHÂN DÂN TỈNH", True),        # old tone placement is a spelling, not an error
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+    ("để nghỉ ngơi", False),
+    ("Ví khẩn trương", False),            # the V/v repair only in the header
+])
+def test_nothing_else_is_changed(text, header):
+    assert fix_line(text, header) == text
+
+
+def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():
+    segments = [Segment("body", [Line("Kính gửi:"), Line("~"), Line("Các trường trực thuộc Sở;")]),
+                Segment("signature_right", [Line("GIÁM ĐÓC"), Line("TT"), Line("Lê Thị Bích Thuận")])]
+    fixed = fix_segments(segments)
+    assert [ln.text for ln in fixed[0].lines] == ["Kính gửi:", "- Các trường trực thuộc Sở;"]
+    assert [ln.text for ln in fixed[1].lines] == ["GIÁM ĐỐC", "Lê Thị Bích Thuận"]
+
+
+def test_a_skewed_page_is_straightened_and_a_straight_one_left_alone():
+    words, ids = [], []
+    for line in range(5):  # five lines of six words, sloping 1° (tan ≈ 0.0175)
+        for i in range(6):
+            x = 50 + i * 60
+            y = 100 + line * 20 + 0.0175 * x
+            words.append((f"w{line}{i}", x, y, x + 40, y + 10, 0.9))
+            ids.append(("1", "1", str(line)))
+    straight = _deskew(words, ids)
+    for line in range(5):
+        tops = [w[2] for w in straight[line * 6:(line + 1) * 6]]
+        assert max(tops) - min(tops) < 0.01
+    flat = [(t, x0, top - 0.0175 * (x0 + x1) / 2, x1, bottom - 0.0175 * (x0 + x1) / 2, c)
+            for t, x0, top, x1, bottom, c in words]
+    assert _deskew(flat, ids) == flat
+
+
+@pytest.mark.slow
+def test_017_read_as_one_letter_from_its_two_page_images():
+    pages = [str(DEV / "docs" / "017_p1.jpg"), str(DEV / "docs" / "017_p2.jpg")]
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", *pages, "--as-one"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["source"]["pages"] == 2 and record["source"]["ocr"]
+    assert (record["full_number"], record["doc_type"], record["date"]) == ("1906/SGDĐT-CTrTT", "Công văn", "2020-07-26")
+    assert record["parent_issuer"] == "UBND THÀNH PHỐ ĐÀ NẴNG" and record["signer_title"].endswith("GIÁM ĐỐC")
+    assert record["subject"].startswith("khẩn trương thực hiện các biện pháp phòng, chống")
+    assert "4869/UBND-SYT" in [r["full_number"] for r in record["references"]]
+    assert 0 < record["confidence"].get("full_number", 1) <= 1
+
+
+@pytest.mark.slow
+def test_eval_scans_scores_the_scanned_originals():
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "eval", str(DEV / "gold.jsonl"), str(DEV / "docs"),
+                           "--scans", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert sorted(d["id"] for d in report["documents"]) == ["017", "040"]
+    assert report["references"]["f1"] >= 0.8 and report["fields"]["subject"]["right"] == 2

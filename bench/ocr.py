@@ -84,7 +84,7 @@ def bare(pages: list[Path]) -> tuple[str, float, int]:
     for p in pages:
         if p.suffix.lower() == ".pdf":
             for n in range(1, page_count(str(p)) + 1):
-                out = Path(tmp.name) / f"{p.stem}-{n}.png"
+                out = Path(tmp.name) / f"{p.stem}-{n}.pgm"  # uncompressed, as vanban hands pages to tesseract
                 render_page(str(p), n, dpi=300, forms=False).save(out)
                 images.append(out)
         else:

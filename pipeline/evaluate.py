@@ -72,11 +72,17 @@ def find_document(docs_dir: Path, doc_id: str) -> Path | None:
     for ext in _EXT_RANK:
         if ext in own:
             return own[ext]
-    # A scan delivered as page images only; several pages are a later issue, page 1 stands for the letter.
+    # A scan delivered as page images only: page 1 stands for the letter here (`--scans` reads them all).
+    images = _page_images(docs_dir, doc_id)
+    return images[0] if images else None
+
+
+def _page_images(docs_dir: Path, doc_id: str) -> list[Path]:
+    """`<id>_p1.jpg`, `<id>_p2.jpg` … in page order."""
     page = re.compile(re.escape(doc_id) + r"_p(\d+)$")
     images = [(int(m.group(1)), p) for p in docs_dir.iterdir()
               if p.suffix.lower() in _IMAGE_EXTS and (m := page.match(p.stem))]
-    return min(images)[1] if images else None
+    return [p for _, p in sorted(images)]
 
 
 def read_gold(gold_path: Path) -> list[dict]:
@@ -366,15 +372,26 @@ def _run_extract(extract: Callable[[Path], dict], path: Path | None) -> tuple[di
 def evaluate(gold_path: Path, docs_dir: Path, extract: Callable[[Path], dict], *,
              progress: Callable[[int, int, str], None] | None = None) -> EvalReport:
     """Score `extract` on every gold record. `progress(index, total, doc_id)` is called before each letter."""
+    return _score_all(gold_path, docs_dir, lambda doc_id: find_document(Path(docs_dir), doc_id), extract, progress)
+
+
+def _score_all(gold_path: Path, docs_dir: Path, locate: Callable, extract: Callable, progress, keep=None) -> EvalReport:
+    """The scoring loop: `locate(doc_id)` gives what `extract` reads (None: nothing; [] skips the letter),
+    `keep(record)` may leave a letter out once read."""
     records = read_gold(Path(gold_path))
     report = EvalReport(str(gold_path), str(docs_dir))
     for index, gold in enumerate(records, 1):
         doc_id = str(gold["id"])
         if progress is not None:
             progress(index, len(records), doc_id)
-        path = find_document(Path(docs_dir), doc_id)
-        pred, error = _run_extract(extract, path)
-        report.score(gold, pred, DocumentResult(doc_id, str(path) if path else None, error=error))
+        where = locate(doc_id)
+        if where == []:
+            continue
+        pred, error = _run_extract(extract, where)
+        if error is None and keep is not None and not keep(pred):
+            continue
+        label = " + ".join(p.name for p in where) if isinstance(where, list) else (str(where) if where else None)
+        report.score(gold, pred, DocumentResult(doc_id, label, error=error))
     return report
 
 
@@ -382,11 +399,9 @@ def scan_pages(docs_dir: Path, doc_id: str) -> list[Path]:
     """The page images of a gold id (`<id>_p1.jpg`, `<id>_p2.jpg` …) in page order; else its PDF (a scan is
     known by its record: read by OCR)."""
     docs_dir = Path(docs_dir)
-    page = re.compile(re.escape(doc_id) + r"_p(\d+)$")
-    images = sorted((int(m.group(1)), p) for p in docs_dir.iterdir()
-                    if p.suffix.lower() in _IMAGE_EXTS and (m := page.match(p.stem)))
+    images = _page_images(docs_dir, doc_id)
     if images:
-        return [p for _, p in images]
+        return images
     pdf = docs_dir / f"{doc_id}.pdf"
     return [pdf] if pdf.is_file() else []
 
@@ -395,18 +410,5 @@ def evaluate_scans(gold_path: Path, docs_dir: Path, extract: Callable[[list[Path
                    progress: Callable[[int, int, str], None] | None = None) -> EvalReport:
     """Like `evaluate`, on the scanned originals only: a letter's page images read as one, or a PDF whose
     record says it was read by OCR; letters with neither are left out (their text copies are not scans)."""
-    records = read_gold(Path(gold_path))
-    report = EvalReport(str(gold_path), str(docs_dir))
-    for index, gold in enumerate(records, 1):
-        doc_id = str(gold["id"])
-        if progress is not None:
-            progress(index, len(records), doc_id)
-        pages = scan_pages(Path(docs_dir), doc_id)
-        if not pages:
-            continue
-        pred, error = _run_extract(extract, pages)
-        if error is None and not (pred.get("source") or {}).get("ocr"):
-            continue  # a PDF with a text layer: not a scan
-        report.score(gold, pred, DocumentResult(doc_id, " + ".join(p.name for p in pages), error=error))
-    return report
-
+    return _score_all(gold_path, docs_dir, lambda doc_id: scan_pages(Path(docs_dir), doc_id), extract, progress,
+                      keep=lambda pred: (pred.get("source") or {}).get("ocr"))  # a PDF with a text layer: not a scan

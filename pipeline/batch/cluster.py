@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 
-from pipeline.batch.workers import DEFAULT_TIMEOUT_S
+from pipeline.batch.workers import DEFAULT_TIMEOUT_S, Pool
 
 
 def parse_bytes(data: bytes, suffix: str, options: dict):
@@ -29,8 +29,8 @@ def parse_bytes(data: bytes, suffix: str, options: dict):
         os.unlink(path)
 
 
-class DaskPool:
-    """The LocalPool interface over a distributed.Client."""
+class DaskPool(Pool):
+    """The executor interface over a distributed.Client."""
 
     def __init__(self, address: str, timeout: float = DEFAULT_TIMEOUT_S, in_flight: int | None = None):
         from distributed import Client
@@ -41,15 +41,6 @@ class DaskPool:
         threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
         self.n = in_flight or 2 * threads  # enough queued to keep every thread busy
         self.pending: dict = {}  # future → (task_id, deadline)
-
-    def __enter__(self) -> "DaskPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def capacity(self) -> int:
-        return self.n
 
     def busy(self) -> int:
         return len(self.pending)

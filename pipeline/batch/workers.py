@@ -126,7 +126,26 @@ class _Slot:
         self.conn.close()
 
 
-class LocalPool:
+class Pool:
+    """What the batch asks of an executor: submit(task_id, path, options), results(timeout) → finished
+    tasks, busy() tasks in flight, capacity() at most in flight, close()."""
+
+    n = 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def capacity(self) -> int:
+        return self.n
+
+    def close(self) -> None:  # pragma: no cover  (each executor has its own)
+        raise NotImplementedError
+
+
+class LocalPool(Pool):
     """N forked workers, one file each at a time, watched by the parent."""
 
     def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB,
@@ -139,15 +158,6 @@ class LocalPool:
         if start_method == "forkserver":
             self.ctx.set_forkserver_preload(["pipeline.batch.workers", "pipeline.ingest", "pipeline.nlp"])
         self.slots: list[_Slot] = []
-
-    def __enter__(self) -> "LocalPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def capacity(self) -> int:
-        return self.n
 
     def busy(self) -> int:
         return sum(s.task is not None for s in self.slots)

@@ -3,15 +3,27 @@ beside the database. Written to a temporary name, fsync'd, renamed into place, a
 crash leaves either the whole file or nothing."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
+def open_regular(path: str | os.PathLike):
+    """A binary file object for a regular file only: never follows a symlink, never blocks on a FIFO that
+    took a file's place after it was listed (OSError otherwise)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return os.fdopen(fd, "rb")
+
+
 def sha256_of(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

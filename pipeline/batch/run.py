@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pipeline.archive import Archive
 from pipeline.archive.db import now
-from pipeline.archive.store import sha256_of, stored_name
+from pipeline.archive.store import open_regular, sha256_of, stored_name
 from pipeline.batch import quarantine as qr
 from pipeline.batch.scan import scan
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_RECYCLE, DEFAULT_TIMEOUT_S, LocalPool
@@ -202,7 +202,7 @@ class Batch:
             fd, tmp = tempfile.mkstemp(dir=self.incoming, prefix=".incoming-")
             digest = hashlib.sha256()
             try:
-                with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                with os.fdopen(fd, "wb") as out, open_regular(path) as src:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         digest.update(chunk)
                         out.write(chunk)

@@ -87,3 +87,56 @@ def test_eval_scans_scores_the_scanned_originals():
     report = json.loads(proc.stdout)
     assert sorted(d["id"] for d in report["documents"]) == ["017", "040"]
     assert report["references"]["f1"] >= 0.8 and report["fields"]["subject"]["right"] == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180])
+def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(tmp_path, turn):
+    from PIL import Image
+
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+
+    page = tmp_path / f"turned-{turn}.png"
+    with Image.open(ROOT / "samples" / "seed-letter-scan.png") as im:
+        im.convert("L").rotate(turn, expand=True).save(page, dpi=(300, 300))
+    source = read_document(page)
+    assert any("read upright" in w for w in source.warnings)
+    record = extract_letter(source).to_json()
+    assert record["symbol"] == "SGDDĐT-VP" and record["subject"].startswith("tiếp tục đẩy mạnh công tác cải cách")
+    assert "649/UBND-KSTTHC" in [r["full_number"] for r in record["references"]]
+
+
+@pytest.mark.slow
+def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
+    """A scanner's OCR layer without any diacritic ("CONG Hcok xA HQI CHiJ NGHiA"), invisible over the page
+    image as scanners put it: detected as useless, the pages are OCR'd instead."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from badinputs import _pdf, _stream
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+
+    garbage = b"BT /F1 11 Tf 3 Tr " + b"".join(
+        b"1 0 0 1 60 %d Tm (%s) Tj " % (800 - 14 * i, line) for i, line in enumerate([
+            b"CONG Hcok xA HQI CHiJ NGHiA VIET NAM", b"Doc lap - Tu do - Hanh phuc", b"SO GIAO DUC VA DAO TAO",
+            b"So: /SGDDDT-VP V/v tiep tuc day manh cong tac cai cach hanh chinh nam 2023",
+            b"Kinh gui: Ban Giam doc So; Truong cac phong chuyen mon, nghiep vu So"] * 4)) + b"ET"
+    overlay = PdfReader(io.BytesIO(_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>", _stream(garbage),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))).pages[0]
+    writer = PdfWriter(clone_from=PdfReader(ROOT / "samples" / "seed-letter-scan.pdf"))
+    for page in writer.pages:
+        page.merge_page(overlay)
+    broken = tmp_path / "broken-layer.pdf"
+    with open(broken, "wb") as f:
+        writer.write(f)
+    source = read_document(broken)
+    assert "text layer unreadable, used OCR" in source.warnings and source.ocr
+    record = extract_letter(source).to_json()
+    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
+    assert "CONG Hcok" not in source.text

@@ -153,11 +153,11 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
 
 
 def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
-    from pipeline.ingest.ocr import ocr_words
+    from pipeline.ingest.ocr import ocr_page
     from pipeline.ingest.pdf import OCR_DPI, render_page
 
     image = render_page(path, number, dpi=OCR_DPI)
-    words = ocr_words(image, dpi=OCR_DPI)
+    words, _size, _rotation = ocr_page(image, dpi=OCR_DPI)
     conf = sum(w[5] for w in words) / len(words) if words else None
     return group_lines(words, number), conf
 
@@ -167,19 +167,21 @@ def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -
 
 
 def _read_images(paths: list[str], ocr: bool) -> dict:
-    from pipeline.ingest.ocr import image_pages, ocr_words
+    from pipeline.ingest.ocr import image_pages, ocr_page
 
     if not ocr:
         raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
-    lines, sizes, ocr_pages = [], {}, {}
+    lines, sizes, ocr_pages, warnings = [], {}, {}, []
     frames = [frame for path in paths for frame in image_pages(path)]
     for n, (image, dpi, size) in enumerate(frames, start=1):
-        words = ocr_words(image, dpi=dpi)
+        words, turned_size, rotation = ocr_page(image, dpi=dpi)
         lines.append(group_lines(words, n))
-        sizes[n] = size
+        sizes[n] = turned_size or size
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
+        if rotation:
+            warnings.append(f"page {n} lay turned {rotation}°: read upright")
     return {"segments": fix_segments(segment_positioned(lines)), "page_sizes": sizes, "ocr_pages": ocr_pages,
-            "engine": "tesseract"}
+            "engine": "tesseract", "warnings": warnings}
 
 
 def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:

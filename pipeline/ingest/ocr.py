@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -110,6 +111,66 @@ def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: in
         path = Path(tmp) / "page.pgm"  # PGM: no compression to pay for, and tesseract reads it directly
         image.convert("L").save(path)
         return parse_tsv(run_tesseract(path, psm), 72.0 / dpi)
+
+
+SUSPECT_CONF = 0.6  # a page read this badly may be turned: upright text reads at 0.7-0.96 here, turned ~0.45
+
+
+def _mean_conf(words: list[Word]) -> float:
+    return sum(w[5] for w in words) / len(words) if words else 0.0
+
+
+def osd_rotation(image: Image.Image) -> int:
+    """Degrees (90, 180, 270) to turn a page clockwise so that it reads upright, from tesseract's orientation
+    detection (`--psm 0`); 0 when it is upright, unsure (confidence < 2) or finds too little text."""
+    with tempfile.TemporaryDirectory(prefix="vanban-osd-") as tmp:
+        path = Path(tmp) / "page.pgm"
+        image.convert("L").save(path)
+        if not tesseract_available():
+            return 0
+        try:
+            done = subprocess.run(["tesseract", str(path), "stdout", "--psm", "0"], capture_output=True,
+                                  timeout=TIMEOUT_S, env=_env(), check=False)
+        except subprocess.TimeoutExpired:
+            return 0
+    out = done.stdout.decode("utf-8", "replace")
+    rotate = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if done.returncode != 0 or not rotate or not conf or float(conf.group(1)) < 2.0:
+        return 0
+    return int(rotate.group(1)) % 360
+
+
+def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple[list[Word], tuple[float, float] | None, int]:
+    """A page's words, turned upright first when it reads badly and tesseract's orientation detection says
+    it lies on its side or upside down: (words, the page size in points if it was turned, degrees turned).
+    An upright page that reads well costs nothing more."""
+    words = ocr_words(image, dpi=dpi)
+    if not words or _mean_conf(words) >= SUSPECT_CONF:
+        return words, None, 0
+    with (Image.open(image) if isinstance(image, (str, Path)) else _same(image)) as im:
+        dpi = dpi or _dpi(im)
+        rotation = osd_rotation(im)
+        if not rotation:
+            return words, None, 0
+        turned = im.convert("L").rotate(-rotation, expand=True)
+    again = ocr_words(turned, dpi=dpi)
+    if _mean_conf(again) <= _mean_conf(words):
+        return words, None, 0
+    return again, (turned.width * 72 / dpi, turned.height * 72 / dpi), rotation
+
+
+class _same:
+    """A PIL image in a `with` without closing it (the caller owns it)."""
+
+    def __init__(self, image):
+        self.image = image
+
+    def __enter__(self):
+        return self.image
+
+    def __exit__(self, *exc):
+        return False
 
 
 def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, float]:

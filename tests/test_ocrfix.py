@@ -41,10 +41,12 @@ def test_nothing_else_is_changed(text, header):
 
 def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():
     segments = [Segment("body", [Line("Kính gửi:"), Line("~"), Line("Các trường trực thuộc Sở;")]),
-                Segment("signature_right", [Line("GIÁM ĐÓC"), Line("TT"), Line("Lê Thị Bích Thuận")])]
+                Segment("signature_left", [Line("Nơi nhận:"), Line("- Như trên;"), Line("TT"), Line("- Lưu: VT.")]),
+                Segment("signature_right", [Line("GIÁM ĐÓC"), Line("Ơ"), Line("Lê Thị Bích Thuận")])]
     fixed = fix_segments(segments)
     assert [ln.text for ln in fixed[0].lines] == ["Kính gửi:", "- Các trường trực thuộc Sở;"]
-    assert [ln.text for ln in fixed[1].lines] == ["GIÁM ĐỐC", "Lê Thị Bích Thuận"]
+    assert [ln.text for ln in fixed[1].lines] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    assert [ln.text for ln in fixed[2].lines] == ["GIÁM ĐỐC", "Lê Thị Bích Thuận"]
 
 
 def test_a_skewed_page_is_straightened_and_a_straight_one_left_alone():

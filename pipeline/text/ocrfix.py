@@ -9,8 +9,8 @@
   after "Số" are made regular (`Số: 1906 /SGDĐT—CTrTT` → `Số: 1906/SGDĐT-CTrTT`).
 - The subject marker read as "Ví", "V/y", "Vlv" … at the start of a header line → "V/v".
 - A list dash read as "~" → "-"; a dash left alone on its line is joined to the line below it; stray "_", "|"
-  at the end of a header line are dropped; in the signature column, "lines" of one or two characters (the
-  strokes of a signature read as letters) are dropped.
+  at the end of a header line are dropped; in the signature table, "lines" of one or two characters (the
+  strokes of a signature, which often crosses into the Nơi nhận column, read as letters) are dropped.
 """
 from __future__ import annotations
 
@@ -128,6 +128,6 @@ def fix_segments(segments: list) -> list:
     """The zones of an OCR'd letter (objects with .zone and .lines): header zones get the header repairs."""
     for seg in segments:
         seg.lines = fix_lines(seg.lines, header=seg.zone.startswith("header"))
-        if seg.zone == "signature_right":  # a signature's strokes OCR'd as "TT", "Ơ", "-": not a line of text
+        if seg.zone.startswith("signature"):  # a signature's strokes OCR'd as "TT", "Ơ", "-": not a line of text
             seg.lines = [ln for ln in seg.lines if sum(c.isalnum() for c in ln.text) > 2]
     return segments

@@ -384,6 +384,11 @@ def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None
             batch.report["files"].append(entry)
             batch.total += 1
             copy = archive.path.parent / row["stored"] if row["stored"] else None
+            held = archive.has_source(row["sha256"]) if row["sha256"] else None
+            if held is not None:  # a retry filed it and was stopped before it released the row
+                qr.release(archive, row["id"], held)
+                batch._finish(entry, "skipped", key=archive.key_of(held), reason="filed by an earlier retry")
+                continue
             if copy is None or not copy.is_file():
                 batch._finish(entry, "skipped", reason=f"{row['reason']}: nothing to parse (never opened, or the copy is gone)")
                 continue

@@ -222,10 +222,11 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         letter.write_bytes((DOCS / "022.pdf").read_bytes())
         browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(letter))
         browser.find_element(By.CSS_SELECTOR, "#upload button").click()
+        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'Upload filed')]")))
         wait.until(ec.presence_of_element_located((By.PARTIAL_LINK_TEXT, "7432")))
         assert "Công văn 7432.pdf" in browser.page_source
         browser.find_element(By.PARTIAL_LINK_TEXT, "7432").click()
-        wait.until(ec.presence_of_element_located((By.ID, "in-issuer")))
+        wait.until(ec.presence_of_element_located((By.ID, "in-full_number")))
         assert browser.find_element(By.ID, "in-full_number").get_attribute("value") == "7432/UBND-XD"
         assert "doubtful" in browser.find_element(By.ID, "field-date").get_attribute("class")  # day read by OCR
         wait.until(lambda b: b.execute_script(
@@ -237,9 +238,12 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         place.send_keys("Thành phố Lào Cai")
         browser.find_element(By.NAME, "by").send_keys("Chị Lan")
         browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        wait.until(ec.staleness_of(place))
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-place.corrected")))
         assert "corrected by Chị Lan" in browser.find_element(By.ID, "field-place").text
+        before = browser.find_element(By.ID, "in-place")
         browser.find_element(By.XPATH, "//button[contains(., 'Read the original again')]").click()
+        wait.until(ec.staleness_of(before))  # the page was replaced, not only still there
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-place.corrected")))
         assert browser.find_element(By.ID, "in-place").get_attribute("value") == "Thành phố Lào Cai"
         # the same letter filed again by the nightly batch: the correction still wins
@@ -255,7 +259,7 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         assert c.execute("SELECT count(*) FROM corrections WHERE field = 'place' AND who = 'Chị Lan'").fetchone()[0] == 1
         c.close()
         browser.find_element(By.LINK_TEXT, "citation graph").click()
-        wait.until(ec.presence_of_element_located((By.TAG_NAME, "svg")))
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg g.node")))
         assert browser.find_elements(By.CSS_SELECTOR, "g.node.stub")  # the cited decision, not held: a stub
         browser.save_screenshot(str(SCREENSHOTS / "graph.png"))
         assert browser.find_element(By.CSS_SELECTOR, "g.node.centre a").get_dom_attribute("href") == "/letters/1"

@@ -142,3 +142,26 @@ def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
     record = extract_letter(source).to_json()
     assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
     assert "CONG Hcok" not in source.text
+
+
+@pytest.mark.slow
+def test_a_long_scan_reads_its_first_and_last_pages_only(tmp_path):
+    """reliability.md #12: 60 scanned pages (the seed letter's two, repeated): OCR reads the first 16 and the
+    last 4, says which were skipped, and the letter's header and signature are still found."""
+    from pypdf import PdfReader, PdfWriter
+
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+
+    scan = PdfReader(ROOT / "samples" / "seed-letter-scan.pdf")
+    writer = PdfWriter()
+    for _ in range(30):
+        for page in scan.pages:
+            writer.add_page(page)
+    long_scan = tmp_path / "long.pdf"
+    with open(long_scan, "wb") as f:
+        writer.write(f)
+    source = read_document(long_scan)
+    assert any("40 of 60 scanned pages not read" in w and "pages 17-56 skipped" in w for w in source.warnings)
+    record = extract_letter(source).to_json()
+    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"

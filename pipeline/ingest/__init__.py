@@ -23,6 +23,7 @@ from pipeline.text.ocrfix import fix_segments
 
 MAX_BYTES = 512 << 20
 MIN_PAGE_CHARS = 20  # fewer printable characters than this on a page: a scan, read by OCR
+OCR_PAGE_BUDGET, OCR_TAIL_PAGES = 20, 4  # a long scan: OCR the first 16 and the last 4 pages (reliability.md #12)
 
 
 def read_document(path: str | os.PathLike, pdf_engine: str = "pypdfium2", ocr: bool = True) -> Source:
@@ -125,11 +126,16 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
         sample = repaired
     lines = [group_lines(p.words, p.number) for p in pages]  # once the words are final
     useless = is_useless_text(sample)
-    for i, p in enumerate(pages):
-        if useless or sum(map(len, map(itemgetter(0), p.words))) < MIN_PAGE_CHARS:
-            if not ocr:
-                continue
-            lines[i], ocr_pages[p.number] = _ocr_pdf_page(path, p.number)
+    scanned = [i for i, p in enumerate(pages)
+               if useless or sum(map(len, map(itemgetter(0), p.words))) < MIN_PAGE_CHARS]
+    if ocr and len(scanned) > OCR_PAGE_BUDGET:  # the header is on the first pages, the signature on the last
+        head, tail = scanned[:OCR_PAGE_BUDGET - OCR_TAIL_PAGES], scanned[-OCR_TAIL_PAGES:]
+        warnings.append(f"{len(scanned) - OCR_PAGE_BUDGET} of {len(scanned)} scanned pages not read (OCR reads "
+                        f"the first {len(head)} and the last {len(tail)}: pages {pages[head[-1]].number + 1}-"
+                        f"{pages[tail[0]].number - 1} skipped)")
+        scanned = head + tail
+    for i in scanned if ocr else ():
+        lines[i], ocr_pages[pages[i].number] = _ocr_pdf_page(path, pages[i].number)
     if useless and ocr:
         warnings.append("text layer unreadable, used OCR")
     elif ocr_pages and len(ocr_pages) < len(pages):

@@ -165,3 +165,16 @@ def test_a_long_scan_reads_its_first_and_last_pages_only(tmp_path):
     assert any("40 of 60 scanned pages not read" in w and "pages 17-56 skipped" in w for w in source.warnings)
     record = extract_letter(source).to_json()
     assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
+
+
+@pytest.mark.slow
+def test_the_title_beside_the_seal_is_read_again_without_the_red_ink():
+    """040 is a real scan: its signer's title (CHỦ TỊCH) sits on the red seal's rim, and tesseract's page
+    segmentation drops it; the second look at the box above the name, red removed, reads it."""
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+
+    source = read_document(DEV / "docs" / "040.pdf")
+    assert any("title read again" in w and "CHỦ TỊCH" in w for w in source.warnings)
+    record = extract_letter(source).to_json()
+    assert (record["signer"], record["signer_title"]) == ("Nguyễn Tuấn Anh", "CHỦ TỊCH")

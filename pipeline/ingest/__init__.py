@@ -152,7 +152,11 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
     segments = segment_positioned(lines)
     if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
+        from pipeline.ingest.titlepass import recover_title
+
         segments = fix_segments(segments)
+        recover_title(segments, ocr_pages, lambda n: (pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True),
+                                                      pdf.OCR_DPI), warnings)
     return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
             "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
             "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
@@ -174,6 +178,7 @@ def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -
 
 def _read_images(paths: list[str], ocr: bool) -> dict:
     from pipeline.ingest.ocr import image_pages, ocr_page
+    from pipeline.ingest.titlepass import recover_title
 
     if not ocr:
         raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
@@ -186,8 +191,16 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
         if rotation:
             warnings.append(f"page {n} lay turned {rotation}°: read upright")
-    return {"segments": fix_segments(segment_positioned(lines)), "page_sizes": sizes, "ocr_pages": ocr_pages,
-            "engine": "tesseract", "warnings": warnings}
+    segments = fix_segments(segment_positioned(lines))
+    recover_title(segments, ocr_pages, lambda n: _colour_frame(frames[n - 1]), warnings)
+    return {"segments": segments, "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract",
+            "warnings": warnings}
+
+
+def _colour_frame(frame: tuple) -> tuple:
+    from pipeline.ingest.ocr import open_colour
+    image, dpi, _size = frame
+    return open_colour(image), dpi
 
 
 def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:

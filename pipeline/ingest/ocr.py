@@ -160,6 +160,36 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
     return again, (turned.width * 72 / dpi, turned.height * 72 / dpi), rotation
 
 
+def open_colour(image: Image.Image | str | Path) -> Image.Image:
+    """A page as an RGB image (from a file, or a frame already open)."""
+    if isinstance(image, (str, Path)):
+        with Image.open(image) as im:
+            return im.convert("RGB")
+    return image.convert("RGB")
+
+
+def drop_red(image: Image.Image) -> Image.Image:
+    """Grayscale with the red ink (a seal) made white: what a seal covers, printed in black, reads again."""
+    from PIL import ImageChops
+
+    rgb = image.convert("RGB")
+    r, g, b = rgb.split()
+    red = ImageChops.subtract(r, ImageChops.lighter(g, b)).point(lambda v: 255 if v > 50 else 0)
+    gray = rgb.convert("L")
+    gray.paste(255, mask=red)
+    return gray
+
+
+def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: float) -> list[Word]:
+    """The words in `box` (points: x0, top, x1, bottom) of a page image, red ink removed, read as sparse
+    text (psm 11); boxes in page points."""
+    s = dpi / 72
+    x0, top, x1, bottom = (max(0, int(v * s)) for v in box)
+    crop = drop_red(image.crop((x0, top, min(x1, image.width), min(bottom, image.height))))
+    return [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
+            for t, a, b, c, d, conf in ocr_words(crop, dpi=dpi, psm=11)]
+
+
 class _same:
     """A PIL image in a `with` without closing it (the caller owns it)."""
 

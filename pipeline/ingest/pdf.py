@@ -185,7 +185,7 @@ def _plumber_words(chars: list[dict]) -> list:
 
 
 def render_page(path: str, number: int, dpi: int = OCR_DPI, crop: tuple[float, float, float, float] | None = None,
-                forms: bool = True):
+                forms: bool = True, color: bool = False):
     """A page (or a box of it, in points, top-left origin) as a PIL image at `dpi`, with forms and
     annotations drawn: e-office systems stamp the number and day there at signing."""
     pdf = open_pdf(path)
@@ -198,7 +198,7 @@ def render_page(path: str, number: int, dpi: int = OCR_DPI, crop: tuple[float, f
         if crop:
             x0, top, x1, bottom = crop
             box = (max(x0, 0), max(height - bottom, 0), max(width - x1, 0), max(top, 0))
-        bitmap = page.render(scale=dpi / 72, crop=box, may_draw_forms=forms, draw_annots=forms, grayscale=True)
+        bitmap = page.render(scale=dpi / 72, crop=box, may_draw_forms=forms, draw_annots=forms, grayscale=not color)
         return bitmap.to_pil()
     finally:
         pdf.close()

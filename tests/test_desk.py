@@ -169,6 +169,9 @@ def test_an_oversized_upload_is_refused_with_413(tmp_path):
         big = [("files", ("big.pdf", (DOCS / "022.pdf").read_bytes() + b"0" * (2 << 20), "application/pdf"))]
         r = httpx.post(f"{server.url}/api/letters", files=big, headers=SCRIPT, timeout=60)
         assert r.status_code == 413
+        exe = [("files", ("setup.exe", b"MZ" + b"\0" * 100, "application/octet-stream"))]
+        r = httpx.post(f"{server.url}/api/letters", files=exe, headers=SCRIPT, timeout=60)
+        assert r.status_code == 415 and "setup.exe" in r.json()["message"]
         assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").rglob("*.pdf"))
     finally:
         server.stop()

@@ -28,7 +28,8 @@ OPENAPI = {
                      "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
                          "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
                      "responses": {"201": {"description": "run report"}, "409": {"description": "a run holds the lock"},
-                                   "413": {"description": "upload over the size limit"}}}},
+                                   "413": {"description": "upload over the size limit"},
+                                   "415": {"description": "a file whose extension is not a letter format"}}}},
         "/api/letters/{ref}": {
             "get": {"summary": "One letter record (vanban.letter/1) with corrections applied, plus `corrections`",
                     "parameters": [_REF], "responses": {"200": {"description": "record"},

@@ -119,6 +119,9 @@ def upload(files) -> dict:
     files = [f for f in files if f and f.filename]
     if not files:
         raise UsageError("no file in the upload (form field `files`)")
+    refused = [f.filename for f in files if os.path.splitext(f.filename)[1].lower() not in UPLOAD_SUFFIXES]
+    if refused:  # an allow-list of extensions (OWASP); the bytes are still sniffed by the batch
+        abort(415, f"not a letter format ({', '.join(sorted(UPLOAD_SUFFIXES))}): {', '.join(refused)}")
     base = Path(current_app.config["VANBAN_DB"]).parent / "uploads"
     folder = base / f"{date.today().isoformat()}-{uuid.uuid4().hex[:12]}"
     folder.mkdir(parents=True)

@@ -6,7 +6,8 @@
 - CSRF: a state-changing request (POST, PATCH, PUT, DELETE) passes with the form field or header
   `X-CSRF-Token` equal to the `vanban_csrf` cookie (double submit; the pages carry it), or with the header
   `X-Vanban-Client` that scripts send (a cross-site form cannot set a header). Otherwise 403.
-- Uploads over the size limit: 413 (Flask's MAX_CONTENT_LENGTH, checked before the body is read).
+- Uploads over the size limit: 413 (Flask's MAX_CONTENT_LENGTH, checked before the body is read); a file
+  whose extension is not a letter format: 415 (app.upload; the batch still sniffs the bytes of the others).
 - Originals are served by SHA-256 only, as attachments with `X-Content-Type-Options: nosniff`.
 """
 from __future__ import annotations

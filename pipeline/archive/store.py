@@ -34,6 +34,40 @@ def stored_name(sha256: str, suffix: str) -> str:
     return f"{sha256[:2]}/{sha256}{suffix.lower()}"
 
 
+def fsync_dir(folder: str | os.PathLike) -> None:
+    """Make a rename inside `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def durable_copy(source: str | os.PathLike, target: Path, sha256: str | None = None) -> bool:
+    """Copy a regular file to `target`, read-only: a temporary name beside it, fsync, rename, fsync the
+    folder, so a crash leaves the whole file or nothing. With `sha256`, the bytes are hashed as they are
+    copied and nothing is kept (False) when they no longer match: the file changed meanwhile."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out, open_regular(source) as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if sha256 is not None and digest.hexdigest() != sha256:
+            os.unlink(tmp)
+            return False
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(target.parent)
+    return True
+
+
 def store_original(originals: Path, source: str | os.PathLike, sha256: str) -> str:
     """Copy `source` into the store (once per content); returns the stored name relative to `originals`."""
     name = stored_name(sha256, Path(source).suffix)
@@ -41,21 +75,5 @@ def store_original(originals: Path, source: str | os.PathLike, sha256: str) -> s
     if target.exists():
         return name
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    durable_copy(source, target)
     return name

@@ -19,17 +19,15 @@ from __future__ import annotations
 import dataclasses
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
 from pipeline.archive import Archive
 from pipeline.archive.db import now
-from pipeline.archive.store import open_regular, sha256_of, stored_name
+from pipeline.archive.store import durable_copy, fsync_dir, sha256_of, stored_name
 from pipeline.batch import quarantine as qr
 from pipeline.batch.scan import scan
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_RECYCLE, DEFAULT_TIMEOUT_S, LocalPool
@@ -86,14 +84,6 @@ class RunLock:
     def __exit__(self, *exc) -> None:
         os.ftruncate(self.fd, 0)
         os.close(self.fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _storage(exc: OSError, what: str) -> StorageError:
@@ -199,26 +189,12 @@ class Batch:
             need = os.path.getsize(path) + RESERVE
             if shutil.disk_usage(self.incoming).free < need:
                 raise OSError(errno.ENOSPC, "not enough free space for the copy and its reserve")
-            fd, tmp = tempfile.mkstemp(dir=self.incoming, prefix=".incoming-")
-            digest = hashlib.sha256()
-            try:
-                with os.fdopen(fd, "wb") as out, open_regular(path) as src:
-                    for chunk in iter(lambda: src.read(1 << 20), b""):
-                        digest.update(chunk)
-                        out.write(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
-                if digest.hexdigest() != sha:
-                    os.unlink(tmp)
-                    return None
-                os.chmod(tmp, 0o444)
-                target = self.incoming / f"{sha}{suffix}"
-                qr.write_json(self.incoming / f"{sha}.json", {"path": path, "suffix": suffix, "time": now()})
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            _fsync_dir(self.incoming)
+            target, note = self.incoming / f"{sha}{suffix}", self.incoming / f"{sha}.json"
+            # the note first: a copy in incoming/ always says where it came from (recovery needs it)
+            qr.write_json(note, {"path": path, "suffix": suffix, "time": now()})
+            if not durable_copy(path, target, sha):
+                note.unlink(missing_ok=True)
+                return None
             return target
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
@@ -302,7 +278,7 @@ class Batch:
             if item.copy != target:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(item.copy, target)
-                _fsync_dir(target.parent)
+                fsync_dir(target.parent)
             added = self.archive.add(entry["path"], letter, stored=name)
             if item.retry:
                 qr.release(self.archive, item.retry, added.document_id)
@@ -325,7 +301,7 @@ class Batch:
         try:
             if item.copy != target:
                 os.replace(item.copy, target)
-                _fsync_dir(base)
+                fsync_dir(base)
             qr.record(self.archive, item.retry or item.sha, item.sha, entry["path"], reason, message,
                       f"{qr.FOLDER}/{target.name}", self.run_id)
         except OSError as exc:

@@ -71,14 +71,20 @@ def extracted_record(archive, doc_id: int) -> dict:
     return doc["record"]
 
 
-def record(archive, doc_id: int) -> dict:
-    """The letter record with the clerk's corrections applied, plus `corrections` (field → who/when/what it
-    replaced), `checked` (reviewed by a clerk) and `id`."""
-    rec = dict(extracted_record(archive, doc_id))
-    changes = latest(archive, [doc_id]).get(doc_id, {})
+def apply(rec: dict, changes: dict, fields=None) -> dict:
+    """`rec` with a document's latest corrections (from `latest`) written over it, in place; with `fields`,
+    only those keys."""
     for field, change in changes.items():
-        if field != CHECKED:
+        if field != CHECKED and (fields is None or field in fields):
             rec[field] = change["value"]
+    return rec
+
+
+def record(archive, doc_id: int, extracted: dict | None = None) -> dict:
+    """The letter record with the clerk's corrections applied, plus `corrections` (field → who/when/what it
+    replaced), `checked` (reviewed by a clerk) and `id`. `extracted`: the stored record, when already read."""
+    changes = latest(archive, [doc_id]).get(doc_id, {})
+    rec = apply(dict(extracted if extracted is not None else extracted_record(archive, doc_id)), changes)
     rec["id"] = doc_id
     rec["corrections"] = {f: c for f, c in changes.items() if f != CHECKED}
     rec["checked"] = bool(changes)
@@ -88,8 +94,8 @@ def record(archive, doc_id: int) -> dict:
 def correct(archive, doc_id: int, changes: dict, who: str) -> dict:
     """Store {field: value} (one row per field that differs from what the record shows now); the search
     index follows the corrected values. Returns the corrected record."""
-    current = record(archive, doc_id)
     extracted = extracted_record(archive, doc_id)
+    current = record(archive, doc_id, extracted)
     values = {field: clean(field, value) for field, value in changes.items()}
     with archive.transaction():
         when = now()
@@ -106,7 +112,7 @@ def correct(archive, doc_id: int, changes: dict, who: str) -> dict:
                            (folded(fixed.get("full_number") or fixed.get("symbol")), folded(fixed.get("issuer")),
                             folded(fixed.get("subject")), folded(fixed.get("doc_type")), doc_id))
         archive.event("correction", None, doc_id, {"who": who, "fields": sorted(values) or [CHECKED]})
-    return record(archive, doc_id)
+    return record(archive, doc_id, extracted)
 
 
 def reviewed(archive) -> list[int]:
@@ -124,7 +130,7 @@ def evaluate_corrections(archive):
     report = EvalReport(f"corrections in {archive.path}", str(archive.originals))
     for doc_id in reviewed(archive):
         extracted = extracted_record(archive, doc_id)
-        gold = {**record(archive, doc_id), "id": str(doc_id)}
+        gold = {**record(archive, doc_id, extracted), "id": str(doc_id)}
         report.score(gold, extracted, DocumentResult(str(doc_id), (extracted.get("source") or {}).get("path")))
     return report
 
@@ -147,10 +153,7 @@ def register(archive, year: int | None = None, issuer: str | None = None, doc_ty
     fixes = latest(archive, [r["document_id"] for r in rows])
     out = []
     for r in rows:
-        rec = json.loads(r["record"]) if r["record"] else {}
-        for field, change in fixes.get(r["document_id"], {}).items():
-            if field != CHECKED:
-                rec[field] = change["value"]
+        rec = apply(json.loads(r["record"]) if r["record"] else {}, fixes.get(r["document_id"], {}))
         title = " ".join(x for x in (rec.get("doc_type"), rec.get("subject")) if x)
         row = {"year": r["year"], "number": r["number"], "id": r["document_id"], "key": rec.get("key"),
                "received": r["received"][:10], "issuer": rec.get("issuer"), "full_number": rec.get("full_number"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.archive.corrections import CHECKED, latest
+from pipeline.archive.corrections import apply, latest
 from pipeline.archive.db import folded
 
 ITEM_FIELDS = ("id", "key", "full_number", "doc_type", "issuer", "date", "subject", "stub")
@@ -34,8 +34,6 @@ def find(archive, q: str | None = None, issuer: str | None = None, doc_type: str
     fixes = latest(archive, [i["id"] for i in items])
     for item in items:
         item["stub"] = bool(item["stub"])
-        for field, change in fixes.get(item["id"], {}).items():
-            if field in item and field != CHECKED:
-                item[field] = change["value"]
+        apply(item, fixes.get(item["id"], {}), fields=ITEM_FIELDS)
         item["corrected"] = bool(fixes.get(item["id"]))
     return items

@@ -5,7 +5,7 @@ same numbers work for pdfium, pdfplumber and OCR boxes (pixels / dpi * 72).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -140,6 +140,10 @@ class Letter:
     warnings: tuple[str, ...] = ()
     spans: dict = field(default_factory=dict)  # field → [start, end] (lists: one pair per item)
     confidence: dict = field(default_factory=dict)  # field → 0..1 where OCR or a guess was involved
+
+    def read_from(self, path: str) -> "Letter":
+        """The same letter with its source's path set to where it really came from (a worker read a copy)."""
+        return replace(self, source=replace(self.source, path=path))
 
     def to_json(self) -> dict:
         """The `vanban extract` record."""

@@ -271,7 +271,7 @@ class Batch:
 
     def _file(self, item: Item, letter) -> None:
         entry = item.entry
-        letter = dataclasses.replace(letter, source=dataclasses.replace(letter.source, path=entry["path"]))
+        letter = letter.read_from(entry["path"])
         name = stored_name(item.sha, item.suffix)
         target = self.archive.originals / name
         try:

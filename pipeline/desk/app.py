@@ -380,10 +380,7 @@ def _reextract(doc: int) -> None:
     result = parse_file(str(archive().originals / source["stored"]), {})
     if result[0] != "ok":
         raise UsageError(f"the original cannot be read again: {result[2]} [{result[1]}]")
-    letter = result[1]
-    import dataclasses
-    letter = dataclasses.replace(letter, source=dataclasses.replace(letter.source, path=source["path"]))
-    archive().reextract(doc, letter)
+    archive().reextract(doc, result[1].read_from(source["path"]))
 
 
 def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,

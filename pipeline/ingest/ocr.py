@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -148,7 +149,7 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
     words = ocr_words(image, dpi=dpi)
     if not words or _mean_conf(words) >= SUSPECT_CONF:
         return words, None, 0
-    with (Image.open(image) if isinstance(image, (str, Path)) else _same(image)) as im:
+    with (Image.open(image) if isinstance(image, (str, Path)) else nullcontext(image)) as im:
         dpi = dpi or _dpi(im)
         rotation = osd_rotation(im)
         if not rotation:
@@ -188,19 +189,6 @@ def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: fl
     crop = drop_red(image.crop((x0, top, min(x1, image.width), min(bottom, image.height))))
     return [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
             for t, a, b, c, d, conf in ocr_words(crop, dpi=dpi, psm=11)]
-
-
-class _same:
-    """A PIL image in a `with` without closing it (the caller owns it)."""
-
-    def __init__(self, image):
-        self.image = image
-
-    def __enter__(self):
-        return self.image
-
-    def __exit__(self, *exc):
-        return False
 
 
 def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, float]:

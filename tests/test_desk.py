@@ -148,6 +148,10 @@ def test_originals_are_served_by_hash_as_attachments(desk):
     r = client.get(f"/files/{sha}")
     assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["content-disposition"].startswith("attachment")
+    doc = client.get("/api/letters/7432/UBND-XD").json()["id"]
+    page = client.get(f"/letters/{doc}/page/1.png")
+    assert page.status_code == 200 and page.content.startswith(b"\x89PNG")
+    assert client.get(f"/letters/{doc}/page/9.png").status_code == 404  # past the letter's last page
     for path in ("/files/../../etc/passwd", "/files/..%2F..%2Fetc%2Fpasswd", f"/files/{sha}/../archive.sqlite",
                  "/files/archive.sqlite", "/files/%2Fetc%2Fpasswd"):
         assert client.get(path).status_code == 404, path

@@ -8,6 +8,7 @@ in between leaves a JSON and no row, and the next run records it again (the row 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,9 +31,15 @@ def unopened_id(path: str) -> str:
 
 def versions(archive) -> dict:
     """The tools that judged the file (a retry after an upgrade may judge it otherwise)."""
+    return {"vanban": __version__, "sqlite": archive.sqlite_version(), **_installed()}
+
+
+@functools.cache
+def _installed() -> dict:
+    """Versions of the reading libraries, looked up once per process (package metadata is file I/O)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"vanban": __version__, "sqlite": archive.sqlite_version()}
+    out = {}
     for name in ("pypdfium2", "pdfplumber", "python-docx", "spacy", "underthesea"):
         try:
             out[name] = version(name)

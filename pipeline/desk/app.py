@@ -358,10 +358,10 @@ def _render_page(path: Path, n: int) -> bytes | None:
     """Page `n` (from 1) of a stored PDF as PNG at 110 dpi (with the e-office stamps drawn): enough to read
     beside the record."""
     from pipeline.errors import ReadError
-    from pipeline.ingest.pdf import page_count, render_page
-    if not 1 <= n <= min(page_count(str(path)), MAX_SHOWN_PAGES):
+    from pipeline.ingest.pdf import render_page
+    if not 1 <= n <= MAX_SHOWN_PAGES:
         return None
-    try:
+    try:  # one open of the PDF: a page past its end is a ReadError too
         image = render_page(str(path), n, dpi=110)
     except ReadError:
         return None

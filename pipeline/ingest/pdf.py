@@ -190,6 +190,8 @@ def render_page(path: str, number: int, dpi: int = OCR_DPI, crop: tuple[float, f
     annotations drawn: e-office systems stamp the number and day there at signing."""
     pdf = open_pdf(path)
     try:
+        if not 1 <= number <= len(pdf):
+            raise ReadError(path, "corrupt:pdf", f"the PDF has no page {number}")
         if forms:
             pdf.init_forms()
         page = pdf[number - 1]

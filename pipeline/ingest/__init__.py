@@ -152,11 +152,8 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
     segments = segment_positioned(lines)
     if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
-        from pipeline.ingest.titlepass import recover_title
-
-        segments = fix_segments(segments)
-        recover_title(segments, ocr_pages, lambda n: (pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True),
-                                                      pdf.OCR_DPI), warnings)
+        segments = _second_looks(fix_segments(segments), ocr_pages, warnings, lambda n: (
+            pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True), pdf.OCR_DPI))
     return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
             "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
             "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
@@ -178,7 +175,6 @@ def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -
 
 def _read_images(paths: list[str], ocr: bool) -> dict:
     from pipeline.ingest.ocr import image_pages, ocr_page
-    from pipeline.ingest.titlepass import recover_title
 
     if not ocr:
         raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
@@ -191,10 +187,25 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
         if rotation:
             warnings.append(f"page {n} lay turned {rotation}°: read upright")
-    segments = fix_segments(segment_positioned(lines))
-    recover_title(segments, ocr_pages, lambda n: _colour_frame(frames[n - 1]), warnings)
+    segments = _second_looks(fix_segments(segment_positioned(lines)), ocr_pages, warnings,
+                             lambda n: _colour_frame(frames[n - 1]))
     return {"segments": segments, "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract",
             "warnings": warnings}
+
+
+def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page) -> list:
+    """Where OCR is known to fail on a letter, look at the page image again: the signer's title under the
+    seal (titlepass) and the number and date written by hand (handpass). `load_page(n)` → (colour image, dpi),
+    called at most once per page."""
+    from functools import lru_cache
+
+    from pipeline.ingest.handpass import read_handwriting
+    from pipeline.ingest.titlepass import recover_title
+
+    load_page = lru_cache(maxsize=2)(load_page)
+    recover_title(segments, ocr_pages, load_page, warnings)
+    read_handwriting(segments, ocr_pages, load_page, warnings)
+    return segments
 
 
 def _colour_frame(frame: tuple) -> tuple:

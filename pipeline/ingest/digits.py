@@ -189,8 +189,8 @@ def glyph_boxes(ink: np.ndarray, min_height: int) -> list[tuple[int, int, int, i
 def read_digits(image: Image.Image, line_height: float, model: DigitModel | None = None) -> Reading:
     """Read the digits written in a crop of a page (grayscale or colour, any resolution). `line_height` is
     the height in pixels of the printed line the box sits on: marks much smaller than it are not characters.
-    Two characters written touching (a wide stroke group) are tried whole and cut at the column with the
-    least ink; the reading that is surer wins."""
+    Characters written touching (a wide stroke group) are tried whole and cut apart (`_read_group`); the
+    reading whose least sure digit is surer wins."""
     model = model or default_model()
     ink = ink_of(image)
     boxes = glyph_boxes(ink, min_height=max(4, int(0.45 * line_height)))
@@ -198,44 +198,75 @@ def read_digits(image: Image.Image, line_height: float, model: DigitModel | None
         return Reading("", 1.0, 0)
     tall = max(b[2] - b[0] for b in boxes)
     boxes = [b for b in boxes if b[2] - b[0] >= 0.4 * tall]  # what is left of the printed text beside it
-    glyphs = [_glyph(ink, b) for b in boxes]
-    probs = model.probabilities(np.stack(glyphs))
+    if _cut_at_the_edge(ink, line_height):  # ink runs out of the box: a digit may be cut off
+        return Reading(None, 0.0, len(boxes))
     text, sure = [], []
-    for b, p in zip(boxes, probs):
-        label, prob = int(p.argmax()), float(p.max())
-        width, height = b[3] - b[1], b[2] - b[0]
-        if width > 0.9 * height:  # perhaps two digits that touch
-            pair = _split(ink, b, model)
-            if pair is not None and min(pair[1]) > prob:
-                text += [str(d) for d in pair[0]]
-                sure += pair[1]
-                continue
-        if label == NOT_A_DIGIT:
+    for box in boxes:
+        top, left, bottom, right = box
+        parts = _read_group(ink[top:bottom, left:right], model)
+        if any(label == NOT_A_DIGIT for label, _ in parts):
             return Reading(None, 0.0, len(boxes))
-        text.append(str(label))
-        sure.append(prob)
+        text += [str(label) for label, _ in parts]
+        sure += [prob for _, prob in parts]
     least, guess = min(sure), "".join(text)
     return Reading(guess if least >= MIN_PROB else None, round(least, 3), len(text), guess)
 
 
-def _glyph(ink: np.ndarray, box: tuple) -> np.ndarray:
-    top, left, bottom, right = box
-    return normalise_glyph(ink[top:bottom, left:right])
+def _cut_at_the_edge(ink: np.ndarray, line_height: float) -> bool:
+    """Ink crosses the box's left or right edge along more than a tenth of a line's height: part of a
+    character lies outside the box, and what is inside may read as a shorter number ("95" of 695)."""
+    edges = (ink[:, :2] > 0).any(axis=1), (ink[:, -2:] > 0).any(axis=1)
+    return any(edge.sum() > 0.1 * line_height for edge in edges)
 
 
-def _split(ink: np.ndarray, box: tuple, model: DigitModel) -> tuple[list[int], list[float]] | None:
-    top, left, bottom, right = box
-    part = ink[top:bottom, left:right]
-    w = part.shape[1]
-    lo, hi = int(0.3 * w), int(0.7 * w)
-    if hi <= lo:
-        return None
-    cut = lo + int(np.argmin(part[:, lo:hi].sum(0)))
-    halves = [part[:, :cut], part[:, cut:]]
-    if any(h.sum() == 0 for h in halves):
-        return None
-    probs = model.probabilities(np.stack([normalise_glyph(h) for h in halves]))
-    labels = [int(p.argmax()) for p in probs]
-    if NOT_A_DIGIT in labels:
-        return None
-    return labels, [float(p.max()) for p in probs]
+def _read_group(part: np.ndarray, model: DigitModel, depth: int = 0) -> list[tuple[int, float]]:
+    """[(class, probability)] for one stroke group: one character, or, when the group is wide enough to be
+    two or three written touching, the cut (at a column of little ink) whose least sure part is surest.
+    A digit cut in two reads as pieces the network knows as "not a digit" ("(" and ")" of a 0), so a
+    single wide digit stays whole."""
+    probs = model.probabilities(normalise_glyph(part)[None])[0]
+    best = [(int(probs.argmax()), float(probs.max()))]
+    height, width = part.shape
+    if depth >= 2 or width < 0.9 * height:
+        return best
+    score = _score(best)
+    for cut in _cuts(part):
+        halves = (part[:, :cut], part[:, cut:])
+        if any(h.sum() < 1 for h in halves):
+            continue
+        left, right = _read_group(halves[0], model, depth + 1), _read_group(halves[1], model, depth + 1)
+        if any(_ink_width(h) < 0.3 * height and [p[0] for p in parts] != [1]
+               for h, parts in zip(halves, (left, right))):
+            continue  # a sliver read as anything but a 1: a piece of a digit, not a digit
+        split = left + right
+        if _score(split) > score:
+            best, score = split, _score(split)
+    return best
+
+
+def _ink_width(part: np.ndarray) -> int:
+    cols = np.nonzero(part.max(0) > 0)[0]
+    return int(cols[-1] - cols[0] + 1) if len(cols) else 0
+
+
+def _score(parts: list[tuple[int, float]]) -> float:
+    """The least sure part's probability; a part that is not a digit scores nothing."""
+    return min((0.0 if label == NOT_A_DIGIT else prob) for label, prob in parts)
+
+
+def _cuts(part: np.ndarray, tries: int = 3) -> list[int]:
+    """Up to `tries` columns, between a fifth and four fifths of the width and apart from each other, where
+    the least ink crosses: where two touching digits meet."""
+    width = part.shape[1]
+    lo, hi = int(0.2 * width), int(0.8 * width)
+    if hi - lo < 2:
+        return []
+    ink = part[:, lo:hi].sum(0)
+    out: list[int] = []
+    for k in np.argsort(ink, kind="stable"):
+        col = lo + int(k)
+        if all(abs(col - c) > 0.1 * width for c in out):
+            out.append(col)
+        if len(out) == tries:
+            break
+    return out

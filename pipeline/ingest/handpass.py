@@ -1,0 +1,146 @@
+"""A second look at the number and the date a clerk wrote by hand into a scanned letter (issue 6).
+
+A letter is printed with blanks (`Số:      /QĐ-UBND`, `ngày    tháng    năm 2026`) that the clerk fills in by
+hand when it is issued. Tesseract reads the handwriting as junk ("lý", "0Â", "+"). The printed words around
+each blank are read well, so they locate it: the box between `Số:` and the `/` of the symbol, between `ngày`
+and `tháng`, between `tháng` and `năm`. The box is cut out of the page image and read by the handwritten-digit
+network (pipeline/ingest/digits.py) as a second reader:
+- its reading replaces OCR's when every digit is sure and the value is possible (a day 1-31, a month 1-12);
+- OCR's digits stand when the network's likeliest digits are the same (two readers agree);
+- otherwise OCR's text is taken out, so that no value is made of junk ("326" for 3266, "2" for a written 3):
+  the field stays empty, with a warning that sends the clerk to the original.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from pipeline.ingest.layout import Line, _make_line
+from pipeline.text.normalize import ascii_fold
+
+_CLEAN = re.compile(r"^\d{1,5}$")
+# The slash that opens the symbol (/QĐ-UBND, /SGDĐT-VP), not one OCR made of a handwritten 1 ("35/_")
+_SYMBOL = re.compile(r"/[A-ZĐÐ]{2}")
+CHAR_WIDTH = 0.8  # a printed character is at most this many times its word box's height wide (seen: 0.5-0.62)
+
+
+def _key(word: tuple) -> str:
+    return re.sub(r"[^A-Z:/]", "", ascii_fold(word[0]))
+
+
+def read_handwriting(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
+    """`load_page(n)` → (colour image of page n, dpi). Rewrites, in place, the header lines whose number,
+    day or month is handwriting (read by the digit reader, or emptied when it cannot be read)."""
+    for seg in segments:
+        if not seg.zone.startswith("header"):
+            continue
+        for i, line in enumerate(seg.lines):
+            if line.page not in ocr_pages or not line.words:
+                continue
+            words = _unglue_so(line.words)
+            changed = False
+            for field, start, stop, valid in sorted(_blanks(words), key=lambda b: -b[1]):  # right first
+                done = _fill(words, field, start, stop, valid, load_page(line.page), warnings)
+                if done is not None:
+                    words, changed = done, True
+            if changed:
+                seg.lines[i] = _make_line(words, line.page)
+
+
+def _near(key: str, target: str) -> bool:
+    """`key` is `target` or one OCR slip from it (a letter lost, added or changed): "NAY" for "NGAY"."""
+    if key == target:
+        return True
+    if len(key) < 3 or abs(len(key) - len(target)) > 1:
+        return False
+    if len(key) == len(target):
+        return sum(a != b for a, b in zip(key, target)) == 1
+    short, long_ = sorted((key, target), key=len)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+
+def _unglue_so(words: list) -> list:
+    """`Số:` with the handwriting OCR glued to it ("Số:2%2") as two words; the printed `Số:` is about 1.3
+    times as wide as the printed line is high (measured on the seed letter and 040: 1.38, 1.31)."""
+    for k in range(min(2, len(words))):
+        if re.match(r"SO:.", ascii_fold(words[k][0])):
+            text, x0, top, x1, bottom, conf = words[k]
+            printed = next((w for w in words[k + 1:] if "/" in w[0]), None)
+            height = (printed[4] - printed[2]) if printed else 0.8 * (bottom - top)
+            cut = min(x1 - 1, x0 + 1.3 * height)
+            head = text.index(":") + 1
+            return words[:k] + [(text[:head], x0, top, cut, bottom, conf),
+                                (text[head:], cut, top, x1, bottom, conf)] + words[k + 1:]
+    return words
+
+
+def _blanks(words: list) -> list[tuple]:
+    """(field, index of the word before the blank, index of the word after it, check) for each blank a
+    line holds: the number between `Số:` and the symbol's slash, the day and the month of `ngày … tháng …
+    năm`, found on the line as OCR read it (filled from the right, so that the indices stay true). OCR
+    often garbles the word printed beside handwriting ("này" for "ngày"): one slip is allowed."""
+    keys = [_key(w) for w in words]
+    out = []
+    so = next((k for k in range(min(2, len(keys))) if keys[k] in ("SO", "SO:")), None)
+    if so is not None:
+        if keys[so] == "SO" and so + 1 < len(keys) and keys[so + 1] == ":":
+            so += 1
+        slash = next((k for k in range(so + 1, len(words)) if _SYMBOL.search(words[k][0])), None)
+        if slash is not None and slash - so <= 4:
+            out.append(("number", so, slash, lambda v: 0 < int(v)))
+    at = -1
+    for a, b, field, top in (("NGAY", "THANG", "day", 31), ("THANG", "NAM", "month", 12)):
+        at = next((k for k in range(at + 1, len(keys)) if _near(keys[k], a)), None)
+        if at is None:
+            break
+        to = next((k for k in range(at + 1, min(at + 4, len(keys))) if _near(keys[k], b)), None)
+        if to is not None:
+            out.append((field, at, to, lambda v, top=top: 1 <= int(v) <= top))
+    return out
+
+
+def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, warnings: list) -> list | None:
+    """The line's words with the blank between words[start] and words[stop] read as handwriting (or emptied,
+    when it cannot be read with confidence), or None when OCR's reading stands."""
+    from pipeline.ingest.digits import read_digits
+
+    image, dpi = page
+    between = words[start + 1:stop]
+    after = words[stop]
+    at = _SYMBOL.search(after[0]).start() if field == "number" else 0
+    glued, symbol = after[0][:at], after[0][at:]
+    seen = "".join(w[0] for w in between) + glued
+    x0 = words[start][3]
+    if glued:  # "lý/QĐ-UBND": the slash sits about where its share of the letters puts it
+        x1 = after[1] + (after[3] - after[1]) * len(glued) / max(1, len(after[0]))
+    else:
+        x1 = after[1]
+    # A printed word whose box is far wider than its letters took in handwriting OCR did not read as text:
+    # the blank reaches to where the printed letters must begin (or end)
+    x1 = max(x1, after[3] - CHAR_WIDTH * (after[4] - after[2]) * len(symbol or after[0]))
+    before = words[start]
+    x0 = min(x0, before[1] + CHAR_WIDTH * (before[4] - before[2]) * len(before[0]))
+    height = max(w[4] - w[2] for w in (words[start], after))
+    top = min(words[start][2], after[2]) - 0.5 * height
+    bottom = max(words[start][4], after[4]) + 0.4 * height
+    if x1 - x0 < 0.5 * height:
+        return None
+    s = dpi / 72
+    crop = image.crop((int(x0 * s) + 1, max(0, int(top * s)), int(x1 * s) - 1, int(bottom * s)))
+    reading = read_digits(crop, line_height=height * s)
+    rest = [(symbol, x1, after[2], after[3], after[4], after[5])] if glued else [after]
+    if reading.text == "" or reading.text == seen:
+        return None  # no ink in the blank, or both readers read the same
+    if not (reading.text and valid(reading.text)):
+        if not seen or (_CLEAN.match(seen) and reading.guess == seen):
+            return None  # nothing to take out, or tesseract's digits are the digit reader's likeliest too
+        # Ink that neither tesseract nor the digit reader reads with confidence, or that they read
+        # differently: what OCR made of it ("326" for 3266, "0Â" for 02, "2" for a written 3) must not
+        # become the value, so the blank is left empty
+        warnings.append(f"handwritten {field} not read with confidence (OCR saw {seen!r}, the digit reader "
+                        f"{reading.guess or '?'} at {reading.confidence:.2f}): left empty, check the original")
+        return words[:start + 1] + rest + words[stop + 1:]
+    new = (reading.text, x0 + 0.5, top + 0.5 * height, x1 - 0.5, bottom - 0.4 * height, reading.confidence)
+    warnings.append(f"handwritten {field} read by the digit reader: {reading.text} "
+                    f"(confidence {reading.confidence:.2f}; OCR saw {seen!r})")
+    return words[:start + 1] + [new] + rest + words[stop + 1:]

@@ -72,3 +72,24 @@ def test_a_name_printed_in_capitals_is_the_signer_and_the_title_stays_the_title(
     text = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNGUYỄN VĂN AN"
     sig = read_signature(lines_of(text, 0, len(text)), load_lexicon())
     assert (sig.signer, sig.signing_authority, sig.signer_title) == ("NGUYỄN VĂN AN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
+# OCR'd signer                → restored (None: left as read)
+SURNAMES = [
+    ("Lễ Thị Bích Thuận",          "Lê Thị Bích Thuận"),   # 017's scan: a tone mark too many
+    ("Nguyên Văn Hùng",            "Nguyễn Văn Hùng"),
+    ("Trân Quốc Nam",              "Trần Quốc Nam"),
+    ("Lã Văn An",                  None),                  # Lã is a family name of its own, not La read badly
+    ("La Văn An",                  None),
+    ("Chử Văn Bình",               None),                  # Chử, not Chu
+    ("Hạ Thị Mai",                 None),                  # Hạ, not Hà
+    ("Lê Văn Cường",               None),                  # right already
+    ("Xyz Văn An",                 None),                  # no family name has these letters
+    ("Lễ",                         None),                  # one word is no name
+]
+
+
+@pytest.mark.parametrize("read,restored", SURNAMES)
+def test_an_ocr_slip_in_a_family_name_is_restored_only_when_one_name_fits(read, restored):
+    from pipeline.nlp.signature import restore_surname
+    assert restore_surname(read, load_lexicon()) == restored

@@ -76,6 +76,9 @@ def test_017_read_as_one_letter_from_its_two_page_images():
     assert record["source"]["pages"] == 2 and record["source"]["ocr"]
     assert (record["full_number"], record["doc_type"], record["date"]) == ("1906/SGDĐT-CTrTT", "Công văn", "2020-07-26")
     assert record["parent_issuer"] == "UBND THÀNH PHỐ ĐÀ NẴNG" and record["signer_title"].endswith("GIÁM ĐỐC")
+    # tesseract reads the signer as "Lễ Thị Bích Thuận"; Lê is the one family name with those letters
+    assert record["signer"] == "Lê Thị Bích Thuận"
+    assert any(w.startswith("signer's family name read by OCR as 'Lễ'") for w in record["warnings"])
     assert record["subject"].startswith("khẩn trương thực hiện các biện pháp phòng, chống")
     assert "4869/UBND-SYT" in [r["full_number"] for r in record["references"]]
     assert 0 < record["confidence"].get("full_number", 1) <= 1

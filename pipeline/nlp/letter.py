@@ -11,7 +11,7 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import MOTTO, LetterZones, segment_letter
-from pipeline.nlp.signature import Signature, read_signature, signature_from_tail
+from pipeline.nlp.signature import Signature, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
 
 _SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
@@ -123,11 +123,16 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         spans["distribution"] = d_spans
     if header.issuer_from_body:
         warnings.append("issuer taken from the body: the header has no issuer lines")
+    signer = sig.signer
+    if source.ocr and signer and (restored := restore_surname(signer, lex)):
+        warnings.append(f"signer's family name read by OCR as {signer.split()[0]!r}: taken as "
+                        f"{restored.split()[0]!r}, the family name with those letters")
+        signer = restored
     return Letter(
         source=source, key=key, number=number.number if number else None, symbol=symbol,
         full_number=number.full_number if number else None, year=year, doc_type=header.doc_type,
         issuer=header.issuer, parent_issuer=header.parent_issuer, place=header.place, date=header.date,
-        subject=header.subject, recipients=tuple(recipients), distribution=tuple(distribution), signer=sig.signer,
+        subject=header.subject, recipients=tuple(recipients), distribution=tuple(distribution), signer=signer,
         signing_authority=sig.signing_authority, signer_title=sig.signer_title, references=references,
         abbreviations=find_abbreviations(source.text), warnings=tuple(dict.fromkeys(warnings)), spans=spans,
         confidence=dict(_confidence(source, spans), **({"issuer": 0.6} if header.issuer_from_body else {})))

@@ -35,6 +35,7 @@ class Lexicon:
     ranks: tuple[str, ...]  # words before a signer's name that are not the name
     noise: tuple[str, ...]  # "(Đã ký)" and the like
     surnames: frozenset  # common family names: a name line opening with one is a name as it stands
+    other_surnames: frozenset  # less common ones (Lã, Chử, Hạ …): never "restored" to a common one
     triggers: dict  # relation → {position: phrases} ("opener", "before", "after", "not_before")
     strength: tuple[str, ...]  # relations, strongest first: one entry per cited document keeps the strongest
     passive: tuple[str, ...]  # "được", "bị": before a trigger they make it someone else's act
@@ -94,6 +95,7 @@ def _load(folder: str) -> Lexicon:
         ranks=tuple(sorted(people["ranks"], key=len, reverse=True)),
         noise=tuple(people["noise"]),
         surnames=frozenset(people.get("surnames", ())),
+        other_surnames=frozenset(people.get("other_surnames", ())),
         triggers={rel: {pos: tuple(v) for pos, v in spec.items()} for rel, spec in triggers.items()},
         strength=tuple(trigger_file["strength"]),
         passive=tuple(trigger_file["passive"]),

@@ -60,6 +60,20 @@ def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
     return None
 
 
+def restore_surname(name: str, lex: Lexicon) -> str | None:
+    """An OCR'd signer whose family name came out with a wrong diacritic ("Lễ Thị Bích Thuận"): when the first
+    word is no family name the lexicon knows and exactly one common family name has its letters once
+    diacritics are removed, the name with that family name ("Lê Thị Bích Thuận"); otherwise None."""
+    from pipeline.text.normalize import ascii_fold
+
+    first, _, rest = name.partition(" ")
+    if not rest or first in lex.surnames or first in lex.other_surnames:
+        return None
+    key = ascii_fold(first)
+    same = [s for s in lex.surnames | lex.other_surnames if ascii_fold(s) == key]
+    return f"{same[0]} {rest}" if len(same) == 1 and same[0] in lex.surnames else None
+
+
 def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
     """Signer, authority and title from the signature column's lines (top to bottom)."""
     sig = Signature()

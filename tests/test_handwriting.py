@@ -164,3 +164,12 @@ def test_a_real_letter_with_unseen_handwriting_in_its_blanks(tmp_path):
         assert record["number"] in (None, w.number), (w, record["number"])
         assert record["date"] in (None, f"2023-{int(w.month):02d}-{int(w.day):02d}"), (w, record["date"])
     assert read >= 6, f"only {read} of 18 blanks read"
+
+
+def test_print_sized_marks_are_even_and_as_tall_as_printed_capitals():
+    from pipeline.ingest.handpass import _print_sized
+    reading = lambda *hs: digits.Reading(None, 0.5, len(hs), "", hs)  # noqa: E731
+    assert _print_sized(reading(10, 11, 11, 11), 15)       # 017's typed 1906 at 0.67-0.73 of its line
+    assert not _print_sized(reading(57, 55, 52, 57), 63)   # 040's handwritten 2338 at 0.83-0.90
+    assert not _print_sized(reading(40, 50), 55)           # uneven: a hand
+    assert not _print_sized(reading(), 55)

@@ -139,6 +139,7 @@ class Reading:
     confidence: float  # the least sure character's probability (0 for an unread box)
     glyphs: int  # how many characters the ink was cut into
     guess: str = ""  # the likeliest digits however unsure ("" when a character is likeliest not a digit)
+    heights: tuple = ()  # the stroke groups' heights in pixels (print is as tall as its line's capitals)
 
 
 def ink_of(image: Image.Image) -> np.ndarray:
@@ -198,18 +199,19 @@ def read_digits(image: Image.Image, line_height: float, model: DigitModel | None
         return Reading("", 1.0, 0)
     tall = max(b[2] - b[0] for b in boxes)
     boxes = [b for b in boxes if b[2] - b[0] >= 0.4 * tall]  # what is left of the printed text beside it
+    heights = tuple(b[2] - b[0] for b in boxes)
     if _cut_at_the_edge(ink, line_height):  # ink runs out of the box: a digit may be cut off
-        return Reading(None, 0.0, len(boxes))
+        return Reading(None, 0.0, len(boxes), heights=heights)
     text, sure = [], []
     for box in boxes:
         top, left, bottom, right = box
         parts = _read_group(ink[top:bottom, left:right], model)
         if any(label == NOT_A_DIGIT for label, _ in parts):
-            return Reading(None, 0.0, len(boxes))
+            return Reading(None, 0.0, len(boxes), heights=heights)
         text += [str(label) for label, _ in parts]
         sure += [prob for _, prob in parts]
     least, guess = min(sure), "".join(text)
-    return Reading(guess if least >= MIN_PROB else None, round(least, 3), len(text), guess)
+    return Reading(guess if least >= MIN_PROB else None, round(least, 3), len(text), guess, heights)
 
 
 def _cut_at_the_edge(ink: np.ndarray, line_height: float) -> bool:

@@ -6,7 +6,8 @@ each blank are read well, so they locate it: the box between `Số:` and the `/`
 and `tháng`, between `tháng` and `năm`. The box is cut out of the page image and read by the handwritten-digit
 network (pipeline/ingest/digits.py) as a second reader:
 - its reading replaces OCR's when every digit is sure and the value is possible (a day 1-31, a month 1-12);
-- OCR's digits stand when the network's likeliest digits are the same (two readers agree);
+- OCR's digits stand when the network's likeliest digits are the same (two readers agree), or when the marks
+  are print-sized and tesseract read them with confidence (a typed or stamped number is tesseract's to read);
 - otherwise OCR's text is taken out, so that no value is made of junk ("326" for 3266, "2" for a written 3):
   the field stays empty, with a warning that sends the clerk to the original.
 """
@@ -21,6 +22,8 @@ from pipeline.text.normalize import ascii_fold
 _CLEAN = re.compile(r"^\d{1,5}$")
 # The slash that opens the symbol (/QĐ-UBND, /SGDĐT-VP), not one OCR made of a handwritten 1 ("35/_")
 _SYMBOL = re.compile(r"/[A-ZĐÐ]{2}")
+PRINT_CONF = 0.80  # tesseract's confidence in digits it reads in print
+PRINT_HEIGHT = 0.78  # printed digits stand at most this share of their line's word-box height
 CHAR_WIDTH = 0.8  # a printed character is at most this many times its word box's height wide (seen: 0.5-0.62)
 
 
@@ -99,6 +102,14 @@ def _blanks(words: list) -> list[tuple]:
     return out
 
 
+def _print_sized(reading, line_px: float) -> bool:
+    """The marks in the blank are as tall as printed digits (about two thirds of the line's word boxes, and
+    all alike): a number typed or stamped in, not written. Hands write larger and less evenly (040: 0.8-0.9
+    of the line)."""
+    hs = reading.heights
+    return bool(hs) and max(hs) <= PRINT_HEIGHT * line_px and max(hs) <= 1.25 * min(hs)
+
+
 def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, warnings: list) -> list | None:
     """The line's words with the blank between words[start] and words[stop] read as handwriting (or emptied,
     when it cannot be read with confidence), or None when OCR's reading stands."""
@@ -134,6 +145,9 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
     if not (reading.text and valid(reading.text)):
         if not seen or (_CLEAN.match(seen) and reading.guess == seen):
             return None  # nothing to take out, or tesseract's digits are the digit reader's likeliest too
+        if (_CLEAN.match(seen) and min((w[5] for w in between), default=after[5]) >= PRINT_CONF
+                and _print_sized(reading, height * s)):
+            return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
         # Ink that neither tesseract nor the digit reader reads with confidence, or that they read
         # differently: what OCR made of it ("326" for 3266, "0Â" for 02, "2" for a written 3) must not
         # become the value, so the blank is left empty

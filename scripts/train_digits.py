@@ -135,6 +135,29 @@ def written(rng: np.random.Generator, per_digit: int) -> tuple[list[np.ndarray],
     return xs, ys
 
 
+def scanned(digits: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """Each digit as the reader sees it in a scan: written about 60 px tall in a pen's grey on grey paper,
+    through sensor noise and optical blur (as samples/make_samples.py simulates a flatbed), then binarised
+    and shaped by the reader's own functions (`ink_of`, `normalise_glyph`)."""
+    from PIL import ImageFilter
+
+    from pipeline.ingest.digits import ink_of
+
+    out = []
+    for glyph in digits:
+        size = int(rng.integers(48, 76))
+        big = np.asarray(Image.fromarray((glyph * 255).astype(np.uint8)).resize((size, size), Image.BICUBIC),
+                         np.float32) / 255
+        paper, pen = float(rng.uniform(215, 245)), float(rng.uniform(10, 90))
+        page = np.full((size + 20, size + 20), paper, np.float32)
+        page[10:10 + size, 10:10 + size] -= big * (paper - pen)
+        page += rng.normal(0, rng.uniform(4, 14), page.shape)
+        image = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).filter(
+            ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.0))))
+        out.append(normalise_glyph(ink_of(image)))
+    return out
+
+
 def strokes(rng: np.random.Generator, n: int) -> list[np.ndarray]:
     """Marks that are not digits: a dash or underline, a dot, a blot."""
     out = []
@@ -167,6 +190,9 @@ def build(mnist: str, seed: int) -> tuple:
     train_x = np.stack([normalise_glyph(g) for g in train_x])
     held_x = np.stack([normalise_glyph(g) for g in held_x])
     sevens = train_x[train_y == 7]
+    raw_x = x[~held]
+    train_x = np.concatenate([train_x, np.stack(scanned(raw_x, rng))])
+    train_y = np.concatenate([train_y, train_y])
     extra_x = [crossed(s, rng) for s in sevens]
     extra_y = [7] * len(extra_x)
     fonts = font_files()
@@ -187,7 +213,7 @@ def build(mnist: str, seed: int) -> tuple:
     marks = strokes(rng, 300)
     extra_x += marks
     extra_y += [NOT_A_DIGIT] * len(marks)
-    print(f"MNIST {len(train_x)} train / {len(held_x)} held out; {len(sevens)} crossed 7s; {len(fonts)} fonts; "
+    print(f"MNIST {len(raw_x)} train (and each again as scanned) / {len(held_x)} held out; {len(sevens)} crossed 7s; {len(fonts)} fonts; "
           f"{len(hand_x)} drawn from pen paths; {extra_y.count(NOT_A_DIGIT)} not-a-digit glyphs; {len(extra_x)} extra in all")
     tx = np.concatenate([train_x, np.stack(extra_x)]).astype(np.float32)
     ty = np.concatenate([train_y, np.array(extra_y)]).astype(np.int64)

@@ -30,7 +30,7 @@ def params():
     for doc_id in GOLD:
         marks = [pytest.mark.slow] if doc_id in SLOW else []
         if doc_id == "040":
-            marks.append(pytest.mark.xfail(strict=True, reason="handwritten number and day, OCR slips at 300 dpi "
+            marks.append(pytest.mark.xfail(strict=True, reason="OCR slips at 300 dpi in two cited numbers "
                                                                "(55→32, 668→6ó8): the scans issue"))
         yield pytest.param(doc_id, marks=marks, id=doc_id)
 

@@ -21,6 +21,8 @@ from PIL import Image
 
 NOT_A_DIGIT = 10
 MIN_PROB = 0.80  # every character at least this sure, or the box is left unread
+SPLIT_PROB = 0.90  # the bar for the pieces of a group no wider than one digit: of several cuts tried, the
+#                    best looks surer than it is
 
 
 def model_path() -> Path:
@@ -241,6 +243,8 @@ def _read_group(part: np.ndarray, model: DigitModel, depth: int = 0) -> list[tup
                for h, parts in zip(halves, (left, right))):
             continue  # a sliver read as anything but a 1: a piece of a digit, not a digit
         split = left + right
+        if width < 1.3 * height and _score(split) < SPLIT_PROB:
+            continue  # as narrow as one digit: cut only when every piece is very sure (a looped 2 ≠ "63")
         if _score(split) > score:
             best, score = split, _score(split)
     return best

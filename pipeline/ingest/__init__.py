@@ -134,8 +134,11 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
                         f"the first {len(head)} and the last {len(tail)}: pages {pages[head[-1]].number + 1}-"
                         f"{pages[tail[0]].number - 1} skipped)")
         scanned = head + tail
+    first_render: dict = {}  # the first OCR'd page as rendered for tesseract: the handwriting pass reads it again
     for i in scanned if ocr else ():
-        lines[i], ocr_pages[pages[i].number] = _ocr_pdf_page(path, pages[i].number)
+        lines[i], ocr_pages[pages[i].number], image = _ocr_pdf_page(path, pages[i].number)
+        if image is not None and not first_render:
+            first_render = {pages[i].number: image}
     if useless and ocr:
         warnings.append("text layer unreadable, used OCR")
     elif ocr_pages and len(ocr_pages) < len(pages):
@@ -153,20 +156,23 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     segments = segment_positioned(lines)
     if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
         segments = _second_looks(fix_segments(segments), ocr_pages, warnings, lambda n: (
-            pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True), pdf.OCR_DPI))
+            pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True), pdf.OCR_DPI),
+            {n: (image, pdf.OCR_DPI) for n, image in first_render.items()})
     return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
             "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
             "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
 
 
-def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None]:
+def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None, object]:
+    """(lines, mean word confidence, the grayscale page image tesseract read; None when the page was read
+    turned, as its words' boxes then belong to the turned image)."""
     from pipeline.ingest.ocr import ocr_page
     from pipeline.ingest.pdf import OCR_DPI, render_page
 
     image = render_page(path, number, dpi=OCR_DPI)
-    words, _size, _rotation = ocr_page(image, dpi=OCR_DPI)
+    words, _size, rotation = ocr_page(image, dpi=OCR_DPI)
     conf = sum(w[5] for w in words) / len(words) if words else None
-    return group_lines(words, number), conf
+    return group_lines(words, number), conf, None if rotation else image
 
 
 def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
@@ -193,18 +199,20 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
             "warnings": warnings}
 
 
-def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page) -> list:
+def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page, rendered: dict | None = None) -> list:
     """Where OCR is known to fail on a letter, look at the page image again: the signer's title under the
     seal (titlepass) and the number and date written by hand (handpass). `load_page(n)` → (colour image, dpi),
-    called at most once per page."""
+    called at most once per page; `rendered` {page: (image, dpi)} holds pages already in memory (grayscale is
+    all the handwriting pass needs), so that the header page is not rendered twice."""
     from functools import lru_cache
 
     from pipeline.ingest.handpass import read_handwriting
     from pipeline.ingest.titlepass import recover_title
 
     load_page = lru_cache(maxsize=2)(load_page)
+    rendered = rendered or {}
     recover_title(segments, ocr_pages, load_page, warnings)
-    read_handwriting(segments, ocr_pages, load_page, warnings)
+    read_handwriting(segments, ocr_pages, lambda n: rendered[n] if n in rendered else load_page(n), warnings)
     return segments
 
 

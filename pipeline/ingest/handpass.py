@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from pipeline.ingest.layout import Line, _make_line
+from pipeline.ingest.layout import _make_line
 from pipeline.text.normalize import ascii_fold
 
 _CLEAN = re.compile(r"^\d{1,5}$")
@@ -32,7 +32,7 @@ def _key(word: tuple) -> str:
 
 
 def read_handwriting(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
-    """`load_page(n)` → (colour image of page n, dpi). Rewrites, in place, the header lines whose number,
+    """`load_page(n)` → (image of page n, dpi). Rewrites, in place, the header lines whose number,
     day or month is handwriting (read by the digit reader, or emptied when it cannot be read)."""
     for seg in segments:
         if not seg.zone.startswith("header"):
@@ -68,7 +68,7 @@ def _unglue_so(words: list) -> list:
     for k in range(min(2, len(words))):
         if re.match(r"SO:.", ascii_fold(words[k][0])):
             text, x0, top, x1, bottom, conf = words[k]
-            printed = next((w for w in words[k + 1:] if "/" in w[0]), None)
+            printed = next((w for w in words[k + 1:] if _SYMBOL.search(w[0])), None)
             height = (printed[4] - printed[2]) if printed else 0.8 * (bottom - top)
             cut = min(x1 - 1, x0 + 1.3 * height)
             head = text.index(":") + 1
@@ -142,12 +142,12 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
     rest = [(symbol, x1, after[2], after[3], after[4], after[5])] if glued else [after]
     if reading.text == "" or reading.text == seen:
         return None  # no ink in the blank, or both readers read the same
+    if (_CLEAN.match(seen) and min((w[5] for w in between), default=after[5]) >= PRINT_CONF
+            and _print_sized(reading, height * s)):
+        return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
     if not (reading.text and valid(reading.text)):
         if not seen or (_CLEAN.match(seen) and reading.guess == seen):
             return None  # nothing to take out, or tesseract's digits are the digit reader's likeliest too
-        if (_CLEAN.match(seen) and min((w[5] for w in between), default=after[5]) >= PRINT_CONF
-                and _print_sized(reading, height * s)):
-            return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
         # Ink that neither tesseract nor the digit reader reads with confidence, or that they read
         # differently: what OCR made of it ("326" for 3266, "0Â" for 02, "2" for a written 3) must not
         # become the value, so the blank is left empty

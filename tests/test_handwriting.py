@@ -7,7 +7,7 @@ from scipy.signal import correlate
 
 from conftest import DEV, ROOT
 from pipeline.ingest import digits
-from pipeline.ingest.digits import NOT_A_DIGIT, DigitModel, default_model, normalise_glyph, read_digits
+from pipeline.ingest.digits import DigitModel, default_model, normalise_glyph, read_digits
 
 HELD_OUT = ROOT / "tests" / "data" / "digits-heldout.npz"
 

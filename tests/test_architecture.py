@@ -48,3 +48,11 @@ def test_nlp_never_imports_a_later_stage_or_the_cli():
         text = path.read_text(encoding="utf-8")
         for later in ("pipeline.archive", "pipeline.graph", "pipeline.batch", "pipeline.cli"):
             assert later not in text, f"{path.name} imports {later}"
+
+
+def test_ingest_and_text_never_import_a_later_stage():
+    for stage in ("ingest", "text"):
+        for path in sorted((ROOT / "pipeline" / stage).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            for later in ("pipeline.nlp", "pipeline.archive", "pipeline.graph", "pipeline.batch", "pipeline.cli"):
+                assert later not in text, f"{stage}/{path.name} imports {later}"

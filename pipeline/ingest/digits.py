@@ -26,7 +26,7 @@ SPLIT_PROB = 0.90  # the bar for the pieces of a group no wider than one digit: 
 
 
 def model_path() -> Path:
-    from pipeline.nlp.lexicon import MODELS
+    from pipeline.models import MODELS
 
     return MODELS / "digits" / "digits-cnn.npz"
 

@@ -4,25 +4,13 @@ package). `VANBAN_MODELS` points elsewhere."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from pipeline.models import MODELS
 from pipeline.text.normalize import fold
-
-def _models_folder() -> Path:
-    """VANBAN_MODELS, else the repository's models/ (a clone or an editable install), else the copy a
-    non-editable `pip install .` put under <prefix>/share/vanban/models."""
-    if os.environ.get("VANBAN_MODELS"):
-        return Path(os.environ["VANBAN_MODELS"])
-    repo = Path(__file__).resolve().parents[2] / "models"
-    return repo if (repo / "lexicons").is_dir() else Path(sys.prefix) / "share" / "vanban" / "models"
-
-
-MODELS = _models_folder()
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per lexicon folder

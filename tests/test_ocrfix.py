@@ -112,6 +112,20 @@ def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(tmp_path, tur
     assert "649/UBND-KSTTHC" in [r["full_number"] for r in record["references"]]
 
 
+def _read_seed_letter(writer, path):
+    """Write a PDF built from the seed letter's scan (a pypdf writer) to `path` and read it; the letter's
+    symbol and signer must come through. Returns the Source."""
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+
+    with open(path, "wb") as f:
+        writer.write(f)
+    source = read_document(path)
+    record = extract_letter(source).to_json()
+    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
+    return source
+
+
 @pytest.mark.slow
 def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
     """A scanner's OCR layer without any diacritic ("CONG Hcok xA HQI CHiJ NGHiA"), invisible over the page
@@ -121,8 +135,6 @@ def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
     from pypdf import PdfReader, PdfWriter
 
     from badinputs import _pdf, _stream
-    from pipeline.ingest import read_document
-    from pipeline.nlp import extract_letter
 
     garbage = b"BT /F1 11 Tf 3 Tr " + b"".join(
         b"1 0 0 1 60 %d Tm (%s) Tj " % (800 - 14 * i, line) for i, line in enumerate([
@@ -137,13 +149,8 @@ def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
     writer = PdfWriter(clone_from=PdfReader(ROOT / "samples" / "seed-letter-scan.pdf"))
     for page in writer.pages:
         page.merge_page(overlay)
-    broken = tmp_path / "broken-layer.pdf"
-    with open(broken, "wb") as f:
-        writer.write(f)
-    source = read_document(broken)
+    source = _read_seed_letter(writer, tmp_path / "broken-layer.pdf")
     assert "text layer unreadable, used OCR" in source.warnings and source.ocr
-    record = extract_letter(source).to_json()
-    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
     assert "CONG Hcok" not in source.text
 
 
@@ -153,21 +160,13 @@ def test_a_long_scan_reads_its_first_and_last_pages_only(tmp_path):
     last 4, says which were skipped, and the letter's header and signature are still found."""
     from pypdf import PdfReader, PdfWriter
 
-    from pipeline.ingest import read_document
-    from pipeline.nlp import extract_letter
-
     scan = PdfReader(ROOT / "samples" / "seed-letter-scan.pdf")
     writer = PdfWriter()
     for _ in range(30):
         for page in scan.pages:
             writer.add_page(page)
-    long_scan = tmp_path / "long.pdf"
-    with open(long_scan, "wb") as f:
-        writer.write(f)
-    source = read_document(long_scan)
+    source = _read_seed_letter(writer, tmp_path / "long.pdf")
     assert any("40 of 60 scanned pages not read" in w and "pages 17-56 skipped" in w for w in source.warnings)
-    record = extract_letter(source).to_json()
-    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
 
 
 @pytest.mark.slow

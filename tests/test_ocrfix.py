@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.ingest.layout import Line, Segment
 from pipeline.ingest.ocr import _deskew
-from pipeline.text.ocrfix import fix_line, fix_segments
+from pipeline.text.ocrfix import fix_landmarks, fix_line, fix_segments
 
 from conftest import DEV, ROOT
 
@@ -22,6 +22,18 @@ from conftest import DEV, ROOT
     ("~ Phòng giáo dục và đảo tạo các quận, huyện;", False, "- Phòng giáo dục và đào tạo các quận, huyện;"),
     ("GIÁM ĐÓC", False, "GIÁM ĐỐC"),
     ("ÐỘC LẬP", False, "ĐỘC LẬP"),
+    # a speck read as a dot inside a phrase goes; punctuation after the phrase stays
+    ("QUYẾT. ĐỊNH CHÁP THUẬN CHỦ TRƯƠNG ĐẦU TƯ", False, "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ"),
+    ("Chứng nhận lân đâu: ngày 30 tháng 6", False, "Chứng nhận lần đầu: ngày 30 tháng 6"),
+    ("GIÁY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ", False, "GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ"),
+    ("TM.ỦY BAN NHÂN DÁN", False, "TM. ỦY BAN NHÂN DÂN"),
+    ("KT. CỤC TRƯƠNG", False, "KT. CỤC TRƯỞNG"),
+    # the letters OCR confuses inside a cited symbol, where the other reading cannot occur
+    ("theo Báo cáo số 62/BC-BOL ngày", False, "theo Báo cáo số 62/BC-BQL ngày"),
+    ("Văn bản số 1591-CW/ĐU và Luật số 42/2024/QHI5", False, "Văn bản số 1591-CV/ĐU và Luật số 42/2024/QH15"),
+    ("Kết luận số 269- KL/TU ngày", False, "Kết luận số 269-KL/TU ngày"),
+    ("Quyết định số 1074/QĐĐ-BXD", False, "Quyết định số 1074/QĐ-BXD"),
+    ("Nghị định số 33/2025/NĐ-ŒP ngày", False, "Nghị định số 33/2025/NĐ-CP ngày"),
 ])
 def test_known_phrases_are_repaired(ocr, header, expected):
     assert fix_line(ocr, header) == expected
@@ -34,6 +46,9 @@ def test_known_phrases_are_repaired(ocr, header, expected):
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
     ("để nghỉ ngơi", False),
     ("Ví khẩn trương", False),            # the V/v repair only in the header
+    ("Chỉ thị số 21/CT-TW và 12/BCĐTW-VPTW", False),  # TW (Trung ương) is a real code
+    ("Đoàn ĐBQH: 12/ĐĐBQH-VP; Phụ lục PLI", False),     # ĐĐ at the start, a Roman numeral: real
+    ("Tô Trinh Quốc", False),
 ])
 def test_nothing_else_is_changed(text, header):
     assert fix_line(text, header) == text
@@ -47,6 +62,32 @@ def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():
     assert [ln.text for ln in fixed[0].lines] == ["Kính gửi:", "- Các trường trực thuộc Sở;"]
     assert [ln.text for ln in fixed[1].lines] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
     assert [ln.text for ln in fixed[2].lines] == ["GIÁM ĐỐC", "Lê Thị Bích Thuận"]
+
+
+def _ocr_line(text: str) -> Line:
+    words = [(w, 10.0 * i, 0.0, 10.0 * i + 8, 10.0, 0.9) for i, w in enumerate(text.split())]
+    return Line(text, words=words, bbox=(0.0, 0.0, 10.0 * len(words), 10.0))
+
+
+@pytest.mark.parametrize("heading", ["TỚI Hận: KT. CHỦ TỊCH", "Nội khận:", "396 nhận:",
+                                     "T10I HHỐN: KT. CHỦ TỊCH", "Nội th KT. CỤC TRƯỞNG"])
+def test_a_misread_noi_nhan_heading_is_written_as_printed(heading):
+    lines = [_ocr_line(t) for t in ("chỉ đạo theo quy định./.", heading, "- Như trên;", "- Lưu: VT.")]
+    fixed = fix_landmarks(lines)
+    assert fixed[1].text == "Nơi nhận:" + (heading.split(":", 1)[1] if ":" in heading else heading[6:])
+    assert [w[0] for w in fixed[1].words[:2]] == ["Nơi", "nhận:"]
+    assert [ln.text for ln in fixed[2:]] == ["- Như trên;", "- Lưu: VT."]
+
+
+@pytest.mark.parametrize("line, below", [
+    ("Tới hạn: 30/6/2026", ["thì báo cáo kết quả."]),    # no dash items below: not the heading
+    ("Đã nhận: 5 hồ sơ", ["Ngày 3/6."]),
+    ("Kết luận: như sau", ["- Một là;"]),                 # too far from "noi nhan"
+    ("Nội dung: KT. An toàn", ["- Một là;"]),             # … though an authority seems to follow
+])
+def test_lines_like_the_heading_are_left_alone(line, below):
+    lines = [_ocr_line(t) for t in (line, *below)]
+    assert fix_landmarks(lines)[0].text == line
 
 
 def test_a_skewed_page_is_straightened_and_a_straight_one_left_alone():

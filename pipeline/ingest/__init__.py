@@ -19,7 +19,7 @@ from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segmen
 from pipeline.ingest.sniff import sniff
 from pipeline.records import Source
 from pipeline.text.normalize import normalize_text
-from pipeline.text.ocrfix import fix_segments
+from pipeline.text.ocrfix import fix_landmarks, fix_segments
 
 MAX_BYTES = 512 << 20
 MIN_PAGE_CHARS = 20  # fewer printable characters than this on a page: a scan, read by OCR
@@ -172,7 +172,7 @@ def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None, obj
     image = render_page(path, number, dpi=OCR_DPI)
     words, _size, rotation = ocr_page(image, dpi=OCR_DPI)
     conf = sum(w[5] for w in words) / len(words) if words else None
-    return group_lines(words, number), conf, None if rotation else image
+    return fix_landmarks(group_lines(words, number)), conf, None if rotation else image
 
 
 def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
@@ -188,7 +188,7 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
     frames = [frame for path in paths for frame in image_pages(path)]
     for n, (image, dpi, size) in enumerate(frames, start=1):
         words, turned_size, rotation = ocr_page(image, dpi=dpi)
-        lines.append(group_lines(words, n))
+        lines.append(fix_landmarks(group_lines(words, n)))
         sizes[n] = turned_size or size
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
         if rotation:

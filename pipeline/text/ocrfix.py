@@ -8,6 +8,17 @@
 - `Ð` (Icelandic eth, which OCR and some fonts give for Đ) → `Đ`; dashes and spaces inside a number and symbol
   after "Số" are made regular (`Số: 1906 /SGDĐT—CTrTT` → `Số: 1906/SGDĐT-CTrTT`).
 - The subject marker read as "Ví", "V/y", "Vlv" … at the start of a header line → "V/v".
+- The "Nơi nhận:" heading misread in its first two words ("TỚI Hận:", "Nội khận:", "396 nhận:") is written
+  as printed before the page is cut into zones, since it is what divides the body from the signature table:
+  the two words within two letters of "noi nhan" (or the second one exactly "nhận"; or any two short words
+  when the signature's authority, "KT. CHỦ TỊCH", follows on the line, colon or not), then a colon, and a
+  dash item on one of the next three lines; on a page with no "Nơi nhận" of its own.
+- Letters OCR confuses inside a cited number's symbol, where the other reading cannot occur: symbols are
+  the initials of Vietnamese words, which never begin with O or W, so O is the Q it resembles ("62/BC-BOL" →
+  "62/BC-BQL") and W the V ("1591-CW/ĐU" → "1591-CV/ĐU"; TW, Trung ương, stays); an I or l between the
+  letters and the digits of a legislature is 1 ("42/2024/QHI5" → "42/2024/QH15"); a Đ read twice inside a
+  code is one ("QĐĐ" → "QĐ"); a decree's issuer with one of its two letters misread is CP, since only the
+  Government issues a Nghị định ("33/2025/NĐ-ŒP" → "33/2025/NĐ-CP").
 - A list dash read as "~" → "-"; a dash left alone on its line is joined to the line below it; stray "_", "|"
   at the end of a header line are dropped; in the signature table, "lines" of one or two characters (the
   strokes of a signature, which often crosses into the Nơi nhận column, read as letters) are dropped.
@@ -25,11 +36,14 @@ PHRASES = (
     "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo", "giáo dục và đào tạo",
     "BAN QUẢN LÝ", "VĂN PHÒNG", "CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ",
     "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHÁNH VĂN PHÒNG",
-    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC", "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC",
+    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "KT. CỤC TRƯỞNG", "KT. BỘ TRƯỞNG",
+    "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC", "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC",
     "Kính gửi", "Nơi nhận", "Như trên", "Lưu: VT", "Lưu VT", "Thành ủy", "Ủy ban nhân dân", "Sở Y tế",
     "Phòng giáo dục và đào tạo", "các quận, huyện", "trực thuộc Sở", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
     "Căn cứ", "Thực hiện", "Quyết định", "Công văn", "Nghị định", "Thông tư", "Kế hoạch",
     "phòng, chống dịch", "yêu cầu", "khẩn trương", "triển khai",
+    "QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "CHẤP THUẬN", "chấp thuận", "Chứng nhận lần đầu", "Cấp lần đầu", "lần đầu",
+    "đầu tư", "ĐẦU TƯ", "Luật Đầu tư", "hồ sơ", "thẩm quyền", "bổ sung", "Cổ phần", "cổ phần",
 )
 # Phrases of two words or more only: one word alone folds onto too many others (tháng/thắng, năm/Nam).
 _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
@@ -37,6 +51,7 @@ _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "�
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
 _BULLET = re.compile(r"^[~∼˜]\s*")
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)\.(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN" → "TM. ỦY BAN"
 
 
 def _old_style(word: str) -> str:
@@ -46,11 +61,15 @@ def _old_style(word: str) -> str:
     return low
 
 
+def _bare(word: str) -> str:
+    return word.rstrip(".,:;") or word
+
+
 def _index(phrases) -> dict:
     by_first: dict[str, list[tuple[list[str], list[str]]]] = {}
     for p in phrases:
         words = p.split()
-        key = [ascii_fold(w).lower() for w in words]
+        key = [_bare(ascii_fold(w).lower()) for w in words]
         by_first.setdefault(key[0], []).append((key, words))
     for options in by_first.values():
         options.sort(key=lambda o: -len(o[0]))  # the longest phrase first
@@ -69,10 +88,11 @@ def _cased(target: str, printed: str) -> str:
 
 
 def fix_phrases(text: str) -> str:
-    """Known phrases whose OCR differs only in diacritics, as they are spelt (case as printed)."""
+    """Known phrases whose OCR differs only in diacritics, as they are spelt (case as printed); a speck read
+    as a dot after a word inside the phrase ("QUYẾT. ĐỊNH") goes, other punctuation stays."""
     tokens = re.split(r"(\s+)", text)
     words = tokens[0::2]
-    folded = [ascii_fold(w).lower() for w in words]
+    folded = [_bare(ascii_fold(w).lower()) for w in words]
     i = 0
     while i < len(words):
         for key, target in _BY_FIRST.get(folded[i], ()):
@@ -81,9 +101,14 @@ def fix_phrases(text: str) -> str:
                 continue
             for j in range(n):
                 printed = words[i + j]
-                if printed != target[j] and printed.lower() != target[j].lower() and \
-                        _old_style(printed) != _old_style(target[j]):
-                    words[i + j] = _cased(target[j], printed)
+                core = _bare(printed)
+                tail = printed[len(core):]
+                if j < n - 1 and tail == "." and not target[j].endswith("."):
+                    tail = ""  # the speck
+                want = _bare(target[j])
+                if core != want and core.lower() != want.lower() and _old_style(core) != _old_style(want):
+                    core = _cased(want, core)
+                words[i + j] = core + tail
             i += n - 1
             break
         i += 1
@@ -96,9 +121,36 @@ def _number(m: re.Match) -> str:
     return f"{m.group(1)}{m.group(2)}/{symbol}"
 
 
+_CITED = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-])([A-ZĐ][\wĐđ&]*(?:[/-][A-ZĐ][\wĐđ&]*)*)")
+_DECREE = re.compile(r"/NĐ-(?!CP\b)(?:C[^\s/;,.)]|[^\s/;,.)]P)(?![\w])")  # a decree (NĐ) is the Government's (CP)
+_PARTY_GAP = re.compile(r"(?<![\w/])(\d{1,5})\s?-\s(?=[A-ZĐ]{2,5}/[A-ZĐ])")
+
+
+def _symbol_part(part: str) -> str:
+    part = re.sub(r"(?<=[A-ZĐ])[Il](?=\d)", "1", part)
+    letters = re.sub(r"\d+$", "", part)
+    if len(letters) < 2 or not letters.isupper():
+        return part
+    fixed = letters.replace("O", "Q")
+    fixed = re.sub(r"(?<!T)W", "V", fixed)
+    fixed = fixed[:1] + fixed[1:].replace("ĐĐ", "Đ")  # "QĐĐ": one Đ read twice (ĐĐBQH, at the start, is real)
+    return fixed + part[len(letters):]
+
+
+def fix_symbols(text: str) -> str:
+    """The symbols of cited numbers with OCR's O/Q, W/V and I/1 confusions undone, and a space read after
+    the dash of a party number taken out ("269- KL/TU"); see the module notes."""
+    text = _PARTY_GAP.sub(r"\1-", text)
+    text = _DECREE.sub("/NĐ-CP", text)
+    return _CITED.sub(lambda m: m.group(1) + re.sub(r"[^/-]+", lambda p: _symbol_part(p.group(0)), m.group(2)),
+                      text)
+
+
 def fix_line(text: str, header: bool = False) -> str:
     text = text.replace("Ð", "Đ").replace("ð", "đ")
     text = _BULLET.sub("- ", text)
+    text = _AUTHORITY.sub(r"\1. ", text)
+    text = fix_symbols(text)
     if header:
         text = _VV.sub("V/v ", text)
         text = re.sub(r"[\s_|]+$", "", text)
@@ -122,6 +174,51 @@ def fix_lines(lines: list, header: bool = False) -> list:
         line.text = text
         out.append(line)
     return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (short strings)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+_HEADING = re.compile(r"^(\S{1,5})\s+(\S{1,6}?)(\s*:|(?=\s))")
+
+
+def _is_noi_nhan(first: str, second: str) -> bool:
+    a, b = ascii_fold(first).lower(), ascii_fold(second).lower()
+    return b == "nhan" or (len(a) <= 4 and edit_distance(f"{a} {b}", "noi nhan") <= 2)
+
+
+_BESIDE = re.compile(r"\s*(?:TM|KT|TL|TUQ|Q)\.\s*(\S+)")  # the authority line of the signature, level with Nơi nhận
+
+
+def fix_landmarks(lines: list) -> list:
+    """A page's OCR'd lines (objects with .text and .words, in reading order) with a misread "Nơi nhận:"
+    heading written as printed (see the module notes); the list, changed in place."""
+    if any(ascii_fold(ln.text[:9]).lower().startswith("noi nhan") for ln in lines):
+        return lines
+    for k, line in enumerate(lines):
+        m = _HEADING.match(line.text)
+        if not m or len(line.words) < 2:
+            continue
+        after = _BESIDE.match(line.text, m.end())  # "T10I HHỐN: KT. CHỦ TỊCH"
+        beside = after is not None and len(after.group(1)) > 1 and after.group(1).isupper()
+        if not (m.group(3) and _is_noi_nhan(m.group(1), m.group(2)) or beside) or \
+                not any(ln.text.lstrip().startswith(("-", "–", "+")) for ln in lines[k + 1:k + 4]):
+            continue
+        first, second = line.words[0], line.words[1]
+        if (first[0], second[0].rstrip(":")) != (m.group(1), m.group(2)):
+            continue  # the words do not match the text's split: leave the line alone
+        lost = "" if m.group(3) else ":"  # the colon OCR lost is put back; one read stays where it is
+        glued = ":" if second[0].endswith(":") else lost
+        line.words[0:2] = [("Nơi",) + tuple(first[1:]), ("nhận" + glued,) + tuple(second[1:])]
+        line.text = "Nơi nhận" + lost + line.text[m.end(2):]
+    return lines
 
 
 def fix_segments(segments: list) -> list:

@@ -174,3 +174,6 @@ def test_print_sized_marks_are_even_and_as_tall_as_printed_capitals():
     assert not _print_sized(reading(57, 55, 52, 57), 63)   # 040's handwritten 2338 at 0.83-0.90
     assert not _print_sized(reading(40, 50), 55)           # uneven: a hand
     assert not _print_sized(reading(), 55)
+    # 022's 7432 in its e-office form field, and the slash beside it read as a fifth, shorter mark
+    assert _print_sized(reading(38, 38, 38, 39, 24), 50)
+    assert not _print_sized(reading(38, 24, 44, 30), 50)    # more than one mark unlike the rest: a hand

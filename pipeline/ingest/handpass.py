@@ -104,10 +104,14 @@ def _blanks(words: list) -> list[tuple]:
 
 def _print_sized(reading, line_px: float) -> bool:
     """The marks in the blank are as tall as printed digits (about two thirds of the line's word boxes, and
-    all alike): a number typed or stamped in, not written. Hands write larger and less evenly (040: 0.8-0.9
-    of the line)."""
-    hs = reading.heights
-    return bool(hs) and max(hs) <= PRINT_HEIGHT * line_px and max(hs) <= 1.25 * min(hs)
+    all alike but one: a slash or a speck beside them): a number typed or stamped in (e-office systems print
+    it in a form field), not written. Hands write larger and less evenly (040: 0.8-0.9 of the line)."""
+    hs = sorted(reading.heights)
+    if not hs:
+        return False
+    middle = hs[len(hs) // 2]
+    alike = [h for h in hs if abs(h - middle) <= 0.12 * middle]
+    return middle <= PRINT_HEIGHT * line_px and len(alike) >= max(1, len(hs) - 1)
 
 
 def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, warnings: list) -> list | None:
@@ -142,8 +146,10 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
     rest = [(symbol, x1, after[2], after[3], after[4], after[5])] if glued else [after]
     if reading.text == "" or reading.text == seen:
         return None  # no ink in the blank, or both readers read the same
-    if (_CLEAN.match(seen) and min((w[5] for w in between), default=after[5]) >= PRINT_CONF
-            and _print_sized(reading, height * s)):
+    # tesseract's confidence in the digits; glued to the symbol ("1074/QĐ-BXD") the word's confidence is the
+    # whole word's, and the digit reader finding the same digits (and a slash beside them) stands in for it
+    sure = min((w[5] for w in between), default=after[5]) >= PRINT_CONF or bool(glued and seen in reading.text)
+    if _CLEAN.match(seen) and sure and _print_sized(reading, height * s):
         return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
     if not (reading.text and valid(reading.text)):
         if not seen or (_CLEAN.match(seen) and reading.guess == seen):

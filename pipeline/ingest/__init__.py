@@ -207,10 +207,11 @@ def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page, re
     from functools import lru_cache
 
     from pipeline.ingest.handpass import read_handwriting
-    from pipeline.ingest.titlepass import recover_title
+    from pipeline.ingest.titlepass import recover_title, reread_column
 
     load_page = lru_cache(maxsize=2)(load_page)
     rendered = rendered or {}
+    reread_column(segments, ocr_pages, load_page, warnings)
     recover_title(segments, ocr_pages, load_page, warnings)
     read_handwriting(segments, ocr_pages, lambda n: rendered[n] if n in rendered else load_page(n), warnings)
     return segments

@@ -181,6 +181,55 @@ def drop_red(image: Image.Image) -> Image.Image:
     return gray
 
 
+INK_SATURATION = 50  # max − min of R, G, B: a seal's red, a signature's blue are far over; print, paper under
+FILL = 7  # px at 300 dpi: the widest cut a seal's rim makes in a printed stroke, filled back
+
+
+def coloured_ink(image: Image.Image) -> Image.Image:
+    """The mask (255) of the coloured pixels of a page image: a seal's red, a signature's blue."""
+    from PIL import ImageChops
+
+    r, g, b = image.convert("RGB").split()
+    spread = ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(r, g), b),
+                                 ImageChops.darker(ImageChops.darker(r, g), b))
+    return spread.point(lambda v: 255 if v > INK_SATURATION else 0)
+
+
+def without_ink(image: Image.Image, dpi: float = 300.0) -> Image.Image:
+    """Grayscale with the coloured ink (a red seal, a blue signature) taken out, each of its pixels given the
+    value of a closing of the black strokes around it: paper where no stroke runs under the ink, dark where
+    the seal's rim cut one in two."""
+    from PIL import ImageFilter
+
+    ink = coloured_ink(image)
+    gray = image.convert("L")
+    gray.paste(255, mask=ink)
+    size = max(3, round(FILL * dpi / 300) | 1)
+    closed = gray.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
+    gray.paste(closed, mask=ink)
+    return gray
+
+
+def without_grey_seal(image: Image.Image, dpi: float = 300.0) -> Image.Image:
+    """A grey scan's signature block with the seal taken out: a red seal scans as a mid grey, lighter than
+    the print's near-black, so the pixels between the two (a quarter of the way from the print's darkest to
+    the paper, and up to the paper) are filled as `without_ink` fills coloured ones."""
+    from PIL import ImageFilter
+
+    gray = image.convert("L")
+    hist = gray.histogram()
+    total = sum(hist)
+    level = lambda share: next(v for v in range(256) if sum(hist[:v + 1]) >= share * total)  # noqa: E731
+    ink, paper = level(0.01), level(0.90)
+    cut, light = ink + 0.25 * (paper - ink), paper - 25
+    seal = gray.point(lambda v: 255 if cut <= v < light else 0)
+    out = gray.copy()
+    out.paste(255, mask=seal)
+    size = max(3, round(FILL * dpi / 300) | 1)
+    out.paste(out.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size)), mask=seal)
+    return out
+
+
 def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: float) -> list[Word]:
     """The words in `box` (points: x0, top, x1, bottom) of a page image, red ink removed, read as sparse
     text (psm 11); boxes in page points."""

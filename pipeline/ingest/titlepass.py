@@ -1,4 +1,14 @@
-"""A second look at a scanned signature column whose title is missing (issue 6).
+"""Second looks at a scanned signature column under the seal (issue 6).
+
+`reread_column`: when an OCR'd signature column has no signer's name at all (the seal and the signature
+cover it, and tesseract reads the lot as a picture or as junk), the column is read again from the page
+image with the coloured ink (a red seal, a blue signature) taken out: those pixels are filled from the dark
+strokes around them, so a letter the seal's rim cut in two is whole again. On a grey scan, where a red seal
+comes out a mid grey lighter than the print, the pixels between the two greys are filled instead. The new
+lines replace the column only when they hold a name; a title line of the first reading that the new one
+lost is kept, and the body's last line above the block is not taken in.
+
+`recover_title`: the title alone missing.
 
 The title above a signer's name (CHỦ TỊCH, GIÁM ĐỐC) is printed where the red seal and the signature land,
 and tesseract's page segmentation often drops it as part of a picture. When an OCR'd signature column has a
@@ -14,6 +24,7 @@ from pipeline.ingest.layout import Line, _make_line
 
 _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
 MIN_CONF = 0.5
+MIN_INK = 0.005  # share of a signature column's pixels in colour: below it, the scan is grey
 
 
 def _caps(text: str) -> bool:
@@ -39,6 +50,67 @@ def _name_line(segments: list) -> tuple | None:
 
 def _is_name_line(line: Line) -> bool:
     return bool(line.bbox) and bool(_NAME.match(line.text)) and not _caps(line.text)
+
+
+def _column_box(column: list, beside: list, page: int, width: float, height: float) -> tuple:
+    """The signature column's box in points: its lines, widened to the page's right edge; up to a line's
+    height above the Nơi nhận heading beside it (the authority line stands level with it); and down over the
+    space below them where the signature and the name are (4 cm of signature, then the name: 160 pt)."""
+    own = [ln for ln in column if ln.bbox and ln.page == page]
+    x0 = min(ln.bbox[0] for ln in own) - 30
+    top = min(ln.bbox[1] for ln in own + [ln for ln in beside[:1] if ln.bbox and ln.page == page]) - 18
+    bottom = max(ln.bbox[3] for ln in own) + 160
+    return max(0.0, x0), max(0.0, top), width, min(height, bottom)
+
+
+_LEADING_JUNK = re.compile(r"^[^\wĐđ]+(?=\w)")
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two readings of one line: the same letters, diacritics aside, but for a slip in three letters."""
+    from pipeline.text.normalize import ascii_fold
+    from pipeline.text.ocrfix import edit_distance
+    a, b = ascii_fold(a).upper(), ascii_fold(b).upper()
+    return edit_distance(a, b) <= min(3, len(a) // 3)
+
+
+def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
+    """`load_page(n)` → (colour image of page n, dpi). Replaces a nameless OCR'd signature column by its
+    reading without the coloured ink, when that reading has a name (see the module notes)."""
+    seg = next((s for s in segments if s.zone == "signature_right"), None)
+    if seg is None or not seg.lines or any(_is_name_line(ln) for ln in seg.lines):
+        return
+    page = seg.lines[0].page
+    if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
+        return
+    from pipeline.ingest.layout import group_lines
+    from pipeline.ingest.ocr import coloured_ink, ocr_words, without_grey_seal, without_ink
+    from pipeline.text.ocrfix import fix_lines
+
+    image, dpi = load_page(page)
+    scale = dpi / 72
+    left = next((s.lines for s in segments if s.zone == "signature_left"), [])
+    box = _column_box(seg.lines, left, page, image.width / scale, image.height / scale)
+    crop = image.crop(tuple(int(v * scale) for v in box))
+    grey = coloured_ink(crop).histogram()[255] < MIN_INK * crop.width * crop.height
+    cleaned = without_grey_seal(crop, dpi) if grey else without_ink(crop, dpi)
+    words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
+             for t, a, b, c, d, conf in ocr_words(cleaned, dpi=dpi, psm=4)
+             if conf >= MIN_CONF]
+    lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
+    heading = next((ln for ln in left[:1] if ln.bbox and ln.page == page), None)
+    if heading is not None:  # the body's last line, caught by the margin above the authority line
+        lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
+    for ln in lines:  # a signature's stroke read as a dash or quote before the words
+        ln.text = _LEADING_JUNK.sub("", ln.text)
+    if not any(_is_name_line(ln) for ln in lines):
+        return
+    # a title line of the first reading that the new one lost (read nothing where it stands) is kept
+    kept = [t for t in seg.lines if _caps(t.text) and not any(_alike(t.text, ln.text) for ln in lines)
+            and not any(ln.bbox[1] < t.bbox[3] and t.bbox[1] < ln.bbox[3] for ln in lines)]
+    seg.lines = sorted(lines + kept, key=lambda ln: ln.bbox[1])
+    warnings.append("the signature column read again " + ("with the seal's grey taken out: " if grey else
+                    "without the seal's and signature's ink: ") + " / ".join(ln.text for ln in seg.lines))
 
 
 def recover_title(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:

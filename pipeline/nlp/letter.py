@@ -128,6 +128,10 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         warnings.append(f"signer's family name read by OCR as {signer.split()[0]!r}: taken as "
                         f"{restored.split()[0]!r}, the family name with those letters")
         signer = restored
+    cut = bool(source.ocr and signer and signer.split()[0] not in lex.surnames | lex.other_surnames)
+    if cut:  # "Trung Bá" for Phan Trung Bá: the seal or the signature took the first word
+        warnings.append(f"signer's name {signer!r} does not begin with a family name: part of it may lie under "
+                        "the seal or the signature, check the original")
     return Letter(
         source=source, key=key, number=number.number if number else None, symbol=symbol,
         full_number=number.full_number if number else None, year=year, doc_type=header.doc_type,
@@ -135,7 +139,17 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         subject=header.subject, recipients=tuple(recipients), distribution=tuple(distribution), signer=signer,
         signing_authority=sig.signing_authority, signer_title=sig.signer_title, references=references,
         abbreviations=find_abbreviations(source.text), warnings=tuple(dict.fromkeys(warnings)), spans=spans,
-        confidence=dict(_confidence(source, spans), **({"issuer": 0.6} if header.issuer_from_body else {})))
+        confidence=_capped(_confidence(source, spans), {"issuer": 0.6} if header.issuer_from_body else {},
+                           {"signer": 0.5} if cut else {}))
+
+
+def _capped(confidence: dict, *caps: dict) -> dict:
+    """Field confidences with the doubts found while reading the fields as upper bounds."""
+    out = dict(confidence)
+    for cap in caps:
+        for field, most in cap.items():
+            out[field] = min(out.get(field, most), most)
+    return out
 
 
 def _reference(r: dict, letter_year, header: Header, number) -> Reference:

@@ -79,6 +79,23 @@ def test_a_misread_noi_nhan_heading_is_written_as_printed(heading):
     assert [ln.text for ln in fixed[2:]] == ["- Như trên;", "- Lưu: VT."]
 
 
+def test_nhan_grouped_with_the_line_below_noi_goes_back_beside_it():
+    """023 printed and scanned: the small italic heading sits lower than the authority line it was grouped
+    with; "nhận:" went to the next line, and accent marks over it were read as "GP"."""
+    def line(*words):
+        return Line(" ".join(w[0] for w in words), words=list(words),
+                    bbox=(min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words),
+                          max(w[4] for w in words)))
+    lines = [line(("Nơi", 74, 246, 93, 254, .9), ("GP", 91, 245, 115, 247, .1), ("KT,", 393, 239, 414, 257, .9),
+                  ("BỘ", 418, 238, 436, 251, .9), ("TRƯỞNG", 440, 236, 497, 248, .9)),
+             line(("nhận:", 96, 246, 126, 256, .9), ("THỨ", 400, 252, 425, 264, .9),
+                  ("TRƯỞNG", 430, 249, 490, 264, .9)),
+             line(("-", 75, 262, 78, 270, .9), ("Như", 80, 262, 100, 270, .9), ("trên;", 102, 262, 125, 270, .9))]
+    fixed = fix_landmarks(lines)
+    assert [ln.text for ln in fixed] == ["Nơi nhận: KT, BỘ TRƯỞNG", "THỨ TRƯỞNG", "- Như trên;"]
+    assert fixed[1].bbox[0] == 400
+
+
 @pytest.mark.parametrize("line, below", [
     ("Tới hạn: 30/6/2026", ["thì báo cáo kết quả."]),    # no dash items below: not the heading
     ("Đã nhận: 5 hồ sơ", ["Ngày 3/6."]),

@@ -12,7 +12,8 @@
   as printed before the page is cut into zones, since it is what divides the body from the signature table:
   the two words within two letters of "noi nhan" (or the second one exactly "nhận"; or any two short words
   when the signature's authority, "KT. CHỦ TỊCH", follows on the line, colon or not), then a colon, and a
-  dash item on one of the next three lines; on a page with no "Nơi nhận" of its own.
+  dash item on one of the next three lines; on a page with no "Nơi nhận" of its own. "nhận:" grouped with
+  the line below "Nơi" goes back beside it.
 - Letters OCR confuses inside a cited number's symbol, where the other reading cannot occur: symbols are
   the initials of Vietnamese words, which never begin with O or W, so O is the Q it resembles ("62/BC-BOL" →
   "62/BC-BQL") and W the V ("1591-CW/ĐU" → "1591-CV/ĐU"; TW, Trung ương, stays); an I or l between the
@@ -197,11 +198,36 @@ def _is_noi_nhan(first: str, second: str) -> bool:
 _BESIDE = re.compile(r"\s*(?:TM|KT|TL|TUQ|Q)\.\s*(\S+)")  # the authority line of the signature, level with Nơi nhận
 
 
+def _rejoin_heading(lines: list) -> None:
+    """"Nơi" ending up on one line and "nhận:" at the start of the next (the small italic heading sits a
+    little lower than the signature's authority line it was grouped with): "nhận:" goes back beside "Nơi"."""
+    for line, below in zip(lines, lines[1:]):
+        if not line.words or not below.words or ascii_fold(line.words[0][0]).lower() != "noi":
+            continue
+        word = below.words[0]
+        if ascii_fold(word[0]).lower().rstrip(":") != "nhan" or not line.bbox or not below.bbox:
+            continue
+        height = line.bbox[3] - line.bbox[1]
+        if word[1] < line.words[0][3] or word[2] - line.bbox[3] > height:
+            continue  # not beside "Nơi": another line's word
+        noi = line.words[0]  # nothing is printed between the heading's two words: what OCR put there goes
+        line.words = sorted([w for w in line.words if not noi[3] <= (w[1] + w[3]) / 2 <= word[3]] + [word],
+                            key=lambda w: w[1])
+        below.words = below.words[1:]
+        for ln in (line, below):
+            ln.text = " ".join(w[0] for w in ln.words)
+            if ln.words:
+                ln.bbox = (min(w[1] for w in ln.words), min(w[2] for w in ln.words),
+                           max(w[3] for w in ln.words), max(w[4] for w in ln.words))
+    lines[:] = [ln for ln in lines if ln.words or not hasattr(ln, "words")]
+
+
 def fix_landmarks(lines: list) -> list:
     """A page's OCR'd lines (objects with .text and .words, in reading order) with a misread "Nơi nhận:"
     heading written as printed (see the module notes); the list, changed in place."""
     if any(ascii_fold(ln.text[:9]).lower().startswith("noi nhan") for ln in lines):
         return lines
+    _rejoin_heading(lines)
     for k, line in enumerate(lines):
         m = _HEADING.match(line.text)
         if not m or len(line.words) < 2:

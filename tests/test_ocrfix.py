@@ -34,6 +34,9 @@ from conftest import DEV, ROOT
     ("Kết luận số 269- KL/TU ngày", False, "Kết luận số 269-KL/TU ngày"),
     ("Quyết định số 1074/QĐĐ-BXD", False, "Quyết định số 1074/QĐ-BXD"),
     ("Nghị định số 33/2025/NĐ-ŒP ngày", False, "Nghị định số 33/2025/NĐ-CP ngày"),
+    ("- QUYẾT ĐỊNH", False, "QUYẾT ĐỊNH"),
+    ("CỤC ĐÓI MỚI SÁNG TẠO, CHUYEN ĐOI XANH VÀ KHUYÊN CÔNG", False,
+     "CỤC ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI XANH VÀ KHUYẾN CÔNG"),
 ])
 def test_known_phrases_are_repaired(ocr, header, expected):
     assert fix_line(ocr, header) == expected
@@ -49,6 +52,8 @@ def test_known_phrases_are_repaired(ocr, header, expected):
     ("Chỉ thị số 21/CT-TW và 12/BCĐTW-VPTW", False),  # TW (Trung ương) is a real code
     ("Đoàn ĐBQH: 12/ĐĐBQH-VP; Phụ lục PLI", False),     # ĐĐ at the start, a Roman numeral: real
     ("Tô Trinh Quốc", False),
+    ("Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ số 55/2024/QH15", False),  # hộ số, not hồ sơ
+    ("- Quyết định số 12/QĐ-UBND;", False),   # a list item, not a title
 ])
 def test_nothing_else_is_changed(text, header):
     assert fix_line(text, header) == text

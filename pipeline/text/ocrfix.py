@@ -20,6 +20,7 @@
   letters and the digits of a legislature is 1 ("42/2024/QHI5" → "42/2024/QH15"); a Đ read twice inside a
   code is one ("QĐĐ" → "QĐ"); a decree's issuer with one of its two letters misread is CP, since only the
   Government issues a Nghị định ("33/2025/NĐ-ŒP" → "33/2025/NĐ-CP").
+- The rule under the national motto read as a dash before the letter's title ("- QUYẾT ĐỊNH") goes.
 - A list dash read as "~" → "-"; a dash left alone on its line is joined to the line below it; stray "_", "|"
   at the end of a header line are dropped; in the signature table, "lines" of one or two characters (the
   strokes of a signature, which often crosses into the Nơi nhận column, read as letters) are dropped.
@@ -44,14 +45,18 @@ PHRASES = (
     "Căn cứ", "Thực hiện", "Quyết định", "Công văn", "Nghị định", "Thông tư", "Kế hoạch",
     "phòng, chống dịch", "yêu cầu", "khẩn trương", "triển khai",
     "QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "CHẤP THUẬN", "chấp thuận", "Chứng nhận lần đầu", "Cấp lần đầu", "lần đầu",
-    "đầu tư", "ĐẦU TƯ", "Luật Đầu tư", "hồ sơ", "thẩm quyền", "bổ sung", "Cổ phần", "cổ phần",
+    "đầu tư", "Luật Đầu tư", "thẩm quyền", "bổ sung", "đổi mới sáng tạo", "chuyển đổi số", "chuyển đổi xanh",
+    "khuyến công",
 )
+# (not "hồ sơ": OCR's "hồ sơ" may be "hộ số", as in "cứu hộ số 55/2024/QH15"; not "cổ phần": "có phần")
 # Phrases of two words or more only: one word alone folds onto too many others (tháng/thắng, năm/Nam).
 _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
                    "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ủy": "uỷ", "úy": "uý", "ùy": "uỳ", "ũy": "uỹ", "ụy": "uỵ"}
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
 _BULLET = re.compile(r"^[~∼˜]\s*")
+_TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|"
+                         r"NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|HƯỚNG DẪN|GIẤY)\b)")  # the motto's rule read as a dash
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)\.(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN" → "TM. ỦY BAN"
 
 
@@ -151,6 +156,7 @@ def fix_line(text: str, header: bool = False) -> str:
     text = text.replace("Ð", "Đ").replace("ð", "đ")
     text = _BULLET.sub("- ", text)
     text = _AUTHORITY.sub(r"\1. ", text)
+    text = _TITLE_DASH.sub("", text)
     text = fix_symbols(text)
     if header:
         text = _VV.sub("V/v ", text)

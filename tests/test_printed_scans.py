@@ -102,3 +102,15 @@ def test_a_grey_scan_gets_its_signature_block_back_from_under_the_grey_seal(tmp_
     if record["signer"] != "Phan Trung Bá":
         assert record["confidence"]["signer"] <= 0.5
         assert any("does not begin with a family name" in w for w in record["warnings"])
+
+
+@pytest.mark.parametrize("line, doubtful", [
+    ("D CHỦ TỊCH /ZOÂN N", True), ("È D CHỦ TỊCH //O0ÂN yN", True), ("-_ KT. CHỦ TỊCH PHQ CHỦ TỊCH", True),
+    ("„ KT. CHỦ TỊCH", True),
+    ("KT. CHỦ TỊCH", False), ("PHÓ CHỦ TỊCH", False), ("TM. ỦY BAN NHÂN DÂN", False), ("GIÁM ĐỐC SỞ GD&ĐT", False),
+    ("Phan Trung Bá", False),
+])
+def test_a_title_line_with_the_seals_marks_read_into_it_is_doubtful(line, doubtful):
+    """Such a line sends the signature column to be read again without the seal."""
+    from pipeline.ingest.titlepass import _doubtful
+    assert _doubtful(line) is doubtful

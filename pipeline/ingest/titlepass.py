@@ -1,12 +1,14 @@
 """Second looks at a scanned signature column under the seal (issue 6).
 
 `reread_column`: when an OCR'd signature column has no signer's name at all (the seal and the signature
-cover it, and tesseract reads the lot as a picture or as junk), the column is read again from the page
-image with the coloured ink (a red seal, a blue signature) taken out: those pixels are filled from the dark
-strokes around them, so a letter the seal's rim cut in two is whole again. On a grey scan, where a red seal
-comes out a mid grey lighter than the print, the pixels between the two greys are filled instead. The new
-lines replace the column only when they hold a name; a title line of the first reading that the new one
-lost is kept, and the body's last line above the block is not taken in.
+cover it, and tesseract reads the lot as a picture or as junk), or a title line with the seal's marks read
+into it ("D CHỦ TỊCH /ZOÂN N"), the column is read again from the page image with the coloured ink (a red
+seal, a blue signature) taken out: those pixels are filled from the dark strokes around them, so a letter
+the seal's rim cut in two is whole again. On a grey scan, where a red seal comes out a mid grey lighter than
+the print, the pixels between the two greys are filled instead. The new lines replace the column when they
+or the first reading hold a name (the first reading's name stays when the new one lost it); a clean title
+line of the first reading that the new one lost is kept, and the body's last line above the block is not
+taken in.
 
 `recover_title`: the title alone missing.
 
@@ -66,6 +68,21 @@ def _column_box(column: list, beside: list, page: int, width: float, height: flo
 _LEADING_JUNK = re.compile(r"^[^\wĐđ]+(?=\w)")
 
 
+def _overlap(a, b) -> bool:
+    """Two lines at the same height."""
+    return a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
+
+
+def _doubtful(text: str) -> bool:
+    """A title line with the seal's marks read into it: "D CHỦ TỊCH /ZOÂN N", "„ KT. CHỦ TỊCH"."""
+    letters = [c for c in text if c.isalpha()]
+    mostly_caps = len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.75 * len(letters)
+    return mostly_caps and any(len(w) == 1 and w.isalpha() or _JUNK.search(w) for w in text.split())
+
+
+_JUNK = re.compile(r"[^\w.,&()/-]|[\d_]")
+
+
 def _alike(a: str, b: str) -> bool:
     """Two readings of one line: the same letters, diacritics aside, but for a slip in three letters."""
     from pipeline.text.normalize import ascii_fold
@@ -78,7 +95,8 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     """`load_page(n)` → (colour image of page n, dpi). Replaces a nameless OCR'd signature column by its
     reading without the coloured ink, when that reading has a name (see the module notes)."""
     seg = next((s for s in segments if s.zone == "signature_right"), None)
-    if seg is None or not seg.lines or any(_is_name_line(ln) for ln in seg.lines):
+    if seg is None or not seg.lines or any(_is_name_line(ln) for ln in seg.lines) and \
+            not any(_doubtful(ln.text) for ln in seg.lines):
         return
     page = seg.lines[0].page
     if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
@@ -104,10 +122,14 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     for ln in lines:  # a signature's stroke read as a dash or quote before the words
         ln.text = _LEADING_JUNK.sub("", ln.text)
     if not any(_is_name_line(ln) for ln in lines):
-        return
+        name = next((ln for ln in reversed(seg.lines) if _is_name_line(ln)), None)
+        if name is None:
+            return
+        # the first reading's name, read whole, with the new reading's clean titles
+        lines = [ln for ln in lines if not _overlap(ln, name)] + [name]
     # a title line of the first reading that the new one lost (read nothing where it stands) is kept
-    kept = [t for t in seg.lines if _caps(t.text) and not any(_alike(t.text, ln.text) for ln in lines)
-            and not any(ln.bbox[1] < t.bbox[3] and t.bbox[1] < ln.bbox[3] for ln in lines)]
+    kept = [t for t in seg.lines if _caps(t.text) and not _doubtful(t.text)
+            and not any(_alike(t.text, ln.text) for ln in lines) and not any(_overlap(ln, t) for ln in lines)]
     seg.lines = sorted(lines + kept, key=lambda ln: ln.bbox[1])
     warnings.append("the signature column read again " + ("with the seal's grey taken out: " if grey else
                     "without the seal's and signature's ink: ") + " / ".join(ln.text for ln in seg.lines))

@@ -59,6 +59,12 @@ def test_nothing_else_is_changed(text, header):
     assert fix_line(text, header) == text
 
 
+def test_a_dash_alone_above_the_title_is_the_mottos_rule_and_goes():
+    segments = fix_segments([Segment("header_right", [Line("Hà Nội, ngày 29 tháng 6 năm 2026"), Line("—"),
+                                                      Line("QUYÉT ĐỊNH")])])
+    assert [ln.text for ln in segments[0].lines] == ["Hà Nội, ngày 29 tháng 6 năm 2026", "QUYẾT ĐỊNH"]
+
+
 def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():
     segments = [Segment("body", [Line("Kính gửi:"), Line("~"), Line("Các trường trực thuộc Sở;")]),
                 Segment("signature_left", [Line("Nơi nhận:"), Line("- Như trên;"), Line("TT"), Line("- Lưu: VT.")]),

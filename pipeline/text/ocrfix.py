@@ -20,7 +20,8 @@
   letters and the digits of a legislature is 1 ("42/2024/QHI5" → "42/2024/QH15"); a Đ read twice inside a
   code is one ("QĐĐ" → "QĐ"); a decree's issuer with one of its two letters misread is CP, since only the
   Government issues a Nghị định ("33/2025/NĐ-ŒP" → "33/2025/NĐ-CP").
-- The rule under the national motto read as a dash before the letter's title ("- QUYẾT ĐỊNH") goes.
+- The rule under the national motto read as a dash before the letter's title ("- QUYẾT ĐỊNH", or a dash
+  alone on the line above it) goes.
 - A list dash read as "~" → "-"; a dash left alone on its line is joined to the line below it; stray "_", "|"
   at the end of a header line are dropped; in the signature table, "lines" of one or two characters (the
   strokes of a signature, which often crosses into the Nơi nhận column, read as letters) are dropped.
@@ -55,8 +56,10 @@ _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "�
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
 _BULLET = re.compile(r"^[~∼˜]\s*")
-_TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|"
-                         r"NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|HƯỚNG DẪN|GIẤY)\b)")  # the motto's rule read as a dash
+_TITLES = (r"(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|"
+           r"HƯỚNG DẪN|GIẤY)\b")
+_TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=" + _TITLES + ")")  # the motto's rule read as a dash
+_TITLE = re.compile("^" + _TITLES)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)\.(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN" → "TM. ỦY BAN"
 
 
@@ -175,7 +178,7 @@ def fix_lines(lines: list, header: bool = False) -> list:
         if text.strip() in ("-", "–", "—"):
             pending_dash = True
             continue
-        if pending_dash and not text.startswith(("-", "–")):
+        if pending_dash and not text.startswith(("-", "–")) and not _TITLE.match(text):
             text = "- " + text
         pending_dash = False
         line.text = text

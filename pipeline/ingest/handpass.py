@@ -148,7 +148,8 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
         return None  # no ink in the blank, or both readers read the same
     # tesseract's confidence in the digits; glued to the symbol ("1074/QĐ-BXD") the word's confidence is the
     # whole word's, and the digit reader finding the same digits (and a slash beside them) stands in for it
-    sure = min((w[5] for w in between), default=after[5]) >= PRINT_CONF or bool(glued and seen in reading.text)
+    sure = min((w[5] for w in between), default=after[5]) >= PRINT_CONF or \
+        bool(glued and reading.text and seen in reading.text)
     if _CLEAN.match(seen) and sure and _print_sized(reading, height * s):
         return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
     if not (reading.text and valid(reading.text)):

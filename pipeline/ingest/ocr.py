@@ -218,9 +218,12 @@ def without_grey_seal(image: Image.Image, dpi: float = 300.0) -> Image.Image:
 
     gray = image.convert("L")
     hist = gray.histogram()
-    total = sum(hist)
-    level = lambda share: next(v for v in range(256) if sum(hist[:v + 1]) >= share * total)  # noqa: E731
-    ink, paper = level(0.01), level(0.90)
+    total, running, below = max(1, sum(hist)), 0, []  # below[v]: the share of pixels at v or darker
+    for count in hist:
+        running += count
+        below.append(running / total)
+    ink = next(v for v in range(256) if below[v] >= 0.01)
+    paper = next(v for v in range(256) if below[v] >= 0.90)
     cut, light = ink + 0.25 * (paper - ink), paper - 25
     seal = gray.point(lambda v: 255 if cut <= v < light else 0)
     out = gray.copy()

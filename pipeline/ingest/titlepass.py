@@ -73,14 +73,14 @@ def _overlap(a, b) -> bool:
     return a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
 
 
+_JUNK = re.compile(r"[^\w.,&()/-]|[\d_]")  # in a title line: a symbol, a digit, an underscore
+
+
 def _doubtful(text: str) -> bool:
     """A title line with the seal's marks read into it: "D CHỦ TỊCH /ZOÂN N", "„ KT. CHỦ TỊCH"."""
     letters = [c for c in text if c.isalpha()]
     mostly_caps = len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.75 * len(letters)
     return mostly_caps and any(len(w) == 1 and w.isalpha() or _JUNK.search(w) for w in text.split())
-
-
-_JUNK = re.compile(r"[^\w.,&()/-]|[\d_]")
 
 
 def _alike(a: str, b: str) -> bool:
@@ -92,8 +92,8 @@ def _alike(a: str, b: str) -> bool:
 
 
 def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
-    """`load_page(n)` → (colour image of page n, dpi). Replaces a nameless OCR'd signature column by its
-    reading without the coloured ink, when that reading has a name (see the module notes)."""
+    """`load_page(n)` → (colour image of page n, dpi). Reads an OCR'd signature column that has no name, or a
+    doubtful title line, again without the seal's ink (see the module notes)."""
     seg = next((s for s in segments if s.zone == "signature_right"), None)
     if seg is None or not seg.lines or any(_is_name_line(ln) for ln in seg.lines) and \
             not any(_doubtful(ln.text) for ln in seg.lines):

@@ -104,3 +104,15 @@ def test_eval_on_the_dev_corpus_meets_the_targets():
     report = json.loads(result.stdout)
     assert report["header_accuracy"] >= 0.97
     assert report["references"]["f1"] >= 0.98 and report["relations"]["accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize("ocr", [True, False])
+def test_an_ocrd_signer_without_a_family_name_is_kept_with_a_warning(ocr):
+    """A seal over the signer's name can take its first word ("Quốc Hiệu" for Phạm Quốc Hiệu): on an OCR'd
+    letter the name is kept, flagged and held at confidence 0.5; a text layer is what was printed."""
+    text = (SAMPLES / "seed-letter.txt").read_text(encoding="utf-8").replace("Phạm Quốc Hiệu", "Quốc Hiệu")
+    record = read_letter(Source(path="x.txt", sha256="0", format="txt", text=text, ocr=ocr)).to_json()
+    assert record["signer"] == "Quốc Hiệu"
+    flagged = any("does not begin with a family name" in w for w in record["warnings"])
+    assert flagged is ocr
+    assert (record["confidence"].get("signer", 1.0) <= 0.5) is ocr

@@ -114,3 +114,22 @@ def test_a_title_line_with_the_seals_marks_read_into_it_is_doubtful(line, doubtf
     """Such a line sends the signature column to be read again without the seal."""
     from pipeline.ingest.titlepass import _doubtful
     assert _doubtful(line) is doubtful
+
+
+def test_a_column_whose_boxes_lie_off_the_page_image_is_left_alone():
+    """A page read turned keeps its words' boxes in the turned page; the image the second look gets may be
+    the unturned one, smaller that way: nothing is read, nothing fails."""
+    from pipeline.ingest.layout import Line, Segment
+    from pipeline.ingest.titlepass import reread_column
+
+    column = [Line("KT. CHỦ TỊCH", page=1, bbox=(700.0, 900.0, 800.0, 912.0), words=[]),
+              Line("Ơ", page=1, bbox=(700.0, 1000.0, 710.0, 1010.0), words=[])]
+    segments = [Segment("signature_right", column)]
+    warnings = []
+    reread_column(segments, {1: 0.5}, lambda n: (Image.new("RGB", (600, 800), "white"), 72.0), warnings)
+    assert segments[0].lines == column and warnings == []
+
+
+def test_a_box_off_the_page_image_reads_nothing():
+    from pipeline.ingest.ocr import read_box
+    assert read_box(Image.new("RGB", (600, 800), "white"), (700.0, 100.0, 800.0, 200.0), 72.0) == []

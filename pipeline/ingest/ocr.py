@@ -237,8 +237,11 @@ def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: fl
     """The words in `box` (points: x0, top, x1, bottom) of a page image, red ink removed, read as sparse
     text (psm 11); boxes in page points."""
     s = dpi / 72
-    x0, top, x1, bottom = (max(0, int(v * s)) for v in box)
-    crop = drop_red(image.crop((x0, top, min(x1, image.width), min(bottom, image.height))))
+    x0, x1 = (min(max(0, int(v * s)), image.width) for v in (box[0], box[2]))
+    top, bottom = (min(max(0, int(v * s)), image.height) for v in (box[1], box[3]))
+    if x1 - x0 < 2 or bottom - top < 2:
+        return []  # the box lies off this image (a page read turned)
+    crop = drop_red(image.crop((x0, top, x1, bottom)))
     return [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
             for t, a, b, c, d, conf in ocr_words(crop, dpi=dpi, psm=11)]
 

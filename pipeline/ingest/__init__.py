@@ -201,9 +201,10 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
 
 def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page, rendered: dict | None = None) -> list:
     """Where OCR is known to fail on a letter, look at the page image again: the signature column and the
-    signer's title under the seal (titlepass) and the number and date written by hand (handpass). `load_page(n)` → (colour image, dpi),
-    called at most once per page; `rendered` {page: (image, dpi)} holds pages already in memory (grayscale is
-    all the handwriting pass needs), so that the header page is not rendered twice."""
+    signer's title under the seal (titlepass) and the number and date written by hand (handpass).
+    `load_page(n)` → (colour image, dpi), called at most once per page; `rendered` {page: (image, dpi)} holds
+    pages already in memory (grayscale is all the handwriting pass needs), so that the header page is not
+    rendered twice."""
     from functools import lru_cache
 
     from pipeline.ingest.handpass import read_handwriting

@@ -199,23 +199,24 @@ def without_ink(image: Image.Image, dpi: float = 300.0) -> Image.Image:
     """Grayscale with the coloured ink (a red seal, a blue signature) taken out, each of its pixels given the
     value of a closing of the black strokes around it: paper where no stroke runs under the ink, dark where
     the seal's rim cut one in two."""
+    return _filled(image.convert("L"), coloured_ink(image), dpi)
+
+
+def _filled(gray: Image.Image, mask: Image.Image, dpi: float) -> Image.Image:
+    """`gray` with the pixels under `mask` made paper, then given a closing of the print around them."""
     from PIL import ImageFilter
 
-    ink = coloured_ink(image)
-    gray = image.convert("L")
-    gray.paste(255, mask=ink)
+    out = gray.copy()
+    out.paste(255, mask=mask)
     size = max(3, round(FILL * dpi / 300) | 1)
-    closed = gray.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
-    gray.paste(closed, mask=ink)
-    return gray
+    out.paste(out.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size)), mask=mask)
+    return out
 
 
 def without_grey_seal(image: Image.Image, dpi: float = 300.0) -> Image.Image:
     """A grey scan's signature block with the seal taken out: a red seal scans as a mid grey, lighter than
     the print's near-black, so the pixels between the two (a quarter of the way from the print's darkest to
     the paper, and up to the paper) are filled as `without_ink` fills coloured ones."""
-    from PIL import ImageFilter
-
     gray = image.convert("L")
     hist = gray.histogram()
     total, running, below = max(1, sum(hist)), 0, []  # below[v]: the share of pixels at v or darker
@@ -225,25 +226,26 @@ def without_grey_seal(image: Image.Image, dpi: float = 300.0) -> Image.Image:
     ink = next(v for v in range(256) if below[v] >= 0.01)
     paper = next(v for v in range(256) if below[v] >= 0.90)
     cut, light = ink + 0.25 * (paper - ink), paper - 25
-    seal = gray.point(lambda v: 255 if cut <= v < light else 0)
-    out = gray.copy()
-    out.paste(255, mask=seal)
-    size = max(3, round(FILL * dpi / 300) | 1)
-    out.paste(out.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size)), mask=seal)
-    return out
+    return _filled(gray, gray.point(lambda v: 255 if cut <= v < light else 0), dpi)
+
+
+def crop_points(image: Image.Image, box: tuple[float, float, float, float], dpi: float) -> Image.Image | None:
+    """The part of a page image under `box` (points: x0, top, x1, bottom), clipped to the image; None when
+    nothing of it is on the image (a box from a page read turned, against the unturned image)."""
+    s = dpi / 72
+    x0, x1 = (min(max(0, int(v * s)), image.width) for v in (box[0], box[2]))
+    top, bottom = (min(max(0, int(v * s)), image.height) for v in (box[1], box[3]))
+    return image.crop((x0, top, x1, bottom)) if x1 - x0 >= 2 and bottom - top >= 2 else None
 
 
 def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: float) -> list[Word]:
     """The words in `box` (points: x0, top, x1, bottom) of a page image, red ink removed, read as sparse
     text (psm 11); boxes in page points."""
-    s = dpi / 72
-    x0, x1 = (min(max(0, int(v * s)), image.width) for v in (box[0], box[2]))
-    top, bottom = (min(max(0, int(v * s)), image.height) for v in (box[1], box[3]))
-    if x1 - x0 < 2 or bottom - top < 2:
-        return []  # the box lies off this image (a page read turned)
-    crop = drop_red(image.crop((x0, top, x1, bottom)))
+    crop = crop_points(image, box, dpi)
+    if crop is None:
+        return []
     return [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
-            for t, a, b, c, d, conf in ocr_words(crop, dpi=dpi, psm=11)]
+            for t, a, b, c, d, conf in ocr_words(drop_red(crop), dpi=dpi, psm=11)]
 
 
 def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, float]:

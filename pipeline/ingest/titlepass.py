@@ -102,18 +102,16 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
         return
     from pipeline.ingest.layout import group_lines
-    from pipeline.ingest.ocr import coloured_ink, ocr_words, without_grey_seal, without_ink
+    from pipeline.ingest.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
     from pipeline.text.ocrfix import fix_lines
 
     image, dpi = load_page(page)
     scale = dpi / 72
     left = next((s.lines for s in segments if s.zone == "signature_left"), [])
     box = _column_box(seg.lines, left, page, image.width / scale, image.height / scale)
-    x0, top, x1, bottom = (int(v * scale) for v in box)
-    x0, x1, top, bottom = min(x0, image.width), min(x1, image.width), min(top, image.height), min(bottom, image.height)
-    if x1 - x0 < 20 or bottom - top < 20:
+    crop = crop_points(image, box, dpi)
+    if crop is None or min(crop.size) < 20:
         return  # the column's boxes lie off this image (a page read turned): nothing to read again
-    crop = image.crop((x0, top, x1, bottom))
     grey = coloured_ink(crop).histogram()[255] < MIN_INK * crop.width * crop.height
     cleaned = without_grey_seal(crop, dpi) if grey else without_ink(crop, dpi)
     words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)

@@ -18,6 +18,7 @@ from typing import Callable
 
 from pipeline.ingest.layout import _make_line
 from pipeline.text.normalize import ascii_fold
+from pipeline.text.ocrfix import edit_distance
 
 _CLEAN = re.compile(r"^\d{1,5}$")
 # The slash that opens the symbol (/QĐ-UBND, /SGDĐT-VP), not one OCR made of a handwritten 1 ("35/_")
@@ -52,14 +53,7 @@ def read_handwriting(segments: list, ocr_pages: dict, load_page: Callable[[int],
 
 def _near(key: str, target: str) -> bool:
     """`key` is `target` or one OCR slip from it (a letter lost, added or changed): "NAY" for "NGAY"."""
-    if key == target:
-        return True
-    if len(key) < 3 or abs(len(key) - len(target)) > 1:
-        return False
-    if len(key) == len(target):
-        return sum(a != b for a, b in zip(key, target)) == 1
-    short, long_ = sorted((key, target), key=len)
-    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+    return key == target or len(key) >= 3 and edit_distance(key, target) <= 1
 
 
 def _unglue_so(words: list) -> list:

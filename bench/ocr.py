@@ -178,32 +178,25 @@ def printed_and_scanned(mode: str) -> str:
     """The dev letters with a text layer, printed (rendered at 300 dpi with their form fields: the e-office
     number and day, seal and signature) and scanned by the simulation of samples/make_samples.py in `mode`
     ("colour" or "grey"), read by vanban and scored against their gold records as `vanban eval` scores."""
-    import pypdfium2 as pdfium
-
     sys.path.insert(0, str(ROOT / "samples"))
-    from make_samples import simulate_colour_scan, simulate_scan
+    from make_samples import print_and_scan
 
     from pipeline.evaluate import DocumentResult, EvalReport, read_gold
-    from pipeline.ingest.pdf import render_page
     gold = {g["id"]: g for g in read_gold(SHARED / "corpus" / "dev" / "gold.jsonl")}
     report = EvalReport(f"corpus/dev/gold.jsonl: {len(PRINTED)} letters printed and scanned in {mode}", "printed")
     with tempfile.TemporaryDirectory(prefix="vanban-printed-") as tmp:
         for i, doc_id in enumerate(PRINTED):
-            original = DOCS / f"{doc_id}.pdf"
-            pages = []
-            for n in range(1, len(pdfium.PdfDocument(str(original))) + 1):
-                page = render_page(str(original), n, dpi=300, color=mode == "colour")
-                seed = 100 + 10 * i + n
-                pages.append(simulate_colour_scan(page, seed) if mode == "colour"
-                             else simulate_scan(page.convert("L"), seed))
-            scan = Path(tmp) / f"{doc_id}.pdf"
-            pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=300, quality=75)
+            scan = print_and_scan(DOCS / f"{doc_id}.pdf", Path(tmp) / f"{doc_id}.pdf", mode == "colour", 100 + 10 * i)
             _, _, pred = vanban([scan])
             report.score(gold[doc_id], pred, DocumentResult(doc_id, scan.name))
+    return _with_targets(report)
+
+
+def _with_targets(report) -> str:
+    """The eval table, and the issue's header and reference targets against what it scored."""
     data = report.to_json()
-    lines = report.format_table().splitlines()
-    return "\n".join(lines) + (f"\n\ntargets: header ≥ 0.90 (here {data['header_accuracy']:.3f}), reference F1 ≥ 0.90 "
-                               f"(here {data['references']['f1']:.3f})")
+    return report.format_table() + (f"\n\ntargets: header ≥ 0.90 (here {data['header_accuracy']:.3f}), "
+                                     f"reference F1 ≥ 0.90 (here {data['references']['f1']:.3f})")
 
 
 def extraction_on_scans() -> str:
@@ -218,10 +211,7 @@ def extraction_on_scans() -> str:
     for doc_id, pages, record in (("017", CASES[0][1], gold["017"]), ("seed", CASES[1][1], seed)):
         _, _, pred = vanban(pages)
         report.score(record, pred, DocumentResult(doc_id, " + ".join(p.name for p in pages)))
-    data = report.to_json()
-    lines = report.format_table().splitlines()
-    return "\n".join(lines) + (f"\n\ntargets: header ≥ 0.90 (here {data['header_accuracy']:.3f}), reference F1 ≥ 0.90 "
-                               f"(here {data['references']['f1']:.3f})")
+    return _with_targets(report)
 
 
 if __name__ == "__main__":

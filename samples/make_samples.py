@@ -403,6 +403,20 @@ def simulate_colour_scan(page: Image.Image, seed: int) -> Image.Image:
     return Image.merge("RGB", channels)
 
 
+def print_and_scan(original: Path, out: Path, colour: bool, seed: int) -> Path:
+    """A PDF as printed (rendered at 300 dpi with its form fields and annotations: the e-office number and
+    day, seal and signature) and scanned, in colour or grey, page n with the noise of `seed + n`: an
+    image-only PDF at `out`. The bench and the tests of printed-and-scanned letters make theirs here."""
+    from pipeline.ingest.pdf import page_count, render_page
+
+    pages = []
+    for n in range(1, page_count(str(original)) + 1):
+        page = render_page(str(original), n, dpi=SCAN_DPI, color=colour)
+        pages.append(simulate_colour_scan(page, seed + n) if colour else simulate_scan(page.convert("L"), seed + n))
+    pages[0].save(out, save_all=True, append_images=pages[1:], resolution=SCAN_DPI, quality=75)
+    return out
+
+
 def write_scans(pdf_path: Path) -> list[Path]:
     rendered = render_pages(pdf_path, SCAN_DPI)
     pages = [simulate_scan(page, SCAN_SEED + number) for number, page in enumerate(rendered)]

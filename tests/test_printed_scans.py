@@ -4,7 +4,6 @@ their form fields and run through the flatbed-scan simulation of samples/make_sa
 import sys
 
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
@@ -15,17 +14,9 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 
 def _scan(tmp_path, doc_id: str, colour: bool):
-    from make_samples import simulate_colour_scan, simulate_scan
-
-    from pipeline.ingest.pdf import render_page
-    original = DEV / "docs" / f"{doc_id}.pdf"
-    pages = []
-    for n in range(1, len(pdfium.PdfDocument(str(original))) + 1):
-        page = render_page(str(original), n, dpi=300, color=colour)
-        pages.append(simulate_colour_scan(page, n) if colour else simulate_scan(page.convert("L"), n))
-    path = tmp_path / f"{doc_id}-{'colour' if colour else 'grey'}.pdf"
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=300, quality=75)
-    return path
+    from make_samples import print_and_scan
+    return print_and_scan(DEV / "docs" / f"{doc_id}.pdf", tmp_path / f"{doc_id}-{'colour' if colour else 'grey'}.pdf",
+                          colour, 0)
 
 
 def _read(path):

@@ -239,6 +239,15 @@ def test_ocr_letters_read_as_digits_are_repaired():
     assert (r["full_number"], r["doc_type"], r["relation"]) == ("299-KL/TU", "Kết luận", "implements")
 
 
+@pytest.mark.parametrize("text, full_number", [
+    ("Xét Báo cáo số 203/BC-BOQL ngày 20/3/2026 của Ban Quản lý Khu kinh tế tỉnh;", "203/BC-BQL"),  # a stray O
+    ("Xét văn bản số 750/BQL-QHXD ngày 02/6/2026 của Ban Quản lý Khu kinh tế tỉnh;", "750/BQL-QHXD"),  # right
+])
+def test_a_stray_letter_in_an_ocr_issuer_code_goes_and_a_right_code_stays(text, full_number):
+    [r] = refs(text, "Quyết định", ocr=True)
+    assert r["full_number"] == full_number
+
+
 def test_reference_offsets_point_at_the_number():
     text = "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ;"
     [r] = refs(text, "Quyết định")

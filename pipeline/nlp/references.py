@@ -253,6 +253,8 @@ def _repair_ocr_org(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber
     if not issuer or not org or fold(org) in lex.issuer_codes or n.shape != "admin":
         return n
     initials = _initials(issuer)
+    if initials.startswith(ascii_fold(org)):  # '750/BQL-QHXD' … 'của Ban Quản lý …': the code is right
+        return n
     for i in range(len(org)):
         shorter = org[:i] + org[i + 1:]
         if len(shorter) >= 2 and initials.startswith(ascii_fold(shorter)):

@@ -35,6 +35,17 @@ from conftest import DEV, ROOT
     ("Quyết định số 1074/QĐĐ-BXD", False, "Quyết định số 1074/QĐ-BXD"),
     ("Nghị định số 33/2025/NĐ-ŒP ngày", False, "Nghị định số 33/2025/NĐ-CP ngày"),
     ("- QUYẾT ĐỊNH", False, "QUYẾT ĐỊNH"),
+    # a number cut by a space after "số", its leading 1 read as a letter; a party number's lost slash; ó for 6
+    ("văn bản giải trình số 75 0/BQL-QHXD ngày", False, "văn bản giải trình số 750/BQL-QHXD ngày"),
+    ("Căn cứ Văn bản số Ï 591-CVĐU ngày", False, "Căn cứ Văn bản số 1591-CV/ĐU ngày"),
+    ("Luật số 3 15/2024/QH15", False, "Luật số 315/2024/QH15"),
+    ("Nghị quyết số 6ó8-NQ/ĐU ngày", False, "Nghị quyết số 668-NQ/ĐU ngày"),
+    # the signature column: a comma for the authority's dot; a title whose first letter the seal covers
+    ("KT, BỘ TRƯỞNG", False, "KT. BỘ TRƯỞNG"),
+    ("___ Căn cứ Văn bản số 1591-CV/ĐU", False, "Căn cứ Văn bản số 1591-CV/ĐU"),  # specks in the margin
+    ("_1. Quy định về kiểm tra", False, "1. Quy định về kiểm tra"),
+    ("HỨ TRƯỞNG", False, "THỨ TRƯỞNG"),
+    ("HÓ CHỦ TỊCH :", False, "PHÓ CHỦ TỊCH"),
     ("CỤC ĐÓI MỚI SÁNG TẠO, CHUYEN ĐOI XANH VÀ KHUYÊN CÔNG", False,
      "CỤC ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI XANH VÀ KHUYẾN CÔNG"),
 ])
@@ -54,6 +65,11 @@ def test_known_phrases_are_repaired(ocr, header, expected):
     ("Tô Trinh Quốc", False),
     ("Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ số 55/2024/QH15", False),  # hộ số, not hồ sơ
     ("- Quyết định số 12/QĐ-UBND;", False),   # a list item, not a title
+    ("số 12 tháng 3/2024 và ngày 15 3/2020", False),  # a space before a date is no cut number
+    ("có 68/QĐ-UBND; khó8/QĐ", False),        # ó inside a word
+    ("Chỉ thị số 05-CT/TW; 12-KL/TU", False),
+    ("CHỦ TỊCH", False),                      # a whole title, "HỦ TỊCH" cut from nothing
+    ("TRƯỞNG BAN", False),
 ])
 def test_nothing_else_is_changed(text, header):
     assert fix_line(text, header) == text

@@ -56,11 +56,19 @@ _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "�
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
 _BULLET = re.compile(r"^[~∼˜]\s*")
+_LEAD = re.compile(r"^[_|]+[ \t]*(?=[\w(+-])")  # "___ Căn cứ", "_1. Quy định": a rule's or the margin's specks
 _TITLES = (r"(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|"
            r"HƯỚNG DẪN|GIẤY)\b")
 _TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=" + _TITLES + ")")  # the motto's rule read as a dash
 _TITLE = re.compile("^" + _TITLES)
-_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)\.(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN" → "TM. ỦY BAN"
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)(?:\.|\s?,\s*)(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN", "KT, BỘ" → "TM. ỦY BAN", "KT. BỘ"
+_SIGNER_TITLES = ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
+                  "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "VIỆN TRƯỞNG",
+                  "TỔNG CỤC TRƯỞNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG",
+                  "PHÓ THỦ TƯỚNG", "CHÁNH THANH TRA", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "HIỆU TRƯỞNG")
+# A title line whose first letter the seal covers ("HỨ TRƯỞNG"): its letters, diacritics removed → the title.
+_CUT_TITLE = {ascii_fold(t[1:]): t for t in _SIGNER_TITLES}
+_CUT_TITLE = {k: v for k, v in _CUT_TITLE.items() if k not in {ascii_fold(t) for t in _SIGNER_TITLES}}
 
 
 def _old_style(word: str) -> str:
@@ -133,6 +141,11 @@ def _number(m: re.Match) -> str:
 _CITED = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-])([A-ZĐ][\wĐđ&]*(?:[/-][A-ZĐ][\wĐđ&]*)*)")
 _DECREE = re.compile(r"/NĐ-(?!CP\b)(?:C[^\s/;,.)]|[^\s/;,.)]P)(?![\w])")  # a decree (NĐ) is the Government's (CP)
 _PARTY_GAP = re.compile(r"(?<![\w/])(\d{1,5})\s?-\s(?=[A-ZĐ]{2,5}/[A-ZĐ])")
+# "1591-CVĐU": a party number's slash lost before the party body that issued it (domain.md, -XX/TW|TU|HU|ĐU)
+_PARTY_SLASH = re.compile(r"(?<![\w/])(\d{1,5}-[A-Z]{2,3})(TW|TU|HU|ĐU)(?![\w/])")
+_SIX = re.compile(r"(?<![\w/])(?=\d|ó\d)(\d*)ó(\d*[/-][A-ZĐ\d])")  # "6ó8-NQ/ĐU": the ó is a 6
+# "số 75 0/BQL-QHXD", "số Ï 591-CV/ĐU": a number cut by a space after "số", its first digit 1 read as a letter
+_NUMBER_GAP = re.compile(r"(?<!\w)((?:số|Số|SỐ)\s+)([IÏlĺ|\]]|\d{1,4})\s(\d{1,4}[/-](?:\d{4}/)?[A-ZĐ])")
 
 
 def _symbol_part(part: str) -> str:
@@ -150,6 +163,9 @@ def fix_symbols(text: str) -> str:
     """The symbols of cited numbers with OCR's O/Q, W/V and I/1 confusions undone, and a space read after
     the dash of a party number taken out ("269- KL/TU"); see the module notes."""
     text = _PARTY_GAP.sub(r"\1-", text)
+    text = _PARTY_SLASH.sub(r"\1/\2", text)
+    text = _SIX.sub(r"\g<1>6\2", text)
+    text = _NUMBER_GAP.sub(lambda m: m.group(1) + (m.group(2) if m.group(2).isdigit() else "1") + m.group(3), text)
     text = _DECREE.sub("/NĐ-CP", text)
     return _CITED.sub(lambda m: m.group(1) + re.sub(r"[^/-]+", lambda p: _symbol_part(p.group(0)), m.group(2)),
                       text)
@@ -157,8 +173,11 @@ def fix_symbols(text: str) -> str:
 
 def fix_line(text: str, header: bool = False) -> str:
     text = text.replace("Ð", "Đ").replace("ð", "đ")
-    text = _BULLET.sub("- ", text)
+    text = _LEAD.sub("", _BULLET.sub("- ", text))
     text = _AUTHORITY.sub(r"\1. ", text)
+    bare = text.strip(" .,:;'`|_-")
+    if bare.isupper() and ascii_fold(bare) in _CUT_TITLE:
+        text = _CUT_TITLE[ascii_fold(bare)]
     text = _TITLE_DASH.sub("", text)
     text = fix_symbols(text)
     if header:

@@ -39,8 +39,10 @@ SIGNATURES = [
     # page-number noise after (or between) the lines
     ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Phạm Quốc Hiệu | 2",            "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
     ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | 3 | Phạm Quốc Hiệu",            "Phạm Quốc Hiệu",   "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
-    # no name printed (a draft): nothing is guessed
-    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC",                                 None,               None,                                  None),
+    # no name (a draft, or one under the seal): the authority and title as printed, no signer guessed; a title
+    # line alone, with no authority above it, is not taken for one
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC",                                 None,               "KT. GIÁM ĐỐC",                        "PHÓ GIÁM ĐỐC"),
+    ("PHÓ GIÁM ĐỐC | Nơi nhận",                                     None,               None,                                  None),
     ("",                                                            None,               None,                                  None),
 ]
 
@@ -86,6 +88,9 @@ SURNAMES = [
     ("Lê Văn Cường",               None),                  # right already
     ("Xyz Văn An",                 None),                  # no family name has these letters
     ("Lễ",                         None),                  # one word is no name
+    ("hạm Minh Hà",                "Phạm Minh Hà"),        # the first letter under the signature's stroke
+    ("guyễn Văn Thịnh",            "Nguyễn Văn Thịnh"),
+    ("ương Văn An",                None),                  # Dương, Lương, Trương, Vương …: no one name fits
 ]
 
 
@@ -93,3 +98,16 @@ SURNAMES = [
 def test_an_ocr_slip_in_a_family_name_is_restored_only_when_one_name_fits(read, restored):
     from pipeline.nlp.signature import restore_surname
     assert restore_surname(read, load_lexicon()) == restored
+
+
+def test_a_name_with_specks_around_it_and_its_cut_family_name_on_the_line_below():
+    """023 in grey: the signature's stroke over 'Phạm' left "`. Minh Hà :" and "hạm" on two lines."""
+    sig = read_signature(lines("KT. BỘ TRƯỞNG | THỨ TRƯỞNG | `. Minh Hà : | hạm"), load_lexicon())
+    assert (sig.signer, sig.signing_authority, sig.signer_title) == ("hạm Minh Hà", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG")
+
+
+def test_a_distribution_item_beside_the_column_is_no_name():
+    """025: a Nơi nhận item without its dash read into the signature column; its ';' keeps it an item."""
+    sig = read_signature(lines("Chi nhánh mỏ tuyển đồng Sin Quyền, Lào Cai Vimico; | TM. ỦY BAN NHÂN DÂN | "
+                               "KT. CHỦ TỊCH"), load_lexicon())
+    assert (sig.signer, sig.signing_authority, sig.signer_title) == (None, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", None)

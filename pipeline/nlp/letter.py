@@ -11,7 +11,7 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import MOTTO, LetterZones, segment_letter
-from pipeline.nlp.signature import Signature, read_signature, restore_surname, signature_from_tail
+from pipeline.nlp.signature import TITLE_WORDS, Signature, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
 
 _SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
@@ -38,14 +38,11 @@ def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signatur
     return sig
 
 
-_TITLE_WORDS = re.compile(r"\b(TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH|THỦ TƯỚNG|TỔNG|PHÓ|BÍ THƯ|THỐNG ĐỐC)\b")
-
-
 def _title_above_noi_nhan(zones: LetterZones, sig: Signature) -> None:
     """A text layer that put the signer's title above 'Nơi nhận:' (the two columns read one after the
     other): a short capitals line with a title word, right before the Nơi nhận block."""
     before = [ln for ln in zones.body if ln.end <= zones.noi_nhan[0].start]
-    if before and before[-1].is_caps and len(before[-1].text) <= 40 and _TITLE_WORDS.search(before[-1].text):
+    if before and before[-1].is_caps and len(before[-1].text) <= 40 and TITLE_WORDS.search(before[-1].text):
         sig.signer_title = before[-1].text
         sig.spans["signer_title"] = [before[-1].start, before[-1].end]
 

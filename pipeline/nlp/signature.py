@@ -13,6 +13,7 @@ from pipeline.nlp.segment import NOI_NHAN, Line
 
 _PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+(?=\S)")
 _NOISE = re.compile(r"^\(?\s*(đã ký|ký\b|ký tên|chữ ký|đóng dấu|signature|ký bởi)|^\d{1,3}$|^[\W_]+$", re.IGNORECASE)
+TITLE_WORDS = re.compile(r"\b(TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH|THỦ TƯỚNG|TỔNG|PHÓ|BÍ THƯ|THỐNG ĐỐC|CHỦ NHIỆM)\b")
 _NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zđàáảãạâấầẩẫậăắằẳẵặèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+$")
 
 
@@ -45,9 +46,16 @@ def _strip_rank(ln: Line, lex: Lexicon) -> Line:
     return ln
 
 
+def _trimmed(ln: Line) -> Line:
+    """A line without the specks OCR reads around it ("`. Minh Hà :")."""
+    m = re.match(r"^[`'.,:_\s]*(.*?)(?:\s+[`'.:]+)?$", ln.text)
+    text = m.group(1)
+    return Line(text, ln.start + m.start(1), ln.start + m.end(1)) if text and text != ln.text else ln
+
+
 def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
     for i in range(len(lines) - 1, -1, -1):
-        candidate = _strip_rank(lines[i], lex)
+        candidate = _strip_rank(_trimmed(lines[i]), lex)
         if not lines[i].is_caps and _is_name(candidate.text):
             return i
     # Some offices print the name in capitals ("NGUYỄN VĂN AN"): the last capitals line that reads as a name
@@ -60,15 +68,27 @@ def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
     return None
 
 
+def _cut_surname(word: str, lex: Lexicon) -> str | None:
+    """The one common family name that is `word` with its first letter lost ("hạm" → Phạm), else None."""
+    if len(word) < 2 or not word.isalpha() or not word.islower():
+        return None
+    same = [s for s in lex.surnames | lex.other_surnames if s[1:] == word]
+    return same[0] if len(same) == 1 and same[0] in lex.surnames else None
+
+
 def restore_surname(name: str, lex: Lexicon) -> str | None:
-    """An OCR'd signer whose family name came out with a wrong diacritic ("Lễ Thị Bích Thuận"): when the first
-    word is no family name the lexicon knows and exactly one common family name has its letters once
-    diacritics are removed, the name with that family name ("Lê Thị Bích Thuận"); otherwise None."""
+    """An OCR'd signer whose family name came out with a wrong diacritic ("Lễ Thị Bích Thuận") or without its
+    first letter ("hạm Minh Hà", the seal or the signature over it): when the first word is no family name
+    the lexicon knows and exactly one common family name has its letters once diacritics are removed (or is
+    the word with one letter before it), the name with that family name ("Lê Thị Bích Thuận", "Phạm Minh
+    Hà"); otherwise None."""
     from pipeline.text.normalize import ascii_fold
 
     first, _, rest = name.partition(" ")
     if not rest or first in lex.surnames or first in lex.other_surnames:
         return None
+    if cut := _cut_surname(first, lex):
+        return f"{cut} {rest}"
     key = ascii_fold(first)
     same = [s for s in lex.surnames | lex.other_surnames if ascii_fold(s) == key]
     return f"{same[0]} {rest}" if len(same) == 1 and same[0] in lex.surnames else None
@@ -79,12 +99,15 @@ def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
     sig = Signature()
     lines = [ln for ln in lines if not _NOISE.search(ln.text) and not NOI_NHAN.match(ln.text)]
     at = _name_line(lines, lex)
+    if at is not None:
+        name = _strip_rank(_trimmed(lines[at]), lex)
+        sig.signer = _with_cut_surname(name.text, lines[at + 1:at + 2], lex)
+        sig.spans["signer"] = [name.start, name.end]
+    # No name (the seal or the signature over it): the authority and title lines above are still the letter's.
+    above = [ln for ln in lines[:at if at is not None else len(lines)] if ln.is_caps]
     if at is None:
-        return sig
-    name = _strip_rank(lines[at], lex)
-    sig.signer = name.text
-    sig.spans["signer"] = [name.start, name.end]
-    above = [ln for ln in lines[:at] if ln.is_caps]
+        above = above[next((i for i, ln in enumerate(above) if _PREFIX.match(ln.text)), len(above)):]
+        above = [ln for ln in above if _PREFIX.match(ln.text) or TITLE_WORDS.search(ln.text) and len(ln.text) <= 40]
     authority = [ln for ln in above if _PREFIX.match(ln.text)]
     title = [ln for ln in above if not _PREFIX.match(ln.text)]
     if authority:
@@ -96,6 +119,15 @@ def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
         sig.signer_title = " ".join(ln.text for ln in title)
         sig.spans["signer_title"] = [title[0].start, title[-1].end]
     return sig
+
+
+def _with_cut_surname(name: str, below: list[Line], lex: Lexicon) -> str:
+    """A name whose family name lost its first letter and went to a line of its own below ("Minh Hà" over
+    "hạm"): the fragment in front, as OCR read it ("hạm Minh Hà"; restore_surname writes the family name)."""
+    first = name.split()[0]
+    if below and first not in lex.surnames | lex.other_surnames and _cut_surname(below[0].text.strip(), lex):
+        return f"{below[0].text.strip()} {name}"
+    return name
 
 
 def _normal_prefix(text: str) -> str:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages vanban needs: tesseract with the Vietnamese model (OCR), antiword (.doc), LibreOffice
-# Writer (the .doc/RTF/ODT fallback and the sample generator), Liberation fonts (Times New Roman metrics),
+# Debian packages vanban needs: tesseract with the Vietnamese model (OCR) and the English one (the digits
+# of a doubtful cited number read a second time), antiword (.doc), LibreOffice Writer (the .doc/RTF/ODT
+# fallback and the sample generator), Liberation fonts (Times New Roman metrics),
 # Chromium and its driver (headless: the tests open the graph export's HTML page and drive the desk with it,
 # offline).
 # Installs only what is missing; needs root for that (CI and the project's machines run as root).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie antiword fonts-liberation2 libreoffice-writer-nogui chromium chromium-driver)
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng antiword fonts-liberation2 libreoffice-writer-nogui chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

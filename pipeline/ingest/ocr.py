@@ -52,9 +52,10 @@ def run_tesseract(image_path: str | Path, psm: int = 3, config: tuple[str, ...] 
     return done.stdout.decode("utf-8", "replace")
 
 
-def parse_tsv(tsv: str, scale: float) -> list[Word]:
+def parse_tsv(tsv: str, scale: float, image_path: str | Path | None = None) -> list[Word]:
     """Words with boxes scaled by `scale` (72/dpi gives PDF points) and confidence in 0..1, straightened
-    (see `_deskew`)."""
+    (see `_deskew`). With the page's `image_path`, doubtful cited numbers are read a second time (see
+    `reread_numbers`)."""
     words, lines = [], []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
@@ -62,9 +63,76 @@ def parse_tsv(tsv: str, scale: float) -> list[Word]:
             continue
         x, y, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
         conf = max(float(row["conf"]), 0.0) / 100
-        words.append((text, x * scale, y * scale, (x + w) * scale, (y + h) * scale, conf))
+        words.append((text, x, y, x + w, y + h, conf))
         lines.append((row.get("block_num"), row.get("par_num"), row.get("line_num")))
-    return _deskew(words, lines)
+    if image_path is not None:
+        words = reread_numbers(image_path, words)
+    return _deskew([(t, a * scale, b * scale, c * scale, d * scale, conf) for t, a, b, c, d, conf in words], lines)
+
+
+# A normative number (số/năm/ký hiệu) that tesseract's vie model is unsure of. Its italic 5 reads as 3
+# ("55/2026/TT-BTC" → "33/2026/TT-BTC", on 035, 037 and the real scan 040); its eng model, which knows no
+# Vietnamese but reads Latin digits, reads that word alone (psm 8) right.
+_YEAR_FORM = re.compile(r"\d{1,5}/(?:19|20)\d\d/[A-ZĐ]")
+NUMBER_CONF = 0.9
+
+
+def reread_numbers(image_path: str | Path, words: list[Word]) -> list[Word]:
+    """Words (pixel boxes, straight from the TSV) with each doubtful normative number read again on its own
+    by the eng model, all in one tesseract run. The second reading is taken only where it is the same
+    shape: the same characters but for digits (and a V where vie read W, a letter no Vietnamese initial
+    has), so the same lengths of digit groups, and the same year. O and Q count as the same letter, and so
+    does whatever letter eng reads for Đ, which it does not know ("NB-CP", "ND-CP")."""
+    doubtful = [i for i, w in enumerate(words) if w[5] < NUMBER_CONF and _YEAR_FORM.search(w[0])]
+    if not doubtful:
+        return words
+    with Image.open(image_path) as page, tempfile.TemporaryDirectory(prefix="vanban-num-") as tmp:
+        paths = []
+        for i in doubtful:
+            _, x0, top, x1, bottom, _ = words[i]
+            pad = max(4, int((bottom - top) / 4))  # beside it only a little: the next word's first letter
+            path = Path(tmp) / f"{i}.pgm"
+            page.crop((int(x0) - 6, int(top) - pad, int(x1) + 6, int(bottom) + pad)).convert("L").save(path)
+            paths.append(str(path))
+        listing = Path(tmp) / "words.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        try:
+            done = subprocess.run(["tesseract", str(listing), "stdout", "-l", "eng", "--psm", "8"],
+                                  capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
+        except subprocess.TimeoutExpired:
+            return words
+    if done.returncode != 0:
+        return words
+    again = done.stdout.decode("utf-8", "replace").split("\f")
+    out = list(words)
+    for i, text in zip(doubtful, again):
+        better = same_shape_reading(words[i][0], text.strip())
+        if better:
+            out[i] = (better,) + words[i][1:]
+    return out
+
+
+_SAME = str.maketrans({"O": "Q"})
+
+
+def same_shape_reading(first: str, second: str) -> str | None:
+    """`first` with the digits (and a V for a Y or W) of `second` where the two are the same shape (see
+    `reread_numbers`); None when they differ otherwise or not at all."""
+    if len(first) != len(second) or first == second:
+        return None
+    out = []
+    for a, b in zip(first, second):
+        if a.isdigit() and b.isdigit() or a == "W" and b == "V":
+            out.append(b)
+        elif a.translate(_SAME) == b.translate(_SAME) or a == "Đ" and b.isalpha():
+            out.append(a)
+        else:
+            return None
+    year = re.search(r"/((?:19|20)\d\d)/", first)
+    if not year or first[year.start():year.end()] != "".join(out)[year.start():year.end()]:
+        return None
+    fixed = "".join(out)
+    return fixed if fixed != first else None
 
 
 MAX_SKEW = 0.09  # tan(5°): beyond this the page is not skewed but laid out otherwise (a table, a stamp)
@@ -100,18 +168,20 @@ def _deskew(words: list[Word], line_ids: list) -> list[Word]:
     return out
 
 
-def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: int = 3) -> list[Word]:
-    """OCR a page image (a PIL image, or a path tesseract can read as it is) into positioned words."""
+def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: int = 3,
+              numbers: bool = False) -> list[Word]:
+    """OCR a page image (a PIL image, or a path tesseract can read as it is) into positioned words;
+    `numbers`: doubtful cited numbers read a second time (`reread_numbers`)."""
     if isinstance(image, (str, Path)):
         if dpi is None:
             with Image.open(image) as im:
                 dpi = _dpi(im)
-        return parse_tsv(run_tesseract(image, psm), 72.0 / dpi)
+        return parse_tsv(run_tesseract(image, psm), 72.0 / dpi, image if numbers else None)
     dpi = dpi or _dpi(image)
     with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
         path = Path(tmp) / "page.pgm"  # PGM: no compression to pay for, and tesseract reads it directly
         image.convert("L").save(path)
-        return parse_tsv(run_tesseract(path, psm), 72.0 / dpi)
+        return parse_tsv(run_tesseract(path, psm), 72.0 / dpi, path if numbers else None)
 
 
 SUSPECT_CONF = 0.6  # a page read this badly may be turned: upright text reads at 0.7-0.96 here, turned ~0.45
@@ -146,7 +216,7 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
     """A page's words, turned upright first when it reads badly and tesseract's orientation detection says
     it lies on its side or upside down: (words, the page size in points if it was turned, degrees turned).
     An upright page that reads well costs nothing more."""
-    words = ocr_words(image, dpi=dpi)
+    words = ocr_words(image, dpi=dpi, numbers=True)
     if not words or _mean_conf(words) >= SUSPECT_CONF:
         return words, None, 0
     with (Image.open(image) if isinstance(image, (str, Path)) else nullcontext(image)) as im:
@@ -155,7 +225,7 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
         if not rotation:
             return words, None, 0
         turned = im.convert("L").rotate(-rotation, expand=True)
-    again = ocr_words(turned, dpi=dpi)
+    again = ocr_words(turned, dpi=dpi, numbers=True)
     if _mean_conf(again) <= _mean_conf(words):
         return words, None, 0
     return again, (turned.width * 72 / dpi, turned.height * 72 / dpi), rotation

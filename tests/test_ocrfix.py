@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.ingest.layout import Line, Segment
 from pipeline.ingest.ocr import _deskew
-from pipeline.text.ocrfix import fix_landmarks, fix_line, fix_segments
+from pipeline.text.ocrfix import fix_landmarks, fix_line, fix_lines, fix_segments
 
 from conftest import DEV, ROOT
 
@@ -44,6 +44,8 @@ from conftest import DEV, ROOT
     ("KT, BỘ TRƯỞNG", False, "KT. BỘ TRƯỞNG"),
     ("___ Căn cứ Văn bản số 1591-CV/ĐU", False, "Căn cứ Văn bản số 1591-CV/ĐU"),  # specks in the margin
     ("_1. Quy định về kiểm tra", False, "1. Quy định về kiểm tra"),
+    (".UỶ BAN NHÂN DÂN TỈNH LÀO CAI", False, "UỶ BAN NHÂN DÂN TỈNH LÀO CAI"),
+    ("CHUYỂN ĐỔI XANH VÀ KHUYÉÊN CỘNG", False, "CHUYỂN ĐỔI XANH VÀ KHUYẾN CÔNG"),  # a vowel read twice
     ("HỨ TRƯỞNG", False, "THỨ TRƯỞNG"),
     ("HÓ CHỦ TỊCH :", False, "PHÓ CHỦ TỊCH"),
     ("CỤC ĐÓI MỚI SÁNG TẠO, CHUYEN ĐOI XANH VÀ KHUYÊN CÔNG", False,
@@ -79,6 +81,13 @@ def test_a_dash_alone_above_the_title_is_the_mottos_rule_and_goes():
     segments = fix_segments([Segment("header_right", [Line("Hà Nội, ngày 29 tháng 6 năm 2026"), Line("—"),
                                                       Line("QUYÉT ĐỊNH")])])
     assert [ln.text for ln in segments[0].lines] == ["Hà Nội, ngày 29 tháng 6 năm 2026", "QUYẾT ĐỊNH"]
+
+
+def test_a_dash_before_the_titles_second_line_goes_and_a_list_after_a_title_stays():
+    lines = fix_lines([Line("QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ", 1), Line("- ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ", 1)])
+    assert [ln.text for ln in lines] == ["QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ", "ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"]
+    lines = fix_lines([Line("QUYẾT ĐỊNH", 1), Line("- Như Điều 3;", 1)])
+    assert [ln.text for ln in lines] == ["QUYẾT ĐỊNH", "- Như Điều 3;"]
 
 
 def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():

@@ -56,7 +56,8 @@ _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "�
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
 _BULLET = re.compile(r"^[~∼˜]\s*")
-_LEAD = re.compile(r"^[_|]+[ \t]*(?=[\w(+-])")  # "___ Căn cứ", "_1. Quy định": a rule's or the margin's specks
+# "___ Căn cứ", "_1. Quy định", ".UỶ BAN", "'BỘ TRƯỞNG": a rule's or the margin's specks
+_LEAD = re.compile(r"^(?:[_|]+[ \t]*(?=[\w(+-])|[.,'`](?=[A-ZĐÀ-Ỹ]))")
 _TITLES = (r"(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|"
            r"HƯỚNG DẪN|GIẤY)\b")
 _TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=" + _TITLES + ")")  # the motto's rule read as a dash
@@ -82,11 +83,17 @@ def _bare(word: str) -> str:
     return word.rstrip(".,:;") or word
 
 
+def _key(word: str) -> str:
+    """A word as phrases are matched: no diacritics, lower case, no trailing punctuation, a vowel OCR read
+    twice once ("KHUYÉÊN": the mark and the letter read as two letters)."""
+    return re.sub(r"([aeiouy])\1+", r"\1", _bare(ascii_fold(word).lower()))
+
+
 def _index(phrases) -> dict:
     by_first: dict[str, list[tuple[list[str], list[str]]]] = {}
     for p in phrases:
         words = p.split()
-        key = [_bare(ascii_fold(w).lower()) for w in words]
+        key = [_key(w) for w in words]
         by_first.setdefault(key[0], []).append((key, words))
     for options in by_first.values():
         options.sort(key=lambda o: -len(o[0]))  # the longest phrase first
@@ -109,7 +116,7 @@ def fix_phrases(text: str) -> str:
     as a dot after a word inside the phrase ("QUYẾT. ĐỊNH") goes, other punctuation stays."""
     tokens = re.split(r"(\s+)", text)
     words = tokens[0::2]
-    folded = [_bare(ascii_fold(w).lower()) for w in words]
+    folded = [_key(w) for w in words]
     i = 0
     while i < len(words):
         for key, target in _BY_FIRST.get(folded[i], ()):
@@ -199,6 +206,8 @@ def fix_lines(lines: list, header: bool = False) -> list:
             continue
         if pending_dash and not text.startswith(("-", "–")) and not _TITLE.match(text):
             text = "- " + text
+        elif out and _TITLE.match(out[-1].text) and re.match(r"^[-–—]\s*\S", text) and text.isupper():
+            text = re.sub(r"^[-–—]\s*", "", text)  # the title's second line: a speck read as a list dash
         pending_dash = False
         line.text = text
         out.append(line)

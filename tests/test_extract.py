@@ -116,3 +116,16 @@ def test_an_ocrd_signer_without_a_family_name_is_kept_with_a_warning(ocr):
     flagged = any("does not begin with a family name" in w for w in record["warnings"])
     assert flagged is ocr
     assert (record["confidence"].get("signer", 1.0) <= 0.5) is ocr
+
+
+def test_the_bracketed_line_under_an_appendix_heading_is_the_letter_itself():
+    """040: its appendix is headed '(Kèm theo Quyết định số: 2338 /QĐ-UBND …)', the number written by hand
+    and read '256' there. That line is the letter's own, not a document it cites; the appendix's text is not."""
+    from pipeline.nlp.letter import _appendix_headings
+    text = ("Nguyễn Tuấn Anh\nPhụ lục\nRANH GIỚI PHẠM VI THỰC HIỆN DỰ ÁN\n(Kèm theo Quyết định số: 256 /QĐ-UBND "
+            "ngày 02 / 7 /2026\ncủa Chủ tịch UBND tỉnh Lào Cai)\n1. Theo Quyết định số 17/2025/QĐ-UBND.\n")
+    [(start, end)] = _appendix_headings(text)
+    assert text[start:end] == ("(Kèm theo Quyết định số: 256 /QĐ-UBND ngày 02 / 7 /2026\n"
+                               "của Chủ tịch UBND tỉnh Lào Cai)")
+    assert _appendix_headings(text.replace("Phụ lục", "Danh mục")) == []
+    assert _appendix_headings("Phụ lục I kèm theo Thông tư số 01/2020/TT-BNV quy định mẫu.\n1. Mẫu.") == []

@@ -55,6 +55,25 @@ def test_no_band_in_single_column_text():
     assert find_band(lines, 0, len(lines), 80, 540) is None
 
 
+def test_a_signature_column_level_with_nothing_in_the_noi_nhan_list_is_still_a_column():
+    """037 scanned: the seal hid the title level with 'Nơi nhận:', so only the name, below the list, is read.
+    The list and the name share no line, but stand each side of one gap: the signature table."""
+    from pipeline.ingest.layout import segment_positioned
+    spec = [("Nơi", 80, 100), ("nhận:", 104, 100), ("-", 80, 115), ("Như", 90, 115), ("Điều", 112, 115),
+            ("4;", 140, 115), ("-", 80, 130), ("Lưu", 90, 130), ("VT;", 112, 130),
+            ("Vương", 380, 190), ("Trinh", 416, 190), ("Quốc", 452, 190)]
+    lines = group_lines(words(*spec), page=1)
+    body = [Line("Điều 4: Giấy chứng nhận này được lập thành hai bản gốc./.", 1, (80, 80, 540, 92), None,
+                 words(("Điều", 80, 80), ("4:", 110, 80), ("Giấy", 130, 80), ("chứng", 160, 80), ("nhận", 200, 80),
+                       ("này", 230, 80), ("được", 260, 80), ("lập", 290, 80), ("thành", 320, 80), ("hai", 360, 80),
+                       ("bản", 390, 80), ("gốc./.", 420, 80)))]
+    zones = {s.zone: [ln.text for ln in s.lines] for s in segment_positioned([body + lines])}
+    assert zones["signature_right"] == ["Vương Trinh Quốc"]
+    assert zones["signature_left"] == ["Nơi nhận:", "- Như Điều 4;", "- Lưu VT;"]
+    # a header band still needs the two columns side by side on a line
+    assert find_band(lines, 0, len(lines), 80, 500) is None
+
+
 @pytest.mark.slow
 def test_useless_text_layer_is_replaced_by_ocr(tmp_path):
     """A scan whose embedded OCR layer lost every diacritic: detected, then read by OCR."""

@@ -189,6 +189,14 @@ def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
     return any(any(w[3] <= cut for w in ln.words) and any(w[1] >= cut for w in ln.words) for ln in lines)
 
 
+def _both_sides(lines: list[Line], channel: tuple[float, float]) -> bool:
+    """Lines left of the gap and lines right of it, if on no line together: the Nơi nhận list, and a
+    signature column whose lines level with it the seal hid from OCR (037 scanned: only the name is read)."""
+    cut = sum(channel) / 2
+    return (any(all(w[3] <= cut for w in ln.words) for ln in lines)
+            and any(all(w[1] >= cut for w in ln.words) for ln in lines))
+
+
 def _split_band(band: list[Line], channel: tuple[float, float]) -> tuple[list[Line], list[Line]]:
     cut = sum(channel) / 2
     left, right = [], []
@@ -202,14 +210,16 @@ def _split_band(band: list[Line], channel: tuple[float, float]) -> tuple[list[Li
     return left, right
 
 
-def find_band(lines: list[Line], start: int, stop: int, x_lo: float, x_hi: float) -> tuple[int, tuple[float, float]] | None:
-    """Longest run lines[start:end] (end <= stop) with a common vertical gap and two columns side by side.
-    The gap must be wider than a word space: 0.4 of the median line height (≈5 pt at 13 pt type)."""
+def find_band(lines: list[Line], start: int, stop: int, x_lo: float, x_hi: float,
+              apart: bool = False) -> tuple[int, tuple[float, float]] | None:
+    """Longest run lines[start:end] (end <= stop) with a common vertical gap and two columns side by side
+    (`apart`: or lines on each side of it, none on both). The gap must be wider than a word space: 0.4 of
+    the median line height (≈5 pt at 13 pt type)."""
     heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines[start:stop]) or [12.0]
     min_gap = 0.4 * heights[len(heights) // 2]
     for end in range(stop, start + 1, -1):
         channel = _channel(lines[start:end], x_lo, x_hi, min_gap)
-        if channel and _two_sided(lines[start:end], channel):
+        if channel and (_two_sided(lines[start:end], channel) or apart and _both_sides(lines[start:end], channel)):
             return end, channel
     return None
 
@@ -237,7 +247,7 @@ def segment_positioned(pages: list[list[Line]]) -> list[Segment]:
             first = sig
             while first > pos and lines[first - 1].bbox[0] > (x_lo + x_hi) / 2:  # authority line above
                 first -= 1
-            band = find_band(lines, first, len(lines), x_lo, x_hi)
+            band = find_band(lines, first, len(lines), x_lo, x_hi, apart=True)
             if band:
                 end, channel = band
                 segments.append(Segment("body", lines[pos:first]))

@@ -10,7 +10,7 @@ from pipeline.nlp.keys import document_key
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
-from pipeline.nlp.segment import MOTTO, LetterZones, segment_letter
+from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
 from pipeline.nlp.signature import TITLE_WORDS, Signature, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
 
@@ -60,10 +60,31 @@ def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) 
         if name in header.spans:
             exclude.append(tuple(header.spans[name]))
     exclude += [(z.start, z.end) for z in source.zones if z.name == "page_furniture"]
+    exclude += _appendix_headings(source.text)
     own = header.number.full_number if header.number else None
     title = header.spans.get("subject")
     return find_references(source.text, lex, own_number=own, exclude=exclude, title_span=title,
                            doc_type=header.doc_type, preamble_end=_preamble_end(zones), ocr=source.ocr)
+
+
+_APPENDIX = re.compile(r"(?:Phụ lục|PHỤ LỤC)\b")
+
+
+def _appendix_headings(text: str) -> list[tuple[int, int]]:
+    """The bracketed line(s) under an appendix's heading, '(Kèm theo Quyết định số 2338/QĐ-UBND ngày …)':
+    the letter's own number, not a document it cites (a number written by hand may read otherwise there
+    than in the header, so it is no `own_number`)."""
+    lines = lines_of(text, 0, len(text))
+    out = []
+    for i, ln in enumerate(lines):
+        if not _APPENDIX.match(ln.text) or len(ln.text) > 80:
+            continue
+        opening = next((j for j in range(i + 1, min(i + 5, len(lines))) if lines[j].text.startswith("(")), None)
+        if opening is None:
+            continue
+        closing = next((j for j in range(opening, min(opening + 3, len(lines))) if ")" in lines[j].text), opening)
+        out.append((lines[opening].start, lines[closing].end))
+    return out
 
 
 def _looks_like_letter(zones: LetterZones, header: Header, sig: Signature) -> bool:

@@ -38,6 +38,7 @@ from conftest import DEV, ROOT
     # a number cut by a space after "số", its leading 1 read as a letter; a party number's lost slash; ó for 6
     ("văn bản giải trình số 75 0/BQL-QHXD ngày", False, "văn bản giải trình số 750/BQL-QHXD ngày"),
     ("Căn cứ Văn bản số Ï 591-CVĐU ngày", False, "Căn cứ Văn bản số 1591-CV/ĐU ngày"),
+    ("Căn cứ Văn bản số Ï 59I-CWĐU ngày", False, "Căn cứ Văn bản số 1591-CV/ĐU ngày"),
     ("Luật số 3 15/2024/QH15", False, "Luật số 315/2024/QH15"),
     ("Nghị quyết số 6ó8-NQ/ĐU ngày", False, "Nghị quyết số 668-NQ/ĐU ngày"),
     # the signature column: a comma for the authority's dot; a title whose first letter the seal covers

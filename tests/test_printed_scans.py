@@ -155,3 +155,35 @@ def test_a_doubtful_cited_number_is_read_again_by_the_eng_model():
     # read once, vie's reading (33/2026/TT-BTC with Debian's tesseract 5.3 model); should a later model read it
     # right, this fails to say that the second reading no longer earns its cost here
     assert once != again
+
+
+def test_a_name_with_a_word_tesseract_is_unsure_of_is_touched_by_the_seal():
+    from pipeline.ingest.layout import Line
+    from pipeline.ingest.titlepass import _touched
+    words = [("Tàn", 387, 515, 428, 539, 0.19), ("Trinh", 432, 526, 466, 536, 0.97), ("Quốc", 471, 523, 502, 538, 0.97)]
+    assert _touched(Line("Tàn Trinh Quốc", 4, (387, 515, 502, 539), 0.7, words))
+    sure = [w[:5] + (0.96,) for w in words]
+    assert not _touched(Line("Vương Trinh Quốc", 4, (387, 515, 502, 539), 0.96, sure))
+
+
+@pytest.mark.slow
+def test_a_certificate_scanned_in_colour_gets_its_signer_and_its_italic_numbers(tmp_path):
+    """037: the seal's rim runs into the signer's first word ('Tàn Trinh Quốc', 0.19 sure) and hides the
+    title level with 'Nơi nhận:'; the column is still found and read again. Its italic 55/2026/TT-BTC,
+    which tesseract's vie model reads 33/…, is read again by the eng model."""
+    record = _read(_scan(tmp_path, "037", colour=True))
+    assert record["signer"] == "Vương Trinh Quốc"
+    numbers = {r["full_number"] for r in record["references"]}
+    assert {"55/2026/TT-BTC", "96/2026/NĐ-CP", "143/2025/QH15"} <= numbers
+    assert not any(n.startswith("33/2026") for n in numbers)
+
+
+@pytest.mark.slow
+def test_a_decision_scanned_in_grey_keeps_its_subject_and_its_cited_numbers(tmp_path):
+    """035 in grey: the subject's second line read with a speck for a dash, '750' cut by a space, '1591'
+    with its 1 read as a letter, the italic 55 read as 33."""
+    record = _read(_scan(tmp_path, "035", colour=False))
+    assert record["subject"].startswith("CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ")
+    assert record["subject"].rstrip(".").endswith("THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")  # ĐỒNG may read ĐỎNG
+    numbers = {r["full_number"] for r in record["references"]}
+    assert {"55/2026/TT-BTC", "750/BQL-QHXD", "1591-CV/ĐU", "269-KL/TU"} <= numbers

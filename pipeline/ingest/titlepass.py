@@ -1,8 +1,9 @@
 """Second looks at a scanned signature column under the seal (issue 6).
 
 `reread_column`: when an OCR'd signature column has no signer's name at all (the seal and the signature
-cover it, and tesseract reads the lot as a picture or as junk), or a title line with the seal's marks read
-into it ("D CHỦ TỊCH /ZOÂN N"), the column is read again from the page image with the coloured ink (a red
+cover it, and tesseract reads the lot as a picture or as junk), a name with a word tesseract is unsure of
+(the seal's rim read into it), or a title line with the seal's marks read into it ("D CHỦ TỊCH /ZOÂN N"),
+the column is read again from the page image with the coloured ink (a red
 seal, a blue signature) taken out: those pixels are filled from the dark strokes around them, so a letter
 the seal's rim cut in two is whole again. On a grey scan, where a red seal comes out a mid grey lighter than
 the print, the pixels between the two greys are filled instead. The new lines replace the column when they
@@ -83,6 +84,12 @@ def _doubtful(text: str) -> bool:
     return mostly_caps and any(len(w) == 1 and w.isalpha() or _JUNK.search(w) for w in text.split())
 
 
+def _touched(line: Line) -> bool:
+    """A name line with a word tesseract is unsure of: the seal's rim or the signature ran into it
+    ("Tàn Trinh Quốc" for Vương Trinh Quốc, 'Tàn' 0.19 sure and twice the height of the words beside it)."""
+    return any(w[5] < MIN_CONF for w in line.words)
+
+
 def _alike(a: str, b: str) -> bool:
     """Two readings of one line: the same letters, diacritics aside, but for a slip in three letters."""
     from pipeline.text.normalize import ascii_fold
@@ -95,7 +102,7 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     """`load_page(n)` → (colour image of page n, dpi). Reads an OCR'd signature column that has no name, or a
     doubtful title line, again without the seal's ink (see the module notes)."""
     seg = next((s for s in segments if s.zone == "signature_right"), None)
-    if seg is None or not seg.lines or any(_is_name_line(ln) for ln in seg.lines) and \
+    if seg is None or not seg.lines or any(_is_name_line(ln) and not _touched(ln) for ln in seg.lines) and \
             not any(_doubtful(ln.text) for ln in seg.lines):
         return
     page = seg.lines[0].page

@@ -20,8 +20,17 @@
   letters and the digits of a legislature is 1 ("42/2024/QHI5" → "42/2024/QH15"); a Đ read twice inside a
   code is one ("QĐĐ" → "QĐ"); a decree's issuer with one of its two letters misread is CP, since only the
   Government issues a Nghị định ("33/2025/NĐ-ŒP" → "33/2025/NĐ-CP").
+- Inside a cited number, where no letter can stand: a number cut by a space after "số" is joined ("số 75
+  0/BQL-QHXD" → "số 750/BQL-QHXD"), its leading 1 read as a letter alone before the rest too ("số Ï 591-CV/ĐU");
+  an I, l or | among its digits is 1 ("59I-CV/ĐU"), an ó among them 6 ("6ó8-NQ/ĐU"); a party number's slash
+  lost before the party body that issued it is put back ("1591-CVĐU" → "1591-CV/ĐU"; TW, TU, HU, ĐU).
+- The signature column: "KT," is "KT." (the authority's dot read as a comma); a whole capitals line that is
+  a known title without its first letter, which the seal covers, is that title ("HỨ TRƯỞNG" → "THỨ
+  TRƯỞNG").
 - The rule under the national motto read as a dash before the letter's title ("- QUYẾT ĐỊNH", or a dash
-  alone on the line above it) goes.
+  alone on the line above it) goes, and so does a dash read before the title's second line in capitals
+  ("- ĐỒNG THỜI CHẤP THUẬN …"). Specks at the start of a line ("___ Căn cứ", "_1.", ".UỶ BAN") go.
+- In a known phrase, a vowel read twice (the mark read as a letter: "KHUYÉÊN") counts once.
 - A list dash read as "~" → "-"; a dash left alone on its line is joined to the line below it; stray "_", "|"
   at the end of a header line are dropped; in the signature table, "lines" of one or two characters (the
   strokes of a signature, which often crosses into the Nơi nhận column, read as letters) are dropped.
@@ -150,6 +159,7 @@ _DECREE = re.compile(r"/NĐ-(?!CP\b)(?:C[^\s/;,.)]|[^\s/;,.)]P)(?![\w])")  # a d
 _PARTY_GAP = re.compile(r"(?<![\w/])(\d{1,5})\s?-\s(?=[A-ZĐ]{2,5}/[A-ZĐ])")
 # "1591-CVĐU": a party number's slash lost before the party body that issued it (domain.md, -XX/TW|TU|HU|ĐU)
 _PARTY_SLASH = re.compile(r"(?<![\w/])(\d{1,5}-[A-Z]{2,3})(TW|TU|HU|ĐU)(?![\w/])")
+_ONE = re.compile(r"(?<![\w/])(\d+)[Il|](\d*)(?=[/-](?:\d{4}/)?[A-ZĐ])")  # "59I-CV/ĐU": the I is a 1
 _SIX = re.compile(r"(?<![\w/])(?=\d|ó\d)(\d*)ó(\d*[/-][A-ZĐ\d])")  # "6ó8-NQ/ĐU": the ó is a 6
 # "số 75 0/BQL-QHXD", "số Ï 591-CV/ĐU": a number cut by a space after "số", its first digit 1 read as a letter
 _NUMBER_GAP = re.compile(r"(?<!\w)((?:số|Số|SỐ)\s+)([IÏlĺ|\]]|\d{1,4})\s(\d{1,4}[/-](?:\d{4}/)?[A-ZĐ])")
@@ -167,11 +177,13 @@ def _symbol_part(part: str) -> str:
 
 
 def fix_symbols(text: str) -> str:
-    """The symbols of cited numbers with OCR's O/Q, W/V and I/1 confusions undone, and a space read after
-    the dash of a party number taken out ("269- KL/TU"); see the module notes."""
+    """The cited numbers with OCR's O/Q, W/V, I/1 and ó/6 confusions undone, a space read inside one (after
+    the dash of a party number, "269- KL/TU", or among the digits after "số") taken out and a party number's
+    lost slash put back; see the module notes."""
+    text = _SIX.sub(r"\g<1>6\2", text)
+    text = _ONE.sub(r"\g<1>1\2", text)
     text = _PARTY_GAP.sub(r"\1-", text)
     text = _PARTY_SLASH.sub(r"\1/\2", text)
-    text = _SIX.sub(r"\g<1>6\2", text)
     text = _NUMBER_GAP.sub(lambda m: m.group(1) + (m.group(2) if m.group(2).isdigit() else "1") + m.group(3), text)
     text = _DECREE.sub("/NĐ-CP", text)
     return _CITED.sub(lambda m: m.group(1) + re.sub(r"[^/-]+", lambda p: _symbol_part(p.group(0)), m.group(2)),

@@ -13,8 +13,10 @@ the same way in all three texts), after NFC and runs of whitespace made one spac
 Target (issue 6): CER within 1.5× of bare tesseract, seconds per page ≤ 1.15×.
 Then the letters of corpus/dev that have a text layer (022 023 025 027 035 037: e-office PDFs with their
 red seals, blue signatures and the number and day in form fields), rendered at 300 dpi as printed and run
-through the flatbed-scan simulation of samples/make_samples.py, in colour and in grey (`--printed`): header
-fields and references against their gold records, the targets of a real scan applied to letters in general.
+through the flatbed-scan simulation of samples/make_samples.py, in colour and in grey, and the grey scan
+with an invisible text layer that lost every diacritic, as a scanner without Vietnamese writes it ("broken";
+`--printed`): header fields and references against their gold records, the targets of a real scan applied
+to letters in general.
 Last, the handwritten number, day and month: `--handwritten N` scans of the seed letter with unseen MNIST
 digits written into its blanks (tests/handwritten.py), and 040, counted as read right, read wrong or left empty.
 """
@@ -118,8 +120,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="passes of each, bare and vanban alternating (the best "
                     "of each is kept)")
     ap.add_argument("--handwritten", type=int, default=20, help="scans with handwritten blanks to build")
-    ap.add_argument("--printed", choices=("both", "colour", "grey", "none"), default="both",
-                    help="dev letters printed and scanned, in colour, grey, both or none")
+    ap.add_argument("--printed", choices=("all", "colour", "grey", "broken", "none"), default="all",
+                    help="dev letters printed and scanned: in colour, in grey, in grey under a text layer "
+                         "without diacritics (broken), all three or none")
     a = ap.parse_args(argv)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     print(f"{'pages':<26}{'n':>3}{'bare s/page':>13}{'vanban s/page':>15}{'ratio':>7}{'bare CER':>10}"
@@ -136,7 +139,7 @@ def main(argv=None) -> int:
     print()
     print(extraction_on_scans())
     print()
-    for mode in {"both": ("colour", "grey"), "none": ()}.get(a.printed, (a.printed,)):
+    for mode in {"all": ("colour", "grey", "broken"), "none": ()}.get(a.printed, (a.printed,)):
         print(printed_and_scanned(mode))
         print()
     print(handwriting(a.handwritten))
@@ -177,16 +180,20 @@ PRINTED = ("022", "023", "025", "027", "035", "037")  # corpus/dev letters with 
 def printed_and_scanned(mode: str) -> str:
     """The dev letters with a text layer, printed (rendered at 300 dpi with their form fields: the e-office
     number and day, seal and signature) and scanned by the simulation of samples/make_samples.py in `mode`
-    ("colour" or "grey"), read by vanban and scored against their gold records as `vanban eval` scores."""
+    ("colour", "grey", or "broken": grey under an invisible layer of the letter's text without diacritics),
+    read by vanban and scored against their gold records as `vanban eval` scores."""
     sys.path.insert(0, str(ROOT / "samples"))
-    from make_samples import print_and_scan
+    from make_samples import print_and_scan, with_broken_layer
 
     from pipeline.evaluate import DocumentResult, EvalReport, read_gold
     gold = {g["id"]: g for g in read_gold(SHARED / "corpus" / "dev" / "gold.jsonl")}
-    report = EvalReport(f"corpus/dev/gold.jsonl: {len(PRINTED)} letters printed and scanned in {mode}", "printed")
+    how = {"colour": "in colour", "grey": "in grey", "broken": "in grey, under a text layer without diacritics"}
+    report = EvalReport(f"corpus/dev/gold.jsonl: {len(PRINTED)} letters printed and scanned {how[mode]}", "printed")
     with tempfile.TemporaryDirectory(prefix="vanban-printed-") as tmp:
         for i, doc_id in enumerate(PRINTED):
             scan = print_and_scan(DOCS / f"{doc_id}.pdf", Path(tmp) / f"{doc_id}.pdf", mode == "colour", 100 + 10 * i)
+            if mode == "broken":
+                scan = with_broken_layer(scan, DOCS / f"{doc_id}.pdf", Path(tmp) / f"{doc_id}-broken.pdf")
             _, _, pred = vanban([scan])
             report.score(gold[doc_id], pred, DocumentResult(doc_id, scan.name))
     return _with_targets(report)

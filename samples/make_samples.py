@@ -417,6 +417,46 @@ def print_and_scan(original: Path, out: Path, colour: bool, seed: int) -> Path:
     return out
 
 
+def with_broken_layer(scan: Path, original: Path, out: Path) -> Path:
+    """`scan` with, invisible over each page, the text of `original`'s page without a diacritic ("CONG HOA
+    XA HOI CHU NGHIA VIET NAM"): the OCR layer a scanner without Vietnamese writes (issue 6's "PDFs whose
+    embedded OCR layer has lost every diacritic"). Needs pypdf (the test extra)."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    def stripped(line: str) -> bytes:
+        bare = "".join(c for c in unicodedata.normalize("NFD", line) if not unicodedata.combining(c))
+        bare = bare.replace("Đ", "D").replace("đ", "d").encode("ascii", "replace")
+        return bare.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    source = pdfium.PdfDocument(str(original))
+    writer = PdfWriter(clone_from=PdfReader(scan))
+    for page, text_page in zip(writer.pages, (source[i].get_textpage() for i in range(len(source)))):
+        lines = [ln for ln in text_page.get_text_range().splitlines() if ln.strip()][:60]
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        body = b"BT /F1 11 Tf 3 Tr " + b"".join(
+            b"1 0 0 1 %.1f %.1f Tm (%s) Tj " % (width * 0.1, height * (0.93 - 0.85 * i / max(len(lines), 1)),
+                                               stripped(line)) for i, line in enumerate(lines)) + b"ET"
+        overlay = PdfWriter()
+        blank = overlay.add_blank_page(width, height)
+        blank[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
+            NameObject("/F1"): DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                 NameObject("/Subtype"): NameObject("/Type1"),
+                                                 NameObject("/BaseFont"): NameObject("/Helvetica")})})})
+        stream = DecodedStreamObject()
+        stream.set_data(body)
+        blank[NameObject("/Contents")] = overlay._add_object(stream)
+        buffer = io.BytesIO()
+        overlay.write(buffer)
+        page.merge_page(PdfReader(buffer).pages[0])
+    with open(out, "wb") as f:
+        writer.write(f)
+    return out
+
+
 def write_scans(pdf_path: Path) -> list[Path]:
     rendered = render_pages(pdf_path, SCAN_DPI)
     pages = [simulate_scan(page, SCAN_SEED + number) for number, page in enumerate(rendered)]

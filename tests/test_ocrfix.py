@@ -249,6 +249,25 @@ def test_a_pdf_whose_text_layer_lost_its_diacritics_is_read_by_ocr(tmp_path):
     assert "CONG Hcok" not in source.text
 
 
+def test_a_scan_under_its_own_text_without_diacritics_is_read_by_ocr(tmp_path):
+    """The layer a scanner without Vietnamese writes: the letter's own words, every diacritic lost ("V/v tiep
+    tuc day manh cong tac"), as bench/ocr.py --printed broken builds it for six letters."""
+    sys.path.insert(0, str(ROOT / "samples"))
+    from make_samples import with_broken_layer
+
+    from pipeline.ingest import read_document
+    from pipeline.ingest.pdf import page_words
+    from pipeline.nlp import extract_letter
+    path = with_broken_layer(ROOT / "samples" / "seed-letter-scan.pdf", ROOT / "samples" / "seed-letter.pdf",
+                             tmp_path / "stripped-layer.pdf")
+    layer = [w[0] for w in page_words(str(path), 1)]
+    assert "tiep" in layer and all(w.isascii() for w in layer)  # the layer is there, and without marks
+    source = read_document(path)
+    assert "text layer unreadable, used OCR" in source.warnings and source.ocr
+    record = extract_letter(source).to_json()
+    assert record["symbol"] == "SGDDĐT-VP" and record["signer"] == "Phạm Quốc Hiệu"
+
+
 @pytest.mark.slow
 def test_a_long_scan_reads_its_first_and_last_pages_only(tmp_path):
     """reliability.md #12: 60 scanned pages (the seed letter's two, repeated): OCR reads the first 16 and the

@@ -106,6 +106,11 @@ def test_a_name_with_specks_around_it_and_its_cut_family_name_on_the_line_below(
     assert (sig.signer, sig.signing_authority, sig.signer_title) == ("hạm Minh Hà", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG")
 
 
+def test_a_name_whose_family_name_lost_its_first_letter_on_the_same_line():
+    sig = read_signature(lines("KT. BỘ TRƯỞNG | THỨ TRƯỞNG | `. hạm Minh Hà :"), load_lexicon())
+    assert sig.signer == "hạm Minh Hà"  # restore_surname (on OCR'd letters) writes Phạm
+
+
 def test_a_distribution_item_beside_the_column_is_no_name():
     """025: a Nơi nhận item without its dash read into the signature column; its ';' keeps it an item."""
     sig = read_signature(lines("Chi nhánh mỏ tuyển đồng Sin Quyền, Lào Cai Vimico; | TM. ỦY BAN NHÂN DÂN | "

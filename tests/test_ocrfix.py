@@ -116,6 +116,15 @@ def test_a_misread_noi_nhan_heading_is_written_as_printed(heading):
     assert [ln.text for ln in fixed[2:]] == ["- Như trên;", "- Lưu: VT."]
 
 
+def test_a_speck_between_noi_and_nhan_goes():
+    line = Line("Nơi GP nhận: KT. BỘ TRƯỞNG", 2, (74, 236, 497, 256), 0.8,
+                [("Nơi", 74.4, 245.8, 92.6, 254.0, 1.0), ("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
+                 ("nhận:", 96.2, 245.6, 125.5, 256.4, 1.0), ("KT.", 392.6, 239.5, 413.8, 256.7, 0.9),
+                 ("BỘ", 418.1, 237.8, 435.8, 251.0, 0.8), ("TRƯỞNG", 439.9, 236.5, 497.3, 248.5, 1.0)])
+    fix_landmarks([line, Line("- Như Điều 3;", 2, (75, 256, 136, 268), 0.9, [("-", 75, 263, 78, 264, 0.9)])])
+    assert line.text == "Nơi nhận: KT. BỘ TRƯỞNG"
+
+
 def test_nhan_grouped_with_the_line_below_noi_goes_back_beside_it():
     """023 printed and scanned: the small italic heading sits lower than the authority line it was grouped
     with; "nhận:" went to the next line, and accent marks over it were read as "GP"."""

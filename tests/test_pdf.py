@@ -55,6 +55,21 @@ def test_no_band_in_single_column_text():
     assert find_band(lines, 0, len(lines), 80, 540) is None
 
 
+def test_a_word_taken_into_the_other_columns_line_goes_back_to_its_neighbours():
+    """023 scanned in grey, the words as tesseract boxed them: 'Điều', a little higher than '- Như' and '3;'
+    beside it, was taken into the signature column's 'HỨ TRƯỞNG' before its own line began. A speck OCR is
+    unsure of ('GP', 0.0) stays where it was put."""
+    w = [("Nơi", 74.4, 245.3, 93.1, 254.0, 0.7), ("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
+         ("nhận:", 96.2, 245.3, 125.5, 256.4, 1.0), ("KT.", 392.6, 239.3, 413.8, 256.6, 0.9),
+         ("BỘ", 418.1, 237.6, 435.8, 253.7, 0.9), ("TRƯỞNG", 439.9, 236.3, 497.3, 254.8, 1.0),
+         ("-", 75.1, 263.5, 78.0, 264.5, 0.9), ("Như", 81.1, 258.8, 100.6, 266.7, 1.0),
+         ("Điều", 103.4, 256.6, 124.3, 266.7, 1.0), ("3;", 127.9, 259.0, 135.6, 268.1, 1.0),
+         ("HỨ", 406.8, 252.7, 429.6, 263.2, 0.0), ("TRƯỞNG", 432.5, 251.4, 489.8, 263.4, 1.0)]
+    texts = [ln.text for ln in group_lines(w, 2)]
+    assert "Như Điều 3;" in texts and "HỨ TRƯỞNG" in texts
+    assert not any("Điều" in t and "TRƯỞNG" in t for t in texts)
+
+
 def test_a_signature_column_level_with_nothing_in_the_noi_nhan_list_is_still_a_column():
     """037 scanned: the seal hid the title level with 'Nơi nhận:', so only the name, below the list, is read.
     The list and the name share no line, but stand each side of one gap: the signature table."""

@@ -87,7 +87,40 @@ def group_lines(words: list[tuple], page: int) -> list[Line]:
             ref[2] = x0
         if x1 > ref[3]:
             ref[3] = x1
-    return [_make_line(sorted(ln, key=_X0), page) for ln in lines]
+    lines = [sorted(ln, key=_X0) for ln in lines]
+    _rehome(lines)
+    return [_make_line(ln, page) for ln in lines if ln]
+
+
+FAR = 6.0  # a gap of this many word heights within a line is another column
+NEAR = 1.5  # a gap of at most this many word heights is the next word of the same line
+
+
+def _rehome(lines: list[list[tuple]]) -> None:
+    """A word taken into a line of the other column while its own line had not begun ("Điều", a little
+    higher than "- Như … 3;" beside it, into the signature column's "THỨ TRƯỞNG", since words are taken top to
+    bottom in 3 pt bands) goes to the line of its neighbours: when it stands far from every word of its
+    line and right beside words of a nearby line that it overlaps by half the taller one's height. A speck
+    OCR is unsure of (under 0.5) stays where it is."""
+    for i, line in enumerate(lines):
+        if len(line) < 2:
+            continue
+        for j in range(len(line) - 1, -1, -1):
+            w = line[j]
+            h = max(w[4] - w[2], 0.1)
+            left = w[1] - line[j - 1][3] if j else math.inf
+            right = line[j + 1][1] - w[3] if j + 1 < len(line) else math.inf
+            if min(left, right) < FAR * h or w[5] is not None and w[5] < 0.5:  # OCR's unsure specks stay
+                continue
+            for k in range(max(0, i - 3), min(len(lines), i + 4)):
+                if k == i or not lines[k]:
+                    continue
+                near = [x for x in lines[k] if -0.5 * h < w[1] - x[3] < NEAR * h or -0.5 * h < x[1] - w[3] < NEAR * h]
+                if near and all(min(x[4], w[4]) - max(x[2], w[2]) >= 0.5 * max(h, x[4] - x[2]) for x in near):
+                    del line[j]
+                    lines[k].append(w)
+                    lines[k].sort(key=_X0)
+                    break
 
 
 def _band_then_x(w: tuple) -> tuple:

@@ -56,8 +56,9 @@ def _trimmed(ln: Line) -> Line:
 def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
     for i in range(len(lines) - 1, -1, -1):
         candidate = _strip_rank(_trimmed(lines[i]), lex)
-        if not lines[i].is_caps and _is_name(candidate.text):
-            return i
+        first, _, rest = candidate.text.partition(" ")
+        if not lines[i].is_caps and (_is_name(candidate.text) or _cut_surname(first, lex) and _is_name(rest)):
+            return i  # "hạm Minh Hà": a family name without its first letter, restored by restore_surname
     # Some offices print the name in capitals ("NGUYỄN VĂN AN"): the last capitals line that reads as a name
     # once title-cased and opens with a family name (a title line never does: PHÓ, CHỦ, GIÁM …).
     for i in range(len(lines) - 1, -1, -1):

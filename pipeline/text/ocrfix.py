@@ -249,7 +249,8 @@ _BESIDE = re.compile(r"\s*(?:TM|KT|TL|TUQ|Q)\.\s*(\S+)")  # the authority line o
 
 def _rejoin_heading(lines: list) -> None:
     """"Nơi" ending up on one line and "nhận:" at the start of the next (the small italic heading sits a
-    little lower than the signature's authority line it was grouped with): "nhận:" goes back beside "Nơi"."""
+    little lower than the signature's authority line it was grouped with): "nhận:" goes back beside "Nơi".
+    A speck read between the two on one line ("Nơi GP nhận:") goes."""
     for line, below in zip(lines, lines[1:]):
         if not line.words or not below.words or ascii_fold(line.words[0][0]).lower() != "noi":
             continue
@@ -269,6 +270,14 @@ def _rejoin_heading(lines: list) -> None:
                 ln.bbox = (min(w[1] for w in ln.words), min(w[2] for w in ln.words),
                            max(w[3] for w in ln.words), max(w[4] for w in ln.words))
     lines[:] = [ln for ln in lines if ln.words or not hasattr(ln, "words")]
+    for line in lines:  # "Nơi GP nhận:": a speck read between the two words on the line
+        if line.words and ascii_fold(line.words[0][0]).lower() == "noi" and len(line.words) > 2 and \
+                ascii_fold(line.words[2][0]).lower().rstrip(":") == "nhan" and not _ALNUM2.search(line.words[1][0]):
+            del line.words[1]
+            line.text = " ".join(w[0] for w in line.words)
+
+
+_ALNUM2 = re.compile(r"[^\W\d_]{3}")  # a word of three letters or more, not a speck
 
 
 def fix_landmarks(lines: list) -> list:

@@ -3,7 +3,8 @@
 `reread_column`: when an OCR'd signature column has no signer's name at all (the seal and the signature
 cover it, and tesseract reads the lot as a picture or as junk), a name with a word tesseract is unsure of
 (the seal's rim read into it), or a title line with the seal's marks read into it ("D CHỦ TỊCH /ZOÂN N"),
-the column is read again from the page image with the coloured ink (a red
+the column is read again (psm 4; when that finds no name, as one block, psm 6, of which only the name is
+taken) from the page image with the coloured ink (a red
 seal, a blue signature) taken out: those pixels are filled from the dark strokes around them, so a letter
 the seal's rim cut in two is whole again. On a grey scan, where a red seal comes out a mid grey lighter than
 the print, the pixels between the two greys are filled instead. The new lines replace the column when they
@@ -121,15 +122,23 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
         return  # the column's boxes lie off this image (a page read turned): nothing to read again
     grey = coloured_ink(crop).histogram()[255] < MIN_INK * crop.width * crop.height
     cleaned = without_grey_seal(crop, dpi) if grey else without_ink(crop, dpi)
-    words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
-             for t, a, b, c, d, conf in ocr_words(cleaned, dpi=dpi, psm=4)
-             if conf >= MIN_CONF]
-    lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
     heading = next((ln for ln in left[:1] if ln.bbox and ln.page == page), None)
-    if heading is not None:  # the body's last line, caught by the margin above the authority line
-        lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
-    for ln in lines:  # a signature's stroke read as a dash or quote before the words
-        ln.text = _LEADING_JUNK.sub("", ln.text)
+
+    def read(psm: int) -> list:
+        words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
+                 for t, a, b, c, d, conf in ocr_words(cleaned, dpi=dpi, psm=psm) if conf >= MIN_CONF]
+        lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
+        if heading is not None:  # the body's last line, caught by the margin above the authority line
+            lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
+        for ln in lines:  # a signature's stroke read as a dash or quote before the words
+            ln.text = _LEADING_JUNK.sub("", ln.text)
+        return lines
+
+    lines = read(4)
+    if not any(_is_name_line(ln) for ln in lines):
+        # the seal's picture can make tesseract's page layout (psm 4) give up on the column: read as one
+        # block (psm 6), which reads the seal's rim too, only the name is taken
+        lines += [ln for ln in read(6) if _is_name_line(ln)][-1:]
     if not any(_is_name_line(ln) for ln in lines):
         name = next((ln for ln in reversed(seg.lines) if _is_name_line(ln)), None)
         if name is None:

@@ -4,9 +4,8 @@
 cover it, and tesseract reads the lot as a picture or as junk), a name with a word tesseract is unsure of
 (the seal's rim read into it), or a title line with the seal's marks read into it ("D CHỦ TỊCH /ZOÂN N"),
 the column is read again (psm 4; when that finds no name, as one block, psm 6, of which only the name is
-taken) from the page image with the coloured ink (a red
-seal, a blue signature) taken out: those pixels are filled from the dark strokes around them, so a letter
-the seal's rim cut in two is whole again. On a grey scan, where a red seal comes out a mid grey lighter than
+taken) from the page image with the coloured ink (a red seal, a blue signature) taken out: those pixels are
+filled from the dark strokes around them, so a letter the seal's rim cut in two is whole again. On a grey scan, where a red seal comes out a mid grey lighter than
 the print, the pixels between the two greys are filled instead. The new lines replace the column when they
 or the first reading hold a name (the first reading's name stays when the new one lost it); a clean title
 line of the first reading that the new one lost is kept, and the body's last line above the block is not

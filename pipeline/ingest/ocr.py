@@ -116,7 +116,7 @@ _SAME = str.maketrans({"O": "Q"})
 
 
 def same_shape_reading(first: str, second: str) -> str | None:
-    """`first` with the digits (and a V for a Y or W) of `second` where the two are the same shape (see
+    """`first` with the digits (and a V for a W) of `second` where the two are the same shape (see
     `reread_numbers`); None when they differ otherwise or not at all."""
     if len(first) != len(second) or first == second:
         return None

@@ -22,7 +22,8 @@ from PIL import Image
 NOT_A_DIGIT = 10
 MIN_PROB = 0.80  # every character at least this sure, or the box is left unread
 SPLIT_PROB = 0.90  # the bar for the pieces of a group no wider than one digit: of several cuts tried, the
-#                    best looks surer than it is
+#                    best looks surer than it is; and for a group as wide as two digits read as one
+WIDE = 1.3  # a stroke group this many times as wide as it is tall may be one digit or two touching
 
 
 def model_path() -> Path:
@@ -118,8 +119,12 @@ def _conv(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
 
 
 def _pool(x: np.ndarray) -> np.ndarray:
+    """2×2 max pooling, stride 2 (the four corners of each window compared at once: a reshape and max over
+    two axes costs several times as much in NumPy)."""
     n, c, h, w = x.shape
-    return x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+    x = x[:, :, :h // 2 * 2, :w // 2 * 2]
+    return np.maximum(np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]),
+                      np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]))
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -154,6 +159,22 @@ def ink_of(image: Image.Image) -> np.ndarray:
     return ink
 
 
+def runs_on(ink, box: int, end: int, line_px: float, leftwards: bool = False) -> bool:
+    """The ink between columns `box` (a word box's edge) and `end`, outside the box, is the end of letters
+    the box cut short, not marks beside them: every stroke there has ink inside the box too, and what lies
+    outside is less tall than a digit written touching the word (0.7 of the line)."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    lo, hi = (end, box) if leftwards else (box, end)
+    rows = np.nonzero((ink[:, lo:hi] > 0).any(1))[0]
+    if len(rows) and rows[-1] - rows[0] + 1 > 0.7 * line_px:
+        return False
+    outside = set(np.unique(labels[:, lo:hi]).tolist()) - {0}
+    inside = set(np.unique(labels[:, box:] if leftwards else labels[:, :box]).tolist()) - {0}
+    return outside <= inside
+
+
 def _otsu(gray: np.ndarray) -> float:
     hist = np.bincount(gray.astype(np.uint8).ravel(), minlength=256).astype(np.float64)
     total, levels = hist.sum(), np.arange(256)
@@ -163,10 +184,20 @@ def _otsu(gray: np.ndarray) -> float:
     return float(np.argmax(between))
 
 
-def glyph_boxes(ink: np.ndarray, min_height: int) -> list[tuple[int, int, int, int]]:
+def glyph_boxes(ink: np.ndarray, min_height: int, span: tuple[float, float] | None = None,
+                reach: float = 0.0) -> list[tuple[int, int, int, int]]:
     """Column-ordered boxes (top, left, bottom, right) of the characters in a box of ink: connected strokes,
     with strokes that overlap across one column range (a crossbar, a detached loop) taken as one character,
-    and specks, dots and flat rules (an underline, a dotted leader) dropped."""
+    and specks, dots and flat rules (an underline, a dotted leader) dropped. With `span` (left, right
+    columns), only the strokes that lie in it, no more than `reach` columns of them outside, are
+    characters: the rest is the print beside a blank."""
+    strokes = _strokes(ink, min_height)
+    if span is not None:
+        strokes = [b for b in strokes if span[0] - reach <= b[1] and b[3] <= span[1] + reach]
+    return _merged(strokes)
+
+
+def _strokes(ink: np.ndarray, min_height: int) -> list[list[int]]:
     from scipy import ndimage
 
     labels, n = ndimage.label(ink > 0, structure=np.ones((3, 3)))
@@ -176,7 +207,10 @@ def glyph_boxes(ink: np.ndarray, min_height: int) -> list[tuple[int, int, int, i
         if h < min_height and (h < min_height / 2 or w < min_height / 2 or w > 2.5 * h):
             continue  # a speck, a dot of a leader, an underline
         boxes.append([sl[0].start, sl[1].start, sl[0].stop, sl[1].stop])
-    boxes.sort(key=lambda b: b[1])
+    return sorted(boxes, key=lambda b: b[1])
+
+
+def _merged(boxes: list[list[int]]) -> list[tuple[int, int, int, int]]:
     merged: list[list[int]] = []
     for b in boxes:
         if merged:
@@ -189,24 +223,35 @@ def glyph_boxes(ink: np.ndarray, min_height: int) -> list[tuple[int, int, int, i
     return [tuple(b) for b in merged]
 
 
-def read_digits(image: Image.Image, line_height: float, model: DigitModel | None = None) -> Reading:
+def read_digits(image: Image.Image, line_height: float, model: DigitModel | None = None,
+                span: tuple[float, float] | None = None) -> Reading:
     """Read the digits written in a crop of a page (grayscale or colour, any resolution). `line_height` is
     the height in pixels of the printed line the box sits on: marks much smaller than it are not characters.
+    `span` (left, right, in the crop's pixels) is where the blank lies, in a crop taken wider than it: the
+    strokes in it are read, the print beside it is not, and a stroke across its edge leaves the box unread
+    (what the blank holds is then not known). Without `span` the whole crop is the blank, and ink over its
+    edge leaves it unread.
     Characters written touching (a wide stroke group) are tried whole and cut apart (`_read_group`); the
     reading whose least sure digit is surer wins."""
     model = model or default_model()
     ink = ink_of(image)
-    boxes = glyph_boxes(ink, min_height=max(4, int(0.45 * line_height)))
+    min_height = max(4, int(0.45 * line_height))
+    if span is None:
+        boxes = glyph_boxes(ink, min_height)
+        cut = _cut_at_the_edge(ink, line_height)
+    else:
+        reach = 0.1 * line_height
+        boxes = glyph_boxes(ink, min_height, span, reach)
+        cut = _lies_across(_strokes(ink, min_height), span, reach)
     if not boxes:
-        return Reading("", 1.0, 0)
+        return Reading(None, 0.0, 0) if cut and span is not None else Reading("", 1.0, 0)
     tall = max(b[2] - b[0] for b in boxes)
     boxes = [b for b in boxes if b[2] - b[0] >= 0.4 * tall]  # what is left of the printed text beside it
     heights = tuple(b[2] - b[0] for b in boxes)
-    if _cut_at_the_edge(ink, line_height):  # ink runs out of the box: a digit may be cut off
+    if cut:  # ink runs out of the box: a digit may be cut off
         return Reading(None, 0.0, len(boxes), heights=heights)
     text, sure = [], []
-    for box in boxes:
-        top, left, bottom, right = box
+    for top, left, bottom, right in boxes:
         parts = _read_group(ink[top:bottom, left:right], model)
         if any(label == NOT_A_DIGIT for label, _ in parts):
             return Reading(None, 0.0, len(boxes), heights=heights)
@@ -214,6 +259,14 @@ def read_digits(image: Image.Image, line_height: float, model: DigitModel | None
         sure += [prob for _, prob in parts]
     least, guess = min(sure), "".join(text)
     return Reading(guess if least >= MIN_PROB else None, round(least, 3), len(text), guess, heights)
+
+
+def _lies_across(strokes: list, span: tuple[float, float], reach: float) -> bool:
+    """One of the strokes lies across an edge of the span, more than `reach` columns of it on either side:
+    a digit that the print's box swallowed in part ("695" must not read "95"), or handwriting over the print
+    beside the blank."""
+    return any(min(right, span[1]) - max(left, span[0]) > reach and
+               (left < span[0] - reach or right > span[1] + reach) for _, left, _, right in strokes)
 
 
 def _cut_at_the_edge(ink: np.ndarray, line_height: float) -> bool:
@@ -243,10 +296,13 @@ def _read_group(part: np.ndarray, model: DigitModel, depth: int = 0) -> list[tup
                for h, parts in zip(halves, (left, right))):
             continue  # a sliver read as anything but a 1: a piece of a digit, not a digit
         split = left + right
-        if width < 1.3 * height and _score(split) < SPLIT_PROB:
+        if width < WIDE * height and _score(split) < SPLIT_PROB:
             continue  # as narrow as one digit: cut only when every piece is very sure (a looped 2 ≠ "63")
         if _score(split) > score:
             best, score = split, _score(split)
+    if len(best) == 1 and width >= WIDE * height and score < SPLIT_PROB:
+        # as wide as two digits and read as one: under the bar unless very sure (two touching, "21", ≠ "4")
+        best = [(best[0][0], score * MIN_PROB / SPLIT_PROB)]
     return best
 
 

@@ -190,3 +190,13 @@ def test_a_decision_scanned_in_grey_keeps_its_subject_and_its_cited_numbers(tmp_
     assert record["subject"].rstrip(".").endswith("THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")  # ĐỒNG may read ĐỎNG
     numbers = {r["full_number"] for r in record["references"]}
     assert {"55/2026/TT-BTC", "750/BQL-QHXD", "1591-CV/ĐU", "269-KL/TU"} <= numbers
+
+
+@pytest.mark.parametrize("text, n", [("nnrgf) Trinh Quốc", 2), ("`. hạm Minh Hà :", 2), ("Vương Trinh Quốc", 3),
+                                     ("KT. BỘ TRƯỞNG", 0)])
+def test_the_name_words_a_first_reading_ends_with(text, n):
+    """The column read as one block gives its name only when it has more of it than the first reading: 037's
+    'Vương Trinh Quốc' over 'nnrgf) Trinh Quốc', not 023's 'Minh Hà' over '`. hạm Minh Hà :' (whose family
+    name the extraction restores)."""
+    from pipeline.ingest.titlepass import _name_tail
+    assert _name_tail(text) == n

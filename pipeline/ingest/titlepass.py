@@ -84,6 +84,15 @@ def _doubtful(text: str) -> bool:
     return mostly_caps and any(len(w) == 1 and w.isalpha() or _JUNK.search(w) for w in text.split())
 
 
+def _name_tail(text: str) -> int:
+    """How many capitalised words end the line ("nnrgf) Trinh Quốc" → 2)."""
+    words = re.findall(r"\S+", text.rstrip(" .:;`'"))
+    n = 0
+    while n < len(words) and _NAME.match(words[-1 - n] + " X") and not _caps(words[-1 - n]):
+        n += 1
+    return n
+
+
 def _touched(line: Line) -> bool:
     """A name line with a word tesseract is unsure of: the seal's rim or the signature ran into it
     ("Tàn Trinh Quốc" for Vương Trinh Quốc, 'Tàn' 0.19 sure and twice the height of the words beside it)."""
@@ -136,8 +145,12 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     lines = read(4)
     if not any(_is_name_line(ln) for ln in lines):
         # the seal's picture can make tesseract's page layout (psm 4) give up on the column: read as one
-        # block (psm 6), which reads the seal's rim too, only the name is taken
-        lines += [ln for ln in read(6) if _is_name_line(ln)][-1:]
+        # block (psm 6), which reads the seal's rim too, only the name is taken, and only when it has more
+        # of the name than the first reading ("Vương Trinh Quốc" for "nnrgf) Trinh Quốc", not "Minh Hà" for
+        # "`. hạm Minh Hà :", whose cut family name the extraction restores)
+        block = [ln for ln in read(6) if _is_name_line(ln)][-1:]
+        if block and len(block[0].text.split()) > max((_name_tail(ln.text) for ln in seg.lines), default=0):
+            lines += block
     if not any(_is_name_line(ln) for ln in lines):
         name = next((ln for ln in reversed(seg.lines) if _is_name_line(ln)), None)
         if name is None:

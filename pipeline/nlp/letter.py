@@ -60,7 +60,8 @@ def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) 
         if name in header.spans:
             exclude.append(tuple(header.spans[name]))
     exclude += [(z.start, z.end) for z in source.zones if z.name == "page_furniture"]
-    exclude += _appendix_headings(source.text)
+    if source.ocr:  # on a scan, the heading's number is the letter's own, often written by hand and misread
+        exclude += _appendix_headings(source.text)
     own = header.number.full_number if header.number else None
     title = header.spans.get("subject")
     return find_references(source.text, lex, own_number=own, exclude=exclude, title_span=title,
@@ -72,8 +73,9 @@ _APPENDIX = re.compile(r"(?:Phụ lục|PHỤ LỤC)\b")
 
 def _appendix_headings(text: str) -> list[tuple[int, int]]:
     """The bracketed line(s) under an appendix's heading, '(Kèm theo Quyết định số 2338/QĐ-UBND ngày …)':
-    the letter's own number, not a document it cites (a number written by hand may read otherwise there
-    than in the header, so it is no `own_number`)."""
+    on a scan, the letter's own number, not a document it cites (a number written by hand may read otherwise
+    there than in the header, so it is no `own_number`). A text layer's heading is taken as printed: Thông
+    tư 57/2025/TT-BXD (vbpl doc_000433) heads its appendix with 56/2025/TT-BXD, another document of the set."""
     lines = lines_of(text, 0, len(text))
     out = []
     for i, ln in enumerate(lines):

@@ -52,9 +52,9 @@ def run_tesseract(image_path: str | Path, psm: int = 3, config: tuple[str, ...] 
     return done.stdout.decode("utf-8", "replace")
 
 
-def parse_tsv(tsv: str, scale: float, image_path: str | Path | None = None) -> list[Word]:
+def parse_tsv(tsv: str, scale: float, page: Image.Image | str | Path | None = None) -> list[Word]:
     """Words with boxes scaled by `scale` (72/dpi gives PDF points) and confidence in 0..1, straightened
-    (see `_deskew`). With the page's `image_path`, doubtful cited numbers are read a second time (see
+    (see `_deskew`). With the `page` image (or its path), doubtful cited numbers are read a second time (see
     `reread_numbers`)."""
     words, lines = [], []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -65,8 +65,8 @@ def parse_tsv(tsv: str, scale: float, image_path: str | Path | None = None) -> l
         conf = max(float(row["conf"]), 0.0) / 100
         words.append((text, x, y, x + w, y + h, conf))
         lines.append((row.get("block_num"), row.get("par_num"), row.get("line_num")))
-    if image_path is not None:
-        words = reread_numbers(image_path, words)
+    if page is not None:
+        words = reread_numbers(page, words)
     return _deskew([(t, a * scale, b * scale, c * scale, d * scale, conf) for t, a, b, c, d, conf in words], lines)
 
 
@@ -77,7 +77,7 @@ _YEAR_FORM = re.compile(r"\d{1,5}/(?:19|20)\d\d/[A-ZĐ]")
 NUMBER_CONF = 0.9
 
 
-def reread_numbers(image_path: str | Path, words: list[Word]) -> list[Word]:
+def reread_numbers(image: Image.Image | str | Path, words: list[Word]) -> list[Word]:
     """Words (pixel boxes, straight from the TSV) with each doubtful normative number read again on its own
     by the eng model, all in one tesseract run. The second reading is taken only where it is the same
     shape: the same characters but for digits (and a V where vie read W, a letter no Vietnamese initial
@@ -86,7 +86,8 @@ def reread_numbers(image_path: str | Path, words: list[Word]) -> list[Word]:
     doubtful = [i for i, w in enumerate(words) if w[5] < NUMBER_CONF and _YEAR_FORM.search(w[0])]
     if not doubtful:
         return words
-    with Image.open(image_path) as page, tempfile.TemporaryDirectory(prefix="vanban-num-") as tmp:
+    with (Image.open(image) if isinstance(image, (str, Path)) else nullcontext(image)) as page, \
+            tempfile.TemporaryDirectory(prefix="vanban-num-") as tmp:
         paths = []
         for i in doubtful:
             _, x0, top, x1, bottom, _ = words[i]
@@ -181,7 +182,7 @@ def ocr_words(image: Image.Image | str | Path, dpi: float | None = None, psm: in
     with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
         path = Path(tmp) / "page.pgm"  # PGM: no compression to pay for, and tesseract reads it directly
         image.convert("L").save(path)
-        return parse_tsv(run_tesseract(path, psm), 72.0 / dpi, path if numbers else None)
+        return parse_tsv(run_tesseract(path, psm), 72.0 / dpi, image if numbers else None)  # in memory
 
 
 SUSPECT_CONF = 0.6  # a page read this badly may be turned: upright text reads at 0.7-0.96 here, turned ~0.45

@@ -26,6 +26,7 @@ from typing import Callable
 from pipeline.ingest.layout import Line, _make_line
 
 _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
+_CAPITALISED = re.compile(r"^[A-ZĐ][^\s\d]*$")  # one word of a _NAME
 MIN_CONF = 0.5
 MIN_INK = 0.005  # share of a signature column's pixels in colour: below it, the scan is grey
 
@@ -88,7 +89,7 @@ def _name_tail(text: str) -> int:
     """How many capitalised words end the line ("nnrgf) Trinh Quốc" → 2)."""
     words = re.findall(r"\S+", text.rstrip(" .:;`'"))
     n = 0
-    while n < len(words) and _NAME.match(words[-1 - n] + " X") and not _caps(words[-1 - n]):
+    while n < len(words) and _CAPITALISED.match(words[-1 - n]) and not _caps(words[-1 - n]):
         n += 1
     return n
 

@@ -77,8 +77,8 @@ _SIGNER_TITLES = ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CH�
                   "TỔNG CỤC TRƯỞNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG",
                   "PHÓ THỦ TƯỚNG", "CHÁNH THANH TRA", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "HIỆU TRƯỞNG")
 # A title line whose first letter the seal covers ("HỨ TRƯỞNG"): its letters, diacritics removed → the title.
-_CUT_TITLE = {ascii_fold(t[1:]): t for t in _SIGNER_TITLES}
-_CUT_TITLE = {k: v for k, v in _CUT_TITLE.items() if k not in {ascii_fold(t) for t in _SIGNER_TITLES}}
+_CUT_TITLE = {ascii_fold(t[1:]): t for t in _SIGNER_TITLES
+              if ascii_fold(t[1:]) not in {ascii_fold(whole) for whole in _SIGNER_TITLES}}
 
 
 def _old_style(word: str) -> str:

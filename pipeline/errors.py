@@ -9,7 +9,7 @@ from __future__ import annotations
 # e.g. "corrupt:truncated" or "too_big:zip"; the part before the colon is always one of these.
 QUARANTINE_REASONS = (
     "empty", "type_mismatch", "unsupported", "encrypted", "corrupt", "too_big", "timeout", "memory",
-    "symlink", "special_file", "xml_doctype", "no_text",
+    "symlink", "special_file", "hardlink", "xml_doctype", "no_text", "not_a_letter", "unreadable",
 )
 
 

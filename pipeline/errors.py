@@ -44,6 +44,19 @@ class RunLocked(VanbanError):
     exit_code = 3
 
 
+class Interrupted(VanbanError):
+    """The run was stopped by a signal (SIGTERM from cron or systemd, Ctrl-C): its workers were stopped, the
+    run recorded as interrupted and the lock released; the next run takes what was left (exit 1)."""
+
+    def __init__(self, signal_name: str):
+        self.signal_name = signal_name
+        self.detail = ""
+        super().__init__(signal_name)
+
+    def __str__(self) -> str:
+        return f"stopped by {self.signal_name}: {self.detail or 'the next run takes what was left'}"
+
+
 class StorageError(VanbanError):
     """The archive cannot be used: the database is corrupt or the disk is full."""
 

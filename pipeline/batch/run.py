@@ -21,7 +21,11 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
+import signal
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -30,8 +34,8 @@ from pipeline.archive.db import now
 from pipeline.archive.store import durable_copy, fsync_dir, sha256_of, stored_name
 from pipeline.batch import quarantine as qr
 from pipeline.batch.scan import scan
-from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_RECYCLE, DEFAULT_TIMEOUT_S, LocalPool
-from pipeline.errors import RunLocked, StorageError
+from pipeline.batch.workers import CLOSE_IN_CHILD, DEFAULT_MEMORY_MB, DEFAULT_RECYCLE, DEFAULT_TIMEOUT_S, LocalPool
+from pipeline.errors import Interrupted, RunLocked, StorageError
 
 OUTCOMES = ("done", "done_with_warnings", "duplicate", "skipped", "quarantined")
 INCOMING = "incoming"
@@ -62,28 +66,140 @@ class Item:
 
 
 class RunLock:
-    """flock on `<db>.lock`: one run at a time per archive, released by the kernel if the run dies."""
+    """flock on `<db>.lock`: one run at a time per archive, released by the kernel when the run dies.
+
+    The lock belongs to the open file, and a forked worker inherits the file: so workers close it as they
+    start (workers.CLOSE_IN_CHILD) and die with the run (PR_SET_PDEATHSIG). A lock still held while the run
+    named in the file is dead (its workers outlived it: a release before this one, or a kill between fork and
+    close) is taken over: the orphans holding the file are killed, then the lock is taken."""
 
     def __init__(self, db_path: Path):
         self.path = Path(str(db_path) + ".lock")
         self.fd = None
+        self.took_over: str | None = None
 
     def __enter__(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip()
+            self._take()
+        except BaseException:
             os.close(self.fd)
-            raise RunLocked(f"another run holds the lock on this archive ({self.path}{': ' + holder if holder else ''})") from None
+            raise
+        CLOSE_IN_CHILD.add(self.fd)
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, f"pid {os.getpid()} since {now()}".encode(), 0)
         return self
 
+    def _take(self) -> None:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip()
+        pid = int(m.group(1)) if (m := re.match(r"pid (\d+)", holder)) else None
+        if pid is None or _alive(pid):
+            raise RunLocked(f"another run holds the lock on this archive ({self.path}{': ' + holder if holder else ''})")
+        orphans = _holders(self.path)
+        for other in orphans:
+            try:
+                os.kill(other, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for _ in range(50):  # the kernel drops the lock once the last holder is gone
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.took_over = (f"the lock of run pid {pid}, which is dead, was taken over "
+                                  f"({len(orphans)} orphaned worker{'s' * (len(orphans) != 1)} stopped)")
+                return
+            except BlockingIOError:
+                time.sleep(0.1)
+        raise RunLocked(f"the lock on this archive ({self.path}) is held by processes of a dead run ({holder}) that "
+                        f"could not be stopped: {', '.join(map(str, orphans)) or 'not found'}")
+
     def __exit__(self, *exc) -> None:
+        CLOSE_IN_CHILD.discard(self.fd)
         os.ftruncate(self.fd, 0)
         os.close(self.fd)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has let go of its files
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True
+
+
+def _holders(lock: Path) -> list[int]:
+    """Other processes with the lock file open (from /proc; Linux)."""
+    try:
+        target = os.stat(lock)
+    except OSError:
+        return []
+    out = []
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            for fd in os.listdir(f"/proc/{name}/fd"):
+                try:
+                    st = os.stat(f"/proc/{name}/fd/{fd}")
+                except OSError:
+                    continue
+                if (st.st_dev, st.st_ino) == (target.st_dev, target.st_ino):
+                    out.append(int(name))
+                    break
+        except OSError:
+            continue
+    return out
+
+
+class Stops:
+    """SIGTERM (cron, systemd), SIGINT (Ctrl-C) and SIGHUP (a closed terminal) in the run's process: the run
+    stops at its next safe point (between two files: never inside a commit), its workers are stopped, the run
+    is recorded as interrupted and the lock released; what was not filed is taken by the next run. A second
+    signal stops at once. Only in the main thread (a server filing uploads keeps its own handlers)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self):
+        self.signum: int | None = None
+        self.old: dict = {}
+
+    def __enter__(self) -> "Stops":
+        if threading.current_thread() is threading.main_thread():
+            for s in self.SIGNALS:
+                self.old[s] = signal.signal(s, self._handler)
+        return self
+
+    def _handler(self, signum, frame) -> None:
+        if self.signum is not None:
+            raise Interrupted(signal.Signals(signum).name)
+        self.signum = signum
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise Interrupted(signal.Signals(self.signum).name)
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self.old.items():
+            signal.signal(s, handler)
+
+
+def _suffix(path: str) -> str:
+    """The extension the stored copy keeps: letters and digits only (a name is data, never part of a path)."""
+    ext = Path(path).suffix.lower()
+    return "." + re.sub(r"[^a-z0-9]", "", ext[1:])[:15] if len(ext) > 1 and re.search(r"[a-z0-9]", ext) else ""
 
 
 def _storage(exc: OSError, what: str) -> StorageError:
@@ -91,8 +207,8 @@ def _storage(exc: OSError, what: str) -> StorageError:
 
 
 class Batch:
-    def __init__(self, archive: Archive, options: Options, progress=None):
-        self.archive, self.options, self.progress = archive, options, progress
+    def __init__(self, archive: Archive, options: Options, progress=None, stops: Stops | None = None):
+        self.archive, self.options, self.progress, self.stops = archive, options, progress, stops
         self.root = archive.path.parent
         self.incoming = self.root / INCOMING
         self.run_id = uuid.uuid4().hex
@@ -104,20 +220,40 @@ class Batch:
         self.finished = 0
         self.total = 0                      # files known so far (the progress bar's length)
 
+    def _stop_point(self) -> None:
+        if self.stops is not None:
+            self.stops.check()
+
+    def interrupted(self, exc: "Interrupted") -> None:
+        """The run was stopped by a signal: recorded (an event with what was done so far); copies already in
+        incoming/ stay there for the next run, which finds them by hash."""
+        self.report["finished"] = now()
+        self.report["interrupted"] = exc.signal_name
+        left = sum(f["outcome"] is None for f in self.report["files"])
+        try:
+            self.archive.event("run_interrupted", None, None, {"run_id": self.run_id, "signal": exc.signal_name,
+                                                                "counts": self.report["counts"], "left": left})
+        except Exception:  # noqa: BLE001  the stop must not fail on the record of the stop
+            pass
+        done = sum(self.report["counts"].values())
+        exc.detail = f"{done} file{'s' * (done != 1)} handled, {left} left for the next run (its workers were stopped)"
+
     # -- 1-3: what is there, and which copies need parsing ----------------------------------------------
     def collect(self, paths) -> None:
         self._clean_incoming()
         entries = scan(paths, self.options.settle)
         self.total = len(entries)
         for e in entries:
-            entry = {"path": e.path, "sha256": None, "outcome": None, "reason": None, "key": None}
+            self._stop_point()
+            entry = {"path": e.shown, "sha256": None, "outcome": None, "reason": None, "key": None}
             self.report["files"].append(entry)
             if e.problem:
-                self._unopened(entry, e.problem)
+                self._unopened(entry, e)
             elif e.wait:
                 self._finish(entry, "skipped", reason=e.wait)
             else:
-                self._hashed(entry)
+                self._release_unopened(e)
+                self._hashed(entry, e.path)
         self._recover_orphans()
 
     def _clean_incoming(self) -> None:
@@ -126,17 +262,28 @@ class Batch:
             for p in self.incoming.glob(".incoming-*"):
                 p.unlink(missing_ok=True)
 
-    def _unopened(self, entry: dict, problem: str) -> None:
-        qid = qr.unopened_id(entry["path"])
+    def _unopened(self, entry: dict, e) -> None:
+        problem = e.problem
+        qid = qr.unopened_id(e.path)
         if qr.held(self.archive, qid):
             self._finish(entry, "skipped", reason=f"quarantined earlier ({problem})")
             return
-        what = "a symbolic link" if problem == "symlink" else "not a regular file (FIFO, device or socket)"
-        qr.record(self.archive, qid, None, entry["path"], problem, f"{what}: reported, never opened", None, self.run_id)
+        what = {"symlink": "a symbolic link", "special_file": "not a regular file (FIFO, device or socket)"}.get(
+            problem) or e.detail or problem
+        message = f"{what}: reported, never opened"
+        qr.record(self.archive, qid, None, entry["path"], problem, message, None, self.run_id)
         self._finish(entry, "quarantined", reason=problem)
+        entry["detail"] = {"reason": problem, "message": message}
 
-    def _hashed(self, entry: dict) -> None:
-        path = entry["path"]
+    def _release_unopened(self, e) -> None:
+        """A path quarantined unopened by an earlier run (a hard link, an unreadable folder's place, a link
+        since replaced) that is now a plain readable file: its old row is released, the file is read as any."""
+        qid = qr.unopened_id(e.path)
+        if qr.held(self.archive, qid):
+            qr.release(self.archive, qid, None)
+
+    def _hashed(self, entry: dict, path: str) -> None:
+        """`path` is the file as the OS names it; entry["path"] its readable form (the report's, the archive's)."""
         try:
             sha = entry["sha256"] = sha256_of(path)
         except OSError as exc:
@@ -151,18 +298,18 @@ class Batch:
         held = self.archive.db.execute("SELECT document_id, path FROM sources WHERE sha256 = ?", (sha,)).fetchone()
         if held is not None:
             key = self.archive.key_of(held[0])
-            if held[1] == path:
+            if held[1] == entry["path"]:
                 self._finish(entry, "skipped", key=key)
             else:
-                self._note_duplicate(sha, held[0], path)
+                self._note_duplicate(sha, held[0], entry["path"])
                 self._finish(entry, "duplicate", key=key)
                 entry["duplicate_of"] = held[1]
             return
         if (q := qr.held(self.archive, sha)) is not None:
             self._finish(entry, "skipped", reason=f"quarantined earlier ({q['reason']})")
             return
-        suffix = Path(path).suffix.lower()[:16]
-        copy = self._copy(path, sha, suffix)
+        suffix = _suffix(entry["path"])
+        copy = self._copy(path, sha, suffix, entry["path"])
         if copy is None:
             del self.seen[sha]
             self._finish(entry, "skipped", reason="changed while it was copied (still being written?); the next run takes it")
@@ -177,7 +324,7 @@ class Batch:
         if not known:
             self.archive.event("duplicate", sha, document_id, {"path": path, "run_id": self.run_id})
 
-    def _copy(self, path: str, sha: str, suffix: str) -> Path | None:
+    def _copy(self, path: str, sha: str, suffix: str, shown: str) -> Path | None:
         """The copy this file's parse will read: one already in incoming/, the store or the quarantine (a
         killed run's), else a new one in incoming/, hashed as it is written; None if it no longer matches."""
         for existing in (self.incoming / f"{sha}{suffix}", self.archive.originals / stored_name(sha, suffix),
@@ -191,7 +338,7 @@ class Batch:
                 raise OSError(errno.ENOSPC, "not enough free space for the copy and its reserve")
             target, note = self.incoming / f"{sha}{suffix}", self.incoming / f"{sha}.json"
             # the note first: a copy in incoming/ always says where it came from (recovery needs it)
-            qr.write_json(note, {"path": path, "suffix": suffix, "time": now()})
+            qr.write_json(note, {"path": shown, "suffix": suffix, "time": now()})
             if not durable_copy(path, target, sha):
                 note.unlink(missing_ok=True)
                 return None
@@ -244,6 +391,7 @@ class Batch:
             ids = {id(item): i for i, item in items.items()}
             options = {"pdf_engine": self.options.pdf_engine, "ocr": self.options.ocr}
             while queue or pool.busy():
+                self._stop_point()
                 while queue and pool.busy() < pool.capacity():
                     item = queue.pop()
                     pool.submit(ids[id(item)], str(item.copy), dict(options, name=os.path.basename(item.entry["path"])))
@@ -335,10 +483,16 @@ def run_ingest(paths, db: str | os.PathLike | None = None, *, options: Options |
     holds the archive, StorageError (exit 4) when the disk or the database cannot be written."""
     options = dataclasses.replace(options or Options(), **{k: v for k, v in
                                   (("pdf_engine", pdf_engine), ("ocr", ocr), ("workers", workers)) if v is not None})
-    with Archive(db) as archive, RunLock(archive.path):
-        batch = Batch(archive, options, progress)
-        batch.collect(paths)
-        batch.parse_all()
+    with Archive(db) as archive, RunLock(archive.path) as lock, Stops() as stops:
+        batch = Batch(archive, options, progress, stops)
+        if lock.took_over:
+            batch.report["lock_taken_over"] = lock.took_over
+        try:
+            batch.collect(paths)
+            batch.parse_all()
+        except Interrupted as exc:
+            batch.interrupted(exc)
+            raise
         if batch.report["new_documents"] or batch.report["new_edges"]:
             from pipeline.graph import warm
             warm(archive.db)  # the nightly run pays the graph arrays, not the researcher's first question
@@ -351,8 +505,8 @@ def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None
     and its quarantine row released; one that still fails keeps its place with the new reason. Returns a
     run report over the retried files."""
     options = options or Options()
-    with Archive(db) as archive, RunLock(archive.path):
-        batch = Batch(archive, options, progress)
+    with Archive(db) as archive, RunLock(archive.path), Stops() as stops:
+        batch = Batch(archive, options, progress, stops)
         for row in qr.entries(archive, reason):
             if ids and row["id"] not in ids and (row["sha256"] or "") not in ids:
                 continue
@@ -369,5 +523,9 @@ def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None
                 batch._finish(entry, "skipped", reason=f"{row['reason']}: nothing to parse (never opened, or the copy is gone)")
                 continue
             batch.todo.append(Item(entry, row["sha256"], copy.suffix, copy, retry=row["id"]))
-        batch.parse_all()
+        try:
+            batch.parse_all()
+        except Interrupted as exc:
+            batch.interrupted(exc)
+            raise
         return batch.close()

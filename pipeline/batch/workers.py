@@ -26,6 +26,8 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_RECYCLE = 200
 FAULT_ENV = "VANBAN_FAULT"  # test hook (fault injection, as SQLite's test builds have): see _fault
+CLOSE_IN_CHILD: set[int] = set()  # descriptors a forked worker must not keep (the run lock: run.RunLock)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def parse_file(path: str, options: dict):
@@ -72,8 +74,33 @@ def _address_space() -> int:
         return 0
 
 
-def _worker(conn, memory_mb: int) -> None:
+def _die_with_parent(parent: int | None) -> None:
+    """A worker never outlives the process that forked it: the kernel sends it SIGKILL when its parent dies
+    (prctl PR_SET_PDEATHSIG, Linux), whether the parent exited, was killed with -9 or stopped by the OOM
+    killer; a parent already gone before the call is caught by the getppid check. Elsewhere the parent's
+    closed pipe ends the worker at its next task."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
+
+
+def _worker(conn, memory_mb: int, parent: int | None = None) -> None:
+    _die_with_parent(parent)
+    for fd in list(CLOSE_IN_CHILD):  # the run lock stays the run's: a worker must not hold it
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    CLOSE_IN_CHILD.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if memory_mb:
         cap = _address_space() + (memory_mb << 20)
@@ -104,7 +131,8 @@ def _worker(conn, memory_mb: int) -> None:
 class _Slot:
     def __init__(self, ctx, memory_mb: int):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, memory_mb), daemon=True)
+        parent = os.getpid() if ctx.get_start_method() == "fork" else None  # forkserver: its server is the parent
+        self.proc = ctx.Process(target=_worker, args=(child, memory_mb, parent), daemon=True)
         self.proc.start()
         child.close()
         self.task = None        # (task_id, path) in flight

@@ -389,6 +389,7 @@ def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int
     if security.needs_token(host) and not token:
         raise UsageError(f"serving on {host} (not only this machine) needs a token: set VANBAN_TOKEN")
     app = create_app(db, token=token, max_upload_mb=max_upload_mb, workers=workers)
+    security.redact_logs(token)
     from werkzeug.serving import run_simple
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from pipeline import __version__
+from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.errors import VanbanError
 
 
@@ -189,7 +190,11 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
 @click.option("--port", type=int, default=8765, show_default=True)
 @click.option("--max-upload-mb", type=click.IntRange(1), default=50, show_default=True, help="Larger uploads get 413.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Worker processes for uploads.")
-def serve(db, host, port, max_upload_mb, workers):
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+              help="Seconds one file may take (upload or re-reading) before its worker is killed, as in ingest.")
+@click.option("--memory-mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
+              help="Memory a worker may add while reading one file (0: no cap), as in ingest.")
+def serve(db, host, port, max_upload_mb, workers, timeout, memory_mb):
     """The clerk's desk: a local web app to receive letters (upload), check and correct what was read, keep the
     incoming register (CSV, XLSX), search, and see a letter's citation graph; a JSON API under /api/. Example:
 
@@ -198,7 +203,7 @@ def serve(db, host, port, max_upload_mb, workers):
     from pipeline.desk.app import serve as run
 
     click.echo(f"vanban desk on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
-    run(db, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers)
+    run(db, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout, memory_mb=memory_mb)
 
 
 def _db_option(fn):

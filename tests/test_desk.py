@@ -193,7 +193,9 @@ def test_beyond_localhost_a_token_is_required(tmp_path):
         assert httpx.get(f"{server.url}/api/letters", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(f"{server.url}/api/letters", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
         browser = httpx.Client(base_url=server.url)
-        assert browser.get("/", params={"token": "s3cret-token"}).status_code == 200
+        first = browser.get("/", params={"token": "s3cret-token"})  # then redirected away from the URL
+        assert first.status_code == 302 and first.headers["location"] == "/"
+        assert browser.get("/").status_code == 200
         assert browser.get("/letters").status_code == 200  # the cookie carries it from then on
         browser.close()
     finally:

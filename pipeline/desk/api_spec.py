@@ -38,8 +38,11 @@ OPENAPI = {
                       "parameters": [_REF], "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
                       "responses": {"200": {"description": "the corrected record"}, "400": {"description": "bad field"}}}},
         "/api/letters/{ref}/reextract": {
-            "post": {"summary": "Read the stored original again (corrections still win)", "parameters": [_REF],
-                     "responses": {"200": {"description": "the record"}}}},
+            "post": {"summary": "Read the stored original again (corrections still win), in a worker with the "
+                                "batch's limits (serve --timeout, --memory-mb)", "parameters": [_REF],
+                     "responses": {"200": {"description": "the record"},
+                                   "422": {"description": "the original cannot be read (memory cap, unreadable): record unchanged"},
+                                   "504": {"description": "reading took longer than --timeout: record unchanged"}}}},
         "/api/graph/{ref}": {
             "get": {"summary": "The neighbourhood (node-link JSON: nodes with key, type, date, stub; typed edges)",
                     "parameters": [_REF, {"name": "depth", "in": "query", "schema": {"type": "integer"}}],

@@ -26,6 +26,7 @@ from pipeline import __version__
 from pipeline.archive import Archive, resolve
 from pipeline.archive import corrections as cx
 from pipeline.archive.listing import find
+from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.desk import pages, security
 from pipeline.desk.api_spec import OPENAPI
 from pipeline.errors import Ambiguous, NotFound, RunLocked, UsageError, VanbanError
@@ -36,11 +37,13 @@ UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".h
 
 
 def create_app(db: str | os.PathLike | None = None, token: str | None = None,
-               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, workers: int = 1) -> Flask:
+               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
+               memory_mb: int = DEFAULT_MEMORY_MB) -> Flask:
     app = Flask("vanban-desk")
     probe = Archive(db)  # creates / migrates the archive once, and fixes its path
     app.config.update(VANBAN_DB=str(probe.path), VANBAN_TOKEN=token, MAX_CONTENT_LENGTH=max_upload_mb << 20,
-                      VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb)
+                      VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb, VANBAN_TIMEOUT=timeout,
+                      VANBAN_MEMORY_MB=memory_mb)
     probe.close()
     app.before_request(lambda: security.check(app))
     app.after_request(lambda response: security.after(app, response))
@@ -127,7 +130,9 @@ def upload(files) -> dict:
     folder.mkdir(parents=True)
     for i, f in enumerate(files):
         f.save(folder / safe_name(f.filename, i))
-    options = Options(workers=current_app.config["VANBAN_WORKERS"], settle=0, start_method="forkserver")
+    config = current_app.config
+    options = Options(workers=config["VANBAN_WORKERS"], timeout=config["VANBAN_TIMEOUT"],
+                      memory_mb=config["VANBAN_MEMORY_MB"], settle=0, start_method="forkserver")
     try:
         report = run_ingest([folder], current_app.config["VANBAN_DB"], options=options)
     except RunLocked:
@@ -371,24 +376,39 @@ def _render_page(path: Path, n: int) -> bytes | None:
 
 
 def _reextract(doc: int) -> None:
-    """Read the document's first stored original again and replace its extraction (corrections stay)."""
-    from pipeline.batch.workers import parse_file
+    """Read the document's first stored original again and replace its extraction (corrections stay). The
+    parse runs in a watched worker with the batch's limits (reliability.md rule 1), never in the web process:
+    past the time limit 504, any other failure (memory cap, unreadable) 422, and the record is left as it was."""
+    from flask import current_app
+
+    from pipeline.batch.workers import LocalPool
     info = archive().document(doc) or abort(404)
     if not info["sources"]:
         raise UsageError("this document has no stored original to read again")
     source = info["sources"][0]
-    result = parse_file(str(archive().originals / source["stored"]), {})
-    if result[0] != "ok":
-        raise UsageError(f"the original cannot be read again: {result[2]} [{result[1]}]")
-    archive().reextract(doc, result[1].read_from(source["path"]))
+    config = current_app.config
+    options = {"name": os.path.basename(source["path"] or "")}  # as the batch names it (and VANBAN_FAULT)
+    with LocalPool(1, timeout=config["VANBAN_TIMEOUT"], memory_mb=config["VANBAN_MEMORY_MB"],
+                   start_method="forkserver") as pool:  # the desk is threaded: never fork the server itself
+        pool.submit(doc, str(archive().originals / source["stored"]), options)
+        results = []
+        while not results:
+            results = pool.results()
+    _, status, *rest = results[0]
+    if status != "ok":
+        reason, message = rest
+        abort(504 if reason == "timeout" else 422, f"the original cannot be read again: {message} [{reason}]")
+    archive().reextract(doc, rest[0].read_from(source["path"]))
 
 
 def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
-          workers: int = 1) -> None:
+          workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
     token = os.environ.get("VANBAN_TOKEN") or None
     if security.needs_token(host) and not token:
         raise UsageError(f"serving on {host} (not only this machine) needs a token: set VANBAN_TOKEN")
-    app = create_app(db, token=token, max_upload_mb=max_upload_mb, workers=workers)
+    app = create_app(db, token=token, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout,
+                     memory_mb=memory_mb)
+    security.redact_logs(token)
     from werkzeug.serving import run_simple
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 

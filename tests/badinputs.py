@@ -231,6 +231,27 @@ def build(inbox: Path, canary: Path) -> dict[str, Expect]:
     expect["28-link-to-folder"] = Expect(("quarantined",), ("symlink",))
     os.mkfifo(inbox / "28-fifo.pdf")
     expect["28-fifo.pdf"] = Expect(("quarantined",), ("special_file",))
+    os.link(canary, inbox / "28-hardlink-to-outside.txt")  # a second name of the canary: never to be read
+    expect["28-hardlink-to-outside.txt"] = Expect(("quarantined",), ("hardlink",))
+    # 27 (issue 15) names that are not UTF-8: reported as text with the bytes escaped, filed like any other
+    raw = os.fsencode(inbox)
+    for i, name in enumerate([b"27-latin1-\xe9.txt", b"27-cp1258-C\xf4ng v\xe3n.txt", b"27-cut-\xe1\xba.txt"]):
+        with open(raw + b"/" + name, "wb") as f:
+            f.write((seed_txt + "\n" * (i + 20)).encode("utf-8"))
+        expect[name.decode("utf-8", "backslashreplace")] = Expect(FILED)
+    # walk errors (issue 15): a letter under a path longer than PATH_MAX is reported, not lost
+    fd = os.open(inbox, os.O_RDONLY)
+    try:
+        for _ in range(22):
+            os.mkdir(b"p" * 200, dir_fd=fd)
+            fd, old = os.open(b"p" * 200, os.O_RDONLY, dir_fd=fd), fd
+            os.close(old)
+        out = os.open(b"27-past-path-max.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, (seed_txt + "\n" * 30).encode("utf-8"))
+        os.close(out)
+    finally:
+        os.close(fd)
+    expect["27-past-path-max.txt"] = Expect(("quarantined",), ("unreadable",))
     # 29 an editor's lock file (the letter is still open in Word)
     put("~$29-open-in-word.docx", b"\x05clerk" + b"\0" * 150, "skipped")
     # 31-32 duplicates and one letter in two formats

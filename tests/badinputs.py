@@ -1,6 +1,8 @@
 """The bad-input catalogue of ../shared/spec/reliability.md, built from the real sample letters.
 
     python tests/badinputs.py INBOX CANARY     (or build(inbox, canary) from a test)
+    python tests/badinputs.py --run [FOLDER]   the real batch over it: cases tried, crashes, hangs, network
+                                               requests, files unreported, originals changed (all 0 to pass)
 
 `build` writes one file (or link, or FIFO) per kind into INBOX and returns {name: Expect}: the terminal
 states the batch may give it (a parser that recovers a truncated PDF may file it; a PDF bomb may end as
@@ -11,10 +13,17 @@ every version of pdfium.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
+import socket
+import stat
 import struct
+import subprocess
 import sys
+import threading
+import time
 import unicodedata
 import zipfile
 import zlib
@@ -72,16 +81,40 @@ def _flate_bomb(gib: float = 1.5) -> bytes:
     return zlib.compress(b"".join(parts), 9)
 
 
-def _docx_with(document_xml_edit=None, extra: dict | None = None) -> bytes:
+def _docx_with(document_xml_edit=None, extra: dict | None = None, rels_extra: bytes = b"") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(SAMPLES / "seed-letter.docx") as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item)
             if item.filename == "word/document.xml" and document_xml_edit:
                 data = document_xml_edit(data)
+            if item.filename == "word/_rels/document.xml.rels" and rels_extra:
+                data = data.replace(b"</Relationships>", rels_extra + b"</Relationships>")
             zout.writestr(item, data)
         for name, data in (extra or {}).items():
             zout.writestr(name, data)
+    return buf.getvalue()
+
+
+def _remote_pdf(data: bytes, url: str) -> bytes:
+    """The letter with a link to a URL on its page, an open action that would fetch a remote file, and a
+    remote go-to (pypdf writes them)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    link = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 50, 200, 70)]),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                            NameObject("/URI"): TextStringObject(f"{url}/link")})})
+    writer.add_annotation(0, link)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/GoToR"), NameObject("/F"): DictionaryObject({
+            NameObject("/FS"): NameObject("/URL"), NameObject("/F"): TextStringObject(f"{url}/remote.pdf")}),
+        NameObject("/D"): ArrayObject([FloatObject(0)])})
+    buf = io.BytesIO()
+    writer.write(buf)
     return buf.getvalue()
 
 
@@ -155,7 +188,8 @@ def _cyclic_xref(data: bytes) -> bytes:
     return data + b"xref\n0 1\n0000000000 65535 f \ntrailer\n" + new_trailer + b"\nstartxref\n%d\n%%%%EOF\n" % pos
 
 
-def build(inbox: Path, canary: Path) -> dict[str, Expect]:
+def build(inbox: Path, canary: Path, url: str = "http://127.0.0.1:9") -> dict[str, Expect]:
+    """`url`: where the remote images, links and entities of the hostile files point (the run's listener)."""
     inbox.mkdir(parents=True, exist_ok=True)
     seed_pdf = (SAMPLES / "seed-letter.pdf").read_bytes()
     seed_txt = (SAMPLES / "seed-letter.txt").read_text(encoding="utf-8")
@@ -258,6 +292,25 @@ def build(inbox: Path, canary: Path) -> dict[str, Expect]:
     put("31a-letter.pdf", good_pdf, FILED)
     put("31b-letter-copy.pdf", good_pdf, "duplicate")
     put("32-letter-as-text.txt", (DEV / "022.txt").read_bytes(), FILED, note="the same letter as 31a-letter.pdf")
+    # remote references (issue 15: reading a letter never touches the network; each points at the listener)
+    put("14-pdf-remote-links.pdf", _remote_pdf(seed_pdf, url), FILED)
+    put("19-docx-external-image.docx", _docx_with(
+        lambda d: d.replace(b"<w:body>", b'<w:body><w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats'
+                            b'.org/drawingml/2006/wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/'
+                            b'drawingml/2006/main"><a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml'
+                            b'/2006/picture"><pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006'
+                            b'/relationships" r:link="rIdRemote"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+                            b'</wp:inline></w:drawing></w:r></w:p>', 1),
+        rels_extra=f'<Relationship Id="rIdRemote" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   f'relationships/image" Target="{url}/docx.png" TargetMode="External"/>'.encode()),
+        (*FILED, "quarantined"), ["corrupt"])
+    put("19-docx-xxe-remote.docx", _docx_with(
+        lambda d: d.replace(b"?>", f'?><!DOCTYPE x [<!ENTITY e SYSTEM "{url}/xxe">]>'.encode(), 1)
+        .replace(b"<w:t>", b"<w:t>&e;", 1)), "quarantined", ["xml_doctype"])
+    put("19-html-remote.html", (f'<html><head><link rel="stylesheet" href="{url}/a.css"><script src="{url}/a.js">'
+                                f'</script></head><body><img src="{url}/a.png"><iframe src="{url}/f"></iframe>'
+                                + "".join(f"<p>{line}</p>" for line in seed_txt.splitlines()) + "</body></html>").encode(),
+        (*FILED, "quarantined"))
     # other unreadable kinds
     put("90-program.exe", b"\x7fELF\x02\x01\x01" + b"\0" * 500, "quarantined", ["unsupported", "type_mismatch"])
     put("90-zip-not-docx.docx", _zip_of({"a.txt": b"hello"}), "quarantined", ["unsupported"])
@@ -279,8 +332,140 @@ def _zip_of(files: dict) -> bytes:
     return buf.getvalue()
 
 
-if __name__ == "__main__":
-    inbox, canary = Path(sys.argv[1]), Path(sys.argv[2])
+# -- the catalogue run: the real batch over every kind, and the figures issue 15 asks for ---------------------
+def readable(path: str) -> str:
+    """The report's form of a path (pipeline.batch.scan.readable: non-UTF-8 bytes escaped)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def everything(folder: Path):
+    """(path as the report writes it, lstat, folder descriptor, name) of every entry that is not a folder, walked
+    through descriptors so that a path past PATH_MAX is seen too (pathlib's rglob skips it silently)."""
+    for top, dirs, files, dfd in os.fwalk(folder):
+        for name in sorted(files) + sorted(dirs):
+            st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+            if name in dirs and not stat.S_ISLNK(st.st_mode):
+                continue
+            yield readable(os.path.join(top, name)), st, dfd, name
+
+
+def snapshot(inbox: Path) -> dict:
+    """path → sha256 of every regular file (the originals must stay byte-identical); a file with another name
+    (the hard link to the canary) is not read, by the test either: its size and time stand for it."""
+    out = {}
+    for path, st, dfd, name in everything(inbox):
+        if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            out[path] = (st.st_size, st.st_mtime_ns)
+        elif stat.S_ISREG(st.st_mode):
+            fd = os.open(name, os.O_RDONLY, dir_fd=dfd)
+            with os.fdopen(fd, "rb") as f:
+                out[path] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+class Listener:
+    """An HTTP listener on loopback that counts every connection made to it: the URL the hostile files point
+    their remote images, links and entities at. Reading a letter must never reach it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.requests: list[bytes] = []
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0])
+                    conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                except OSError:
+                    self.requests.append(b"(connection)")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def run_catalogue(base: Path, timeout: float = 8.0) -> dict:
+    """Build the catalogue under `base`, run the real `vanban ingest --json` over it with a listener on
+    loopback, and return the figures: cases tried, crashes, hangs, network requests, files unreported,
+    originals changed, unexpected states (plus what the tests look into: report, expect, paths)."""
+    canary = base / "outside" / "canary.txt"
+    canary.parent.mkdir(parents=True, exist_ok=True)
+    canary.write_text("canary: never to be read\n")
+    listener = Listener()
+    try:
+        expect = build(base / "inbox", canary, url=listener.url)
+        os.utime(canary, ns=(10**9, time.time_ns()))  # atime far before mtime: any read moves it (relatime)
+        before = snapshot(base / "inbox")
+        db = base / "archive" / "a.sqlite"
+        budget = timeout * 3 + 120  # one hung file's limit (they run in parallel) and the real work
+        t = time.monotonic()
+        try:
+            proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(base / "inbox"), "--db", str(db),
+                                   "--json", "--timeout", str(timeout), "--settle", "0"], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=budget * 2, env={**os.environ, "VANBAN_FAULT": FAULTS})
+            hung_run = False
+        except subprocess.TimeoutExpired as exc:
+            proc, hung_run = subprocess.CompletedProcess(exc.cmd, -9, exc.stdout or "", exc.stderr or ""), True
+        elapsed = time.monotonic() - t
+        time.sleep(0.2)  # a late connection still counts
+    finally:
+        listener.close()
+    report = json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout else {"files": []}
+    by_name = {Path(f["path"]).name: f for f in report["files"]}
+    found = sorted(path for path, *_ in everything(base / "inbox"))
+    reported = {f["path"] for f in report["files"]}
+    after = snapshot(base / "inbox")
+    wrong = {name: (f["outcome"], f["reason"]) for name, f in by_name.items() if name in expect and (
+        f["outcome"] not in expect[name].outcomes
+        or (f["outcome"] == "quarantined" and expect[name].reasons and f["reason"] not in expect[name].reasons))}
+    timed_out = [n for n, f in by_name.items() if f["reason"] == "timeout" and "timeout" not in expect.get(n, Expect(())).reasons]
+    figures = {
+        "cases tried": len(expect),
+        "crashes": int(proc.returncode != 0 or "Traceback" in proc.stderr),
+        "hangs": len(timed_out) + int(hung_run or elapsed > budget),
+        "network requests": len(listener.requests),
+        "files unreported": len([p for p in found if p not in reported]) + len(set(expect) - set(by_name)),
+        "originals changed": len([p for p in before if after.get(p) != before[p]])
+                             + int(os.stat(canary).st_atime_ns != 10**9),
+        "unexpected states": len(wrong),
+    }
+    return {"figures": figures, "report": report, "expect": expect, "wrong": wrong, "requests": listener.requests,
+            "base": base, "inbox": base / "inbox", "db": db, "canary": canary, "before": before,
+            "stderr": proc.stderr, "elapsed": elapsed, "returncode": proc.returncode}
+
+
+def main(argv: list[str]) -> int:
+    """python tests/badinputs.py INBOX CANARY   build the catalogue only
+    python tests/badinputs.py --run [FOLDER]   build it, run the batch over it, print the figures (exit 1 unless 0)"""
+    if argv and argv[0] == "--run":
+        import tempfile
+        base = Path(argv[1]) if len(argv) > 1 else Path(tempfile.mkdtemp(prefix="vanban-catalogue-"))
+        out = run_catalogue(base)
+        for name, value in out["figures"].items():
+            print(f"{name:<20}{value:>6}")
+        for name, state in out["wrong"].items():
+            print(f"  unexpected: {name!r} ended {state}")
+        for line in out["requests"]:
+            print(f"  network request: {line!r}")
+        print(f"({out['elapsed']:.0f} s; the inbox and archive are under {base})")
+        bad = {k: v for k, v in out["figures"].items() if k != "cases tried" and v}
+        return 1 if bad else 0
+    inbox, canary = Path(argv[0]), Path(argv[1])
     canary.write_text("canary: must never be read\n")
     kinds = build(inbox, canary)
     print(f"{len(kinds)} fixtures in {inbox}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -23,19 +23,11 @@ import stat
 import time
 from dataclasses import dataclass
 
+from pipeline.paths import readable
+
 # names that are never a letter yet: Office lock files, LibreOffice locks, partial downloads and copies
 TEMPORARY = (("~$", ".~lock."), (".part", ".partial", ".crdownload", ".download", ".tmp", ".filepart"))
 PATH_MAX = os.pathconf("/", "PC_PATH_MAX") if hasattr(os, "pathconf") else 4096
-
-
-def readable(path: str) -> str:
-    """The path as text that can be printed, stored in SQLite and written as JSON: unchanged when it is valid
-    UTF-8; otherwise each byte that is not is written as a backslash escape (`b\\xff.txt`)."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 @dataclass

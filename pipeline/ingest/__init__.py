@@ -14,6 +14,7 @@ from itertools import chain
 from operator import itemgetter
 
 from pipeline.errors import ReadError
+from pipeline.paths import readable
 from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
                                     split_flat_signature)
 from pipeline.ingest.sniff import sniff
@@ -72,7 +73,7 @@ def _source(path: str, digest: str, kind: str, parts: dict) -> Source:
         raise ReadError(path, "no_text", "no text could be read (empty document, or OCR found nothing)")
     ocr_pages = parts.pop("ocr_pages", {})
     confs = [c for c in ocr_pages.values() if c is not None]
-    return Source(path=path, sha256=digest, format=parts.pop("format", kind), text=text, pages=pages, blocks=blocks,
+    return Source(path=readable(path), sha256=digest, format=parts.pop("format", kind), text=text, pages=pages, blocks=blocks,
                   zones=zones, encoding=parts.pop("encoding", None), engine=parts.pop("engine", None),
                   ocr=bool(ocr_pages), ocr_confidence=round(sum(confs) / len(confs), 3) if confs else None,
                   stamps=tuple(parts.pop("stamps", ())), warnings=tuple(parts.pop("warnings", ())), meta=parts)

@@ -23,6 +23,11 @@ corrections the clerk's corrections of extracted fields, apart from extraction: 
 register    the incoming-letters register (sổ đăng ký văn bản đến, Nghị định 30/2020 Phụ lục IV): số đến
             assigned in order within the year a letter arrived, ngày đến, and what the clerk adds (the unit
             it went to, a note); the other columns come from the (corrected) record.
+validity    (migration 6) documents.effective_date: when the document takes effect, as its text states; refs.scope
+            ("whole" or the parts named) and refs.effective (a date the sentence gives the act itself) for the
+            amends/replaces/repeals/terminates edges; graph/status.py turns them into a status at a date. Filled
+            from the stored records; a record filed before the extractor read them is read lazily from its
+            stored text by graph/status.py.
 search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
             because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
 """
@@ -144,5 +149,18 @@ INSERT INTO register (year, number, document_id, received)
     SELECT CAST(substr(created, 1, 4) AS INTEGER),
            row_number() OVER (PARTITION BY substr(created, 1, 4) ORDER BY created, id), id, created
     FROM documents WHERE stub = 0
+"""),
+    (6, "validity: effective dates of documents, scope and own date of repeal/replace/amend edges", """
+ALTER TABLE documents ADD COLUMN effective_date TEXT;
+ALTER TABLE refs ADD COLUMN scope TEXT;
+ALTER TABLE refs ADD COLUMN effective TEXT;
+UPDATE documents SET effective_date = (SELECT json_extract(c.record, '$.effective_date') FROM contents c
+    WHERE c.document_id = documents.id) WHERE stub = 0 AND id IN (SELECT document_id FROM contents
+    WHERE json_extract(record, '$.effective_date') IS NOT NULL);
+UPDATE refs SET scope = (SELECT json_extract(j.value, '$.scope') FROM contents c, json_each(c.record, '$.references') j
+        WHERE c.document_id = refs.src_id AND json_extract(j.value, '$.start') = refs.start),
+    effective = (SELECT json_extract(j.value, '$.effective') FROM contents c, json_each(c.record, '$.references') j
+        WHERE c.document_id = refs.src_id AND json_extract(j.value, '$.start') = refs.start)
+    WHERE relation IN ('amends', 'replaces', 'repeals', 'terminates')
 """),
 ]

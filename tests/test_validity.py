@@ -297,3 +297,24 @@ def test_exports_carry_the_status(archive, tmp_path):
     nodes = {n.get("key"): n["status"] for n in json.loads(out.read_text(encoding="utf-8"))["nodes"]}
     assert nodes["57/2022/ND-CP"] == "repealed" and nodes["7/2025/ND-CP"] == "partly_repealed"
     assert nodes["280/2025/ND-CP"] == "in_force"
+
+
+@pytest.mark.parametrize("sentence, number, relation", [
+    ("Thông tư này bãi bỏ điểm b, điểm c khoản 3 và khoản 5 Điều 1 Thông tư 25/2016/TT-NHNN ngày 29 tháng 7 năm 2016.",
+     "25/2016/TT-NHNN", "repeals"),  # the parts named are no gap between the act and its document
+    ("Thông tư này bãi bỏ quy định tại khoản 1 Điều 2 Thông tư số 08/2025/TT-NHNN ngày 06 tháng 6 năm 2025.",
+     "08/2025/TT-NHNN", "repeals"),  # "quy định tại" after the act is the act's
+    ("Bãi bỏ các quy định về đánh giá, xếp loại chất lượng đối với công chức tại Nghị định số 90/2020/NĐ-CP.",
+     "90/2020/NĐ-CP", "repeals"),  # a clause opening with the act names its document last
+    ("Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục khu vực hàng hải thuộc phạm vi quản lý của Cảng vụ hàng hải được "
+     "ban hành kèm theo Thông tư số 32/2019/TT-BGTVT.", "32/2019/TT-BGTVT", "repeals"),
+    ("Thay thế, bãi bỏ, bổ sung một số điểm, khoản, Điều, Phụ lục ban hành kèm theo Thông tư số 34/2015/TT-NHNN.",
+     "34/2015/TT-NHNN", "repeals"),  # acts named in one breath: the strongest
+    ("Căn cứ Nghị định số 12/2020/NĐ-CP.\nĐiều 5. Bãi bỏ khoản 1 Điều 3 Nghị định số 12/2020/NĐ-CP.\nĐiều 6. Nghị định "
+     "số 12/2020/NĐ-CP hết hiệu lực kể từ ngày Nghị định này có hiệu lực thi hành.", "12/2020/NĐ-CP", "terminates"),
+])
+def test_act_relations_the_validity_rules_need(sentence, number, relation):
+    from pipeline.nlp.lexicon import load_lexicon
+    from pipeline.nlp.references import find_references
+    refs = {r["full_number"]: r for r in find_references(sentence, load_lexicon(), doc_type="Thông tư")}
+    assert refs[number]["relation"] == relation

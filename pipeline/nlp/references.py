@@ -131,6 +131,7 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
     segment = segment[-300:]  # a trigger stands within a few words of what it governs
     low = segment.lower()
     best: tuple[int, str, str] | None = None
+    found: list[tuple[int, int, str, str]] = []
     for relation, spec in lex.triggers.items():
         if relation in _CONTEXT_ONLY and not own_title:
             continue
@@ -161,9 +162,20 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
                 continue
             if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
                 continue
+            found.append((at, at + len(phrase), relation, phrase))
             if best is None or at + len(phrase) > best[0]:
                 best = (at + len(phrase), relation, phrase)
-    return (best[1], best[2]) if best else None
+    if best is None:
+        return None
+    # "Thay thế, bãi bỏ, bổ sung một số điểm, khoản …": acts named in one breath; the strongest speaks for them
+    rank = {r: i for i, r in enumerate(lex.strength)}
+    start = min(a for a, e, r, _ in found if e == best[0])
+    chain = [best[1:]]
+    for at, end, relation, phrase in sorted(found, key=lambda f: -f[1]):
+        if relation in _ACTIONS and best[1] in _ACTIONS and end <= start and re.fullmatch(r"[\s,]*(?:và\s+)?", low[end:start]):
+            chain.append((relation, phrase))
+            start = at
+    return min(chain, key=lambda c: rank.get(c[0], 99))
 
 
 def _opener(clause_text: str, lex: Lexicon) -> tuple[str, str] | None:

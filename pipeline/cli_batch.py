@@ -9,6 +9,7 @@ the report on stdout, whatever else is asked."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 
@@ -59,12 +60,23 @@ def _print_report(report: dict, as_json: bool, quiet: bool) -> None:
     click.echo(_summary(report))
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds: FloatRange lets nan (no limit, silently) and inf (a traceback in sleep) through."""
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
 def _limit_options(fn):
     from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
-    fn = click.option("--memory-mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
+    # past 1 TiB the worker's address-space limit overflows and every file is quarantined `corrupt`
+    fn = click.option("--memory-mb", type=click.IntRange(0, 1 << 20), default=DEFAULT_MEMORY_MB, show_default=True,
                       help="Memory a worker may add while reading one file (0: no cap).")(fn)
-    fn = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+    fn = click.option("--timeout", type=_Seconds(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
                       help="Seconds one file may take before its worker is killed (quarantined: timeout).")(fn)
     return click.option("--workers", type=click.IntRange(0), default=0,
                         help="Worker processes (default: one per core).")(fn)
@@ -76,7 +88,7 @@ def register(main, db_option, pdf_options) -> None:
     @db_option
     @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON (schema vanban.run/1).")
     @_limit_options
-    @click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    @click.option("--settle", type=_Seconds(0, 3600), default=1.0, show_default=True,
                   help="A file changed this recently is checked again after this many seconds; still changing: "
                        "left for the next run.")
     @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",

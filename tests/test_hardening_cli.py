@@ -194,6 +194,16 @@ def test_a_count_or_depth_out_of_range_is_bad_usage(args, archive):
         assert proc.returncode == 2 and "is not in the range" in json_error(proc)["error"]
 
 
+@pytest.mark.parametrize("option", [["--timeout", "nan"], ["--timeout", "inf"], ["--settle", "inf"], ["--settle", "nan"],
+                                    ["--memory-mb", str(1 << 43)]], ids=" ".join)
+def test_a_batch_limit_that_means_nothing_is_bad_usage(option, tmp_path):
+    """Before: nan ran with no time limit, an infinite settle was an OverflowError traceback, a memory cap past
+    1 TiB quarantined the seed letter as `corrupt`."""
+    db = tmp_path / "a" / "x.sqlite"
+    proc = vanban("ingest", inbox_with_seed(tmp_path / "in"), "--db", db, "--settle", "0", *option)
+    assert proc.returncode == 2 and f"Invalid value for '{option[0]}'" in proc.stderr and not db.parent.exists()
+
+
 @pytest.mark.parametrize("port", ["99999", "0", "-1"])
 def test_serve_refuses_a_port_it_cannot_listen_on(port, tmp_path):
     """Before: 99999 listened on 99999 mod 65536 while printing 99999 (and this run would not return)."""

@@ -37,7 +37,8 @@ class _Group(click.Group):
         except VanbanError as exc:
             if as_json and not getattr(exc, "reported", False):
                 candidates = getattr(exc, "candidates", None)
-                _json_error(str(exc), exc.exit_code, **({"candidates": [dict(c) for c in candidates]} if candidates else {}))
+                _json_error(str(exc), exc.exit_code, **({"candidates": [{**dict(c), "stub": bool(c["stub"])} for c in candidates]}
+                                                        if candidates else {}))
             click.echo(f"vanban: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except click.ClickException as exc:  # usage errors: click prints them on stderr with the usage line

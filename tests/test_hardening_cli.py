@@ -269,6 +269,22 @@ def test_with_json_every_error_is_a_json_object_on_stdout(archive):
     assert proc.returncode == 0 and proc.stdout.strip() == "no match"
 
 
+def test_an_ambiguous_key_is_a_json_error_with_its_candidates(tmp_path):
+    inbox, db = tmp_path / "in", tmp_path / "x.sqlite"
+    inbox.mkdir()
+    for year in (2022, 2023):  # the same number in two years: two letters
+        (inbox / f"l{year}.txt").write_text(SEED.read_text(encoding="utf-8").replace("Số: /SGDDĐT-VP", "Số: 15/SGDĐT-VP")
+                                            .replace("ngày tháng năm 2023", f"ngày 10 tháng 3 năm {year}"), encoding="utf-8")
+    assert vanban("ingest", inbox, "--db", db).returncode == 0
+    proc = vanban("show", "15/SGDĐT-VP", "--db", db, "--json")
+    assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == \
+        "vanban: '15/SGDĐT-VP' matches 2 documents; use one of the keys listed"
+    error = json_error(proc)
+    assert [(c["key"], c["date"], c["stub"]) for c in error["candidates"]] == [
+        ("15/2022/SGDDT-VP@so-giao-duc-va-dao-tao", "2022-03-10", False),
+        ("15/2023/SGDDT-VP@so-giao-duc-va-dao-tao", "2023-03-10", False)]
+
+
 # -- item 12: cron habits -------------------------------------------------------------------------------------------
 
 def test_under_cron_silence_is_success(tmp_path):

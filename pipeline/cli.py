@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -11,13 +12,40 @@ from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.errors import VanbanError
 
 
+def _wants_json(args: list) -> bool:
+    """Whether the command line asked for --json (read from the raw words: a usage error may come before click
+    has parsed the option)."""
+    words = args[:args.index("--")] if "--" in args else args
+    return "--json" in words
+
+
+def _json_error(message: str, code: int, **extra) -> None:
+    click.echo(json.dumps({"error": message, "code": code, **extra}, ensure_ascii=False))
+
+
 class _Group(click.Group):
+    """Every error leaves the same way (contract): one line on stderr and the exit code; with --json also
+    {"error", "code"} on stdout. A command that already printed its JSON answer marks the error `reported`."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["vanban.args"] = list(args)  # the words after `vanban`, before click takes them apart
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
+        as_json = _wants_json(ctx.meta.get("vanban.args", []))
         try:
             return super().invoke(ctx)
         except VanbanError as exc:
+            if as_json and not getattr(exc, "reported", False):
+                candidates = getattr(exc, "candidates", None)
+                _json_error(str(exc), exc.exit_code, **({"candidates": [{**dict(c), "stub": bool(c["stub"])} for c in candidates]}
+                                                        if candidates else {}))
             click.echo(f"vanban: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.ClickException as exc:  # usage errors: click prints them on stderr with the usage line
+            if as_json:
+                _json_error(exc.format_message(), exc.exit_code)
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +56,7 @@ def main():
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Source: pages, blocks, zones, stamps, warnings.")
 @click.option("--pdf-engine", type=click.Choice(["pypdfium2", "pdfplumber"]), default="pypdfium2", show_default=True,
               help="Text-layer reader for PDFs (same result; pypdfium2 is ~69× faster).")
@@ -90,6 +118,13 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
     groups = [list(files)] if as_one else [[f] for f in files]
     for group in groups:
         path = group[0]
+        absent = [p for p in group if not os.path.exists(p)]
+        if absent:  # not a file that failed to read: nothing is there (a typo, a file moved away)
+            failed = True
+            click.echo(f"vanban: {absent[0]}: no such file", err=True)
+            records.append({"schema": "vanban.letter/1", "source": {"path": absent[0]},
+                            "error": {"reason": "missing", "message": f"{absent[0]}: no such file"}})
+            continue
         try:
             if as_one:
                 from pipeline.ingest import read_as_one
@@ -148,7 +183,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
     if corrections:
         from pipeline.archive import Archive
         from pipeline.archive.corrections import evaluate_corrections
-        with Archive(db) as archive:
+        with Archive(db, create=False) as archive:
             report = evaluate_corrections(archive)
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
         return
@@ -187,7 +222,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
               help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to serve on; anything but this machine needs VANBAN_TOKEN.")
-@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--max-upload-mb", type=click.IntRange(1), default=50, show_default=True, help="Larger uploads get 413.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Worker processes for uploads.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
@@ -206,6 +241,21 @@ def serve(db, host, port, max_upload_mb, workers, timeout, memory_mb):
     run(db, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout, memory_mb=memory_mb)
 
 
+class _Key(click.ParamType):
+    """A document as people name it: anything but blank (which would otherwise be 'not found', exit 1)."""
+
+    name = "key"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail('say which document: a key or a number such as 649/UBND-KSTTHC or "Nghị định 30/2020"', param, ctx)
+        return value
+
+
+KEY = _Key()
+COUNT = click.IntRange(1, 10**9)  # how many rows: at least one, and within what SQLite's LIMIT takes
+
+
 def _db_option(fn):
     return click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
                         help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")(fn)
@@ -216,7 +266,7 @@ def _print_rows(rows: list, as_json: bool, table) -> None:
 
 
 @main.command()
-@click.argument("key")
+@click.argument("key", type=KEY)
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record and its neighbours as JSON.")
 def show(key, db, as_json):
@@ -230,7 +280,7 @@ def show(key, db, as_json):
     from pipeline.errors import Ambiguous
     from pipeline.graph import cited_by, cites, format_table
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         try:
             row = resolve(archive.db, key)
         except Ambiguous as exc:
@@ -260,7 +310,7 @@ def show(key, db, as_json):
 @main.command()
 @click.argument("text")
 @_db_option
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=COUNT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
 def search(text, db, limit, as_json):
     """Full-text search over the archive, ignoring diacritics and đ ("dao tao" finds "đào tạo"). Example:
@@ -269,7 +319,7 @@ def search(text, db, limit, as_json):
     """
     from pipeline.archive import Archive
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = archive.search(text, limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -292,15 +342,15 @@ def graph():
 
 def _graph_query(name: str, fn_name: str, doc: str):
     @graph.command(name, help=doc)
-    @click.argument("key")
+    @click.argument("key", type=KEY)
     @_db_option
-    @click.option("--depth", type=int, default=None, help="Stop after this many hops (chain, impact).")
+    @click.option("--depth", type=click.IntRange(1), default=None, help="Stop after this many hops (chain, impact).")
     @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
     def command(key, db, depth, as_json):
         import pipeline.graph as g
         from pipeline.archive import Archive, resolve
 
-        with Archive(db) as archive:
+        with Archive(db, create=False) as archive:
             doc_id = resolve(archive.db, key)["id"]
             fn = getattr(g, fn_name)
             rows = fn(archive.db, doc_id, max_depth=depth) if fn_name in ("chain", "impact") else fn(archive.db, doc_id)
@@ -316,8 +366,8 @@ _graph_query("impact", "impact", "Everything that rests on KEY, with depth. Exam
 
 
 @graph.command("path")
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", type=KEY)
+@click.argument("b", type=KEY)
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documents along the path as JSON.")
 def graph_path(a, b, db, as_json):
@@ -328,14 +378,14 @@ def graph_path(a, b, db, as_json):
     import pipeline.graph as g
     from pipeline.archive import Archive, resolve
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.path(archive.db, resolve(archive.db, a)["id"], resolve(archive.db, b)["id"])
     _print_rows(rows, as_json, g.format_table)
 
 
 @graph.command("top")
 @_db_option
-@click.option("-n", "count", type=int, default=20, show_default=True)
+@click.option("-n", "count", type=COUNT, default=20, show_default=True)
 @click.option("--by", type=click.Choice(["pagerank", "cited"]), default="pagerank", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 def graph_top(db, count, by, as_json):
@@ -347,14 +397,14 @@ def graph_top(db, count, by, as_json):
     import pipeline.graph as g
     from pipeline.archive import Archive
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.top(archive.db, count, by=by)
     _print_rows(rows, as_json, g.format_table)
 
 
 @graph.command("missing")
 @_db_option
-@click.option("-n", "count", type=int, default=50, show_default=True)
+@click.option("-n", "count", type=COUNT, default=50, show_default=True)
 @click.option("--type", "doc_type", default=None, help='Only this type, as people write it ("Nghị định", "nghi dinh", "NĐ").')
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 def graph_missing(db, count, doc_type, as_json):
@@ -366,7 +416,7 @@ def graph_missing(db, count, doc_type, as_json):
     from pipeline.archive import Archive
     from pipeline.archive.lookup import type_name
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.missing(archive.db, count, doc_type=type_name(doc_type) if doc_type else None)
     _print_rows(rows, as_json, g.format_table)
 
@@ -375,9 +425,10 @@ def graph_missing(db, count, doc_type, as_json):
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "html"]), required=True)
 @click.option("--output", type=click.Path(path_type=str), required=True, help="A file (csv: a folder).")
-@click.option("--around", default=None, help="Only the neighbourhood of this document.")
-@click.option("--depth", type=int, default=1, show_default=True, help="Hops around --around.")
-def graph_export(db, fmt, output, around, depth):
+@click.option("--around", type=KEY, default=None, help="Only the neighbourhood of this document.")
+@click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="Hops around --around.")
+@click.option("--quiet", is_flag=True, help="Print nothing when it worked (errors still go to stderr).")
+def graph_export(db, fmt, output, around, depth, quiet):
     """Write the graph (or a neighbourhood) for Gephi (GraphML, GEXF), scripts (node-link JSON), neo4j-admin
     import (CSV) or a browser (a self-contained HTML page that works offline). Example:
 
@@ -386,10 +437,11 @@ def graph_export(db, fmt, output, around, depth):
     import pipeline.graph as g
     from pipeline.archive import Archive, resolve
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         centre = resolve(archive.db, around)["id"] if around else None
         written = g.export(archive.db, fmt, output, around=centre, depth=depth)
-    click.echo(f"wrote {written}")
+    if not quiet:
+        click.echo(f"wrote {written}")
 
 
 from pipeline import cli_batch  # noqa: E402  (ingest, quarantine, verify: registered on `main`)

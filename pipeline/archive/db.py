@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.archive.schema import MIGRATIONS
 from pipeline.archive.store import sha256_of, store_original
-from pipeline.errors import StorageError
+from pipeline.errors import StorageError, UsageError
 from pipeline.nlp.keys import fold_number, issuer_slug, slugify
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.records import Letter, Reference
@@ -68,9 +68,13 @@ def folded(text: str | None) -> str:
 class Archive:
     """An open archive. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
+        """`create=False` (the read commands): an archive that does not exist is a UsageError, and nothing is
+        made; otherwise its folder and database are created as needed."""
         self.path = Path(path) if path else default_db()
         self.originals = self.path.parent / "originals"
+        if not create and not self.path.is_file():
+            raise UsageError(f"no archive at {self.path}" + (" (a folder)" if self.path.is_dir() else ""))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -80,6 +84,9 @@ class Archive:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{self.path}: the archive cannot be opened ({exc})") from None
+        except OSError as exc:  # its folder cannot be made: read-only, not permitted, a file in the way
+            raise StorageError(f"{self.path}: the archive cannot be created here "
+                               f"({exc.filename or self.path.parent}: {exc.strerror or exc})") from None
 
     def __enter__(self) -> "Archive":
         return self

@@ -113,6 +113,7 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
     from pathlib import Path
 
     from pipeline.nlp.review import write_review
+    from pipeline.paths import readable
 
     records, failed = [], False
     groups = [list(files)] if as_one else [[f] for f in files]
@@ -122,8 +123,8 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
         if absent:  # not a file that failed to read: nothing is there (a typo, a file moved away)
             failed = True
             click.echo(f"vanban: {absent[0]}: no such file", err=True)
-            records.append({"schema": "vanban.letter/1", "source": {"path": absent[0]},
-                            "error": {"reason": "missing", "message": f"{absent[0]}: no such file"}})
+            records.append({"schema": "vanban.letter/1", "source": {"path": readable(absent[0])},
+                            "error": {"reason": "missing", "message": f"{readable(absent[0])}: no such file"}})
             continue
         try:
             if as_one:
@@ -135,7 +136,7 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
         except VanbanError as exc:
             failed = True
             click.echo(f"vanban: {exc}", err=True)
-            records.append({"schema": "vanban.letter/1", "source": {"path": path},
+            records.append({"schema": "vanban.letter/1", "source": {"path": readable(path)},
                             "error": {"reason": getattr(exc, "reason", None), "message": str(exc)}})
             continue
         record = letter.to_json()

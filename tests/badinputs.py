@@ -11,10 +11,12 @@ every version of pdfium.
 """
 from __future__ import annotations
 
+import http.server
 import io
 import os
 import struct
 import sys
+import threading
 import unicodedata
 import zipfile
 import zlib
@@ -82,6 +84,62 @@ def _docx_with(document_xml_edit=None, extra: dict | None = None) -> bytes:
             zout.writestr(item, data)
         for name, data in (extra or {}).items():
             zout.writestr(name, data)
+    return buf.getvalue()
+
+
+class Listener:
+    """An HTTP listener on 127.0.0.1 (port 0, a thread) that records every connection made to it: a file
+    that makes a reader fetch its URL shows up in `requests`. Every method is answered 501."""
+
+    def __enter__(self):
+        seen = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle(self):
+                seen.append(self.client_address)
+                super().handle()
+                seen[-1] = self.requestline or "(connection, no request)"
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def odt(paragraphs: list[str], image_url: str | None = None) -> bytes:
+    """A minimal ODT text document (mimetype, content.xml, manifest) whose paragraphs are `paragraphs`;
+    with `image_url`, a linked (not embedded) image after the first paragraph, as LibreOffice saves one."""
+    from xml.sax.saxutils import escape, quoteattr
+    paras = [f"<text:p>{escape(x)}</text:p>" for x in paragraphs]
+    if image_url:
+        paras.insert(1, '<text:p><draw:frame draw:name="logo" svg:width="2cm" svg:height="2cm">'
+                        f'<draw:image xlink:href={quoteattr(image_url)} xlink:type="simple" xlink:show="embed" '
+                        'xlink:actuate="onLoad"/></draw:frame></text:p>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+               'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+               'xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2"><office:body><office:text>'
+               + "".join(paras) + "</office:text></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")  # first, stored
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

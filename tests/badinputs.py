@@ -143,6 +143,48 @@ def odt(paragraphs: list[str], image_url: str | None = None) -> bytes:
     return buf.getvalue()
 
 
+def docx_late_doctype(part: str = "document", encoding: str = "utf-8", moved: bool = False) -> bytes:
+    """The seed letter's DOCX (with a page header added) where one part (document, core: docProps/core.xml,
+    or header) declares a DOCTYPE with an internal entity after a 9 KB comment, past any prefix check, and
+    uses the entity in its text. `encoding` re-encodes that part (utf-16: with a BOM); `moved` puts the
+    hostile main document in word/main.bin, typed as XML by [Content_Types].xml, and leaves the harmless
+    word/document.xml beside it (python-docx follows _rels/.rels, not the name)."""
+    import re
+
+    import docx
+    document = docx.Document(str(SAMPLES / "seed-letter.docx"))
+    document.sections[0].header.paragraphs[0].text = "Trang đầu của công văn"
+    plain = io.BytesIO()
+    document.save(plain)
+    with zipfile.ZipFile(plain) as zin:
+        names = zin.namelist()
+        target = {"document": "word/document.xml", "core": "docProps/core.xml",
+                  "header": next((n for n in names if re.fullmatch(r"word/header\d*\.xml", n)), None)}[part]
+        assert target in names, (part, names)
+        data = zin.read(target)
+        decl_end = data.index(b"?>") + 2
+        data = (data[:decl_end] + b"<!--" + b" padding " * 1024 + b"-->"
+                + b'<!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>' + data[decl_end:])
+        data = re.sub(rb"(<w:t(?: [^>]*)?>|<dc:title>|<dc:title/>)", lambda m: (
+            b"<dc:title>&e;</dc:title>" if m.group(1) == b"<dc:title/>" else m.group(1) + b"&e;"), data, count=1)
+        if encoding != "utf-8":
+            data = data.decode("utf-8").replace("encoding='UTF-8'", f"encoding='{encoding.upper()}'") \
+                .replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"').encode(encoding)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                body = data if item.filename == target and not moved else zin.read(item)
+                if moved and item.filename == "_rels/.rels":
+                    body = body.replace(b"word/document.xml", b"word/main.bin")
+                if moved and item.filename == "[Content_Types].xml":
+                    body = body.replace(b'PartName="/word/document.xml"', b'PartName="/word/main.bin"')
+                zout.writestr(item.filename, body)
+            if moved:
+                zout.writestr("word/_rels/main.bin.rels", zin.read("word/_rels/document.xml.rels"))
+                zout.writestr("word/main.bin", data)
+    return out.getvalue()
+
+
 def _overlapping_zip() -> bytes:
     """Two central-directory entries whose local data overlap (the 'quoted-overlap' construction)."""
     payload = zlib.compress(b"A" * (1 << 20))[2:-4]

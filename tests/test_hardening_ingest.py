@@ -76,3 +76,107 @@ def test_converters_start_with_no_network():
         cut = subprocess.run(offline([sys.executable, "-c", probe, port]), capture_output=True, text=True)
     assert cut.returncode != 0 and "Network is unreachable" in cut.stderr, cut.stderr
     assert len(web.requests) == 1  # the direct connection only
+
+
+# -- #4 XML that declares a DTD anywhere in a part -----------------------------------------------------------
+def ingest(inbox: Path, db: Path) -> dict:
+    """One real batch run over `inbox`; {file name: its entry of the run report}."""
+    done = cli("ingest", str(inbox), "--db", str(db), "--json", "--settle", "0")
+    assert done.returncode == 0, done.stderr
+    return {Path(f["path"]).name: f for f in json.loads(done.stdout)["files"]}
+
+
+def _rezip(data: bytes, name: str, edit) -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, edit(zin.read(item)) if item.filename == name else zin.read(item))
+    return out.getvalue()
+
+
+LATE = [dict(part="document"), dict(part="core"), dict(part="header"), dict(part="document", encoding="utf-16"),
+        dict(part="document", moved=True)]
+LATE_IDS = ["document", "docProps-core", "header", "document-utf16", "main-part-not-named-xml"]
+
+
+@pytest.mark.parametrize("kwargs", LATE, ids=LATE_IDS)
+def test_a_doctype_after_a_9kb_comment_is_refused(tmp_path, kwargs):
+    """A DOCTYPE with an entity past the first 8 KiB of any part python-docx reads: refused, never read
+    with the entity dropped."""
+    from badinputs import docx_late_doctype
+    from pipeline.errors import ReadError
+    from pipeline.ingest import read_document
+
+    path = tmp_path / "letter.docx"
+    path.write_bytes(docx_late_doctype(**kwargs))
+    with pytest.raises(ReadError) as caught:
+        read_document(path)
+    assert caught.value.reason == "xml_doctype"
+
+
+def test_the_batch_quarantines_late_doctypes_and_keeps_the_originals(tmp_path):
+    from badinputs import docx_late_doctype
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for kwargs, name in zip(LATE, LATE_IDS):
+        (inbox / f"{name}.docx").write_bytes(docx_late_doctype(**kwargs))
+    (inbox / "seed.docx").write_bytes((SAMPLES / "seed-letter.docx").read_bytes())
+    before = {p.name: sha(p) for p in inbox.iterdir()}
+    report = ingest(inbox, tmp_path / "db" / "a.sqlite")
+    assert {n: (f["outcome"], f["reason"]) for n, f in report.items() if n != "seed.docx"} == \
+        {f"{n}.docx": ("quarantined", "xml_doctype") for n in LATE_IDS}
+    assert report["seed.docx"]["outcome"] in ("done", "done_with_warnings")
+    assert {p.name: sha(p) for p in inbox.iterdir()} == before
+    for name, entry in report.items():  # the quarantined copy is the original's bytes
+        if entry["outcome"] == "quarantined":
+            assert sha(tmp_path / "db" / "quarantine" / f"{entry['sha256']}.docx") == before[name]
+
+
+def test_an_odt_with_a_late_doctype_is_refused_before_libreoffice(tmp_path):
+    """LibreOffice would expand the entity: the ODT's parts pass the same check first."""
+    from pipeline.errors import ReadError
+    from pipeline.ingest import read_document
+
+    late = b"<!--" + b" padding " * 1024 + b'--><!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>'
+    data = _rezip(odt(LETTER), "content.xml",
+                  lambda x: x.replace(b"?>", b"?>" + late, 1).replace(b"<text:p>", b"<text:p>&e;", 1))
+    path = tmp_path / "letter.odt"
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as caught:
+        read_document(path)
+    assert caught.value.reason == "xml_doctype"
+
+
+def test_a_part_that_is_not_well_formed_xml_is_refused(tmp_path):
+    """A part no expat reader can verify to the end is not handed to lxml, which might read it otherwise."""
+    from pipeline.errors import ReadError
+    from pipeline.ingest import read_document
+
+    path = tmp_path / "letter.docx"
+    path.write_bytes(_rezip((SAMPLES / "seed-letter.docx").read_bytes(), "customXml/item1.xml", lambda x: x[:-20]))
+    with pytest.raises(ReadError) as caught:
+        read_document(path)
+    assert caught.value.reason == "corrupt:docx"
+
+
+@pytest.mark.parametrize("where", ["first", "after-9kb"])
+def test_html_declarations_and_entities_are_never_resolved(tmp_path, where):
+    """The portal HTML reader: a DOCTYPE declaring an external and an internal entity (first, or after a
+    9 KB comment), both used in the body: neither the file named nor the entity's text is read (lxml's HTML
+    parser loads no DTD, and the reader cuts every declaration out before parsing)."""
+    from pipeline.ingest import read_document
+
+    canary = tmp_path / "canary.txt"
+    canary.write_text("CANARY-CONTENT")
+    decl = f'<!DOCTYPE html [<!ENTITY e SYSTEM "file://{canary}"><!ENTITY i "ENTITY-EXPANDED">]>'
+    pad = "<!--" + " padding " * 1024 + "-->"
+    body = "<body><p>Số: 12/UBND-VP</p><p>&e; &i; Kính gửi: Sở Nội vụ</p></body></html>"
+    page = decl + "<html>" + pad + body if where == "first" else "<html><head>" + pad + "</head>" + decl + body
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    source = read_document(path)
+    assert source.format == "html" and "Kính gửi: Sở Nội vụ" in source.text
+    assert "CANARY-CONTENT" not in source.text and "ENTITY-EXPANDED" not in source.text

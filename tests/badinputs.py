@@ -215,6 +215,37 @@ def _tiny_image() -> bytes:
     return buf.getvalue()
 
 
+def texture_image(width: int = 1240, height: int = 600) -> bytes:
+    """A PNG of strokes, rings and blocks in rows and no text at all, which OCR reads as lines of garbage
+    ("oxzZOOO MO", "//OO WRCOC"): an image that reads, and is no letter."""
+    import random
+
+    from PIL import Image, ImageDraw
+    rng = random.Random(3)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(60, height - 54, 45):
+        x = 80
+        while x < width - 90:
+            w, kind = rng.randrange(8, 40), rng.random()
+            if kind < 0.4:
+                draw.rectangle((x, row, x + w, row + 18), fill=0)
+            elif kind < 0.7:
+                draw.ellipse((x, row, x + 16, row + 18), outline=0, width=3)
+            else:
+                draw.line((x, row + 18, x + w, row), fill=0, width=3)
+            x += w + rng.randrange(6, 30)
+    buf = io.BytesIO()
+    image.save(buf, "PNG", dpi=(150, 150))
+    return buf.getvalue()
+
+
+LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+         "dolore magna aliqua.\nUt enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip "
+         "ex ea commodo consequat.\n")
+SHOPPING = "Danh sách đi chợ\n- 2 kg gạo\n- 1 chục trứng gà\n- rau muống, cà chua\n- nước mắm, đường\nNhớ mua thêm sữa cho bé.\n"
+
+
 def _encrypted(user: str, owner: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
     writer = PdfWriter(clone_from=PdfReader(SAMPLES / "seed-letter.pdf"))
@@ -255,7 +286,8 @@ def _cyclic_xref(data: bytes) -> bytes:
     return data + b"xref\n0 1\n0000000000 65535 f \ntrailer\n" + new_trailer + b"\nstartxref\n%d\n%%%%EOF\n" % pos
 
 
-def build(inbox: Path, canary: Path) -> dict[str, Expect]:
+def build(inbox: Path, canary: Path, remote: str = "http://127.0.0.1:9") -> dict[str, Expect]:
+    """`remote`: the address the remote-link fixtures name (a test's Listener, to count what reaches it)."""
     inbox.mkdir(parents=True, exist_ok=True)
     seed_pdf = (SAMPLES / "seed-letter.pdf").read_bytes()
     seed_txt = (SAMPLES / "seed-letter.txt").read_text(encoding="utf-8")
@@ -275,7 +307,7 @@ def build(inbox: Path, canary: Path) -> dict[str, Expect]:
     put("01a-empty.pdf", b"", "quarantined", ["empty"])
     put("01b-empty-again.docx", b"", "duplicate")
     # 2 disguised types
-    put("02-html-404.pdf", b"<html><body><h1>404 Not Found</h1></body></html>", (*FILED, "quarantined"), ["no_text"])
+    put("02-html-404.pdf", b"<html><body><h1>404 Not Found</h1></body></html>", "quarantined", ["not_a_letter"])
     put("02-junk.pdf", bytes(range(256)) * 40, "quarantined", ["type_mismatch"])
     put("02-jpeg-named.pdf", _tiny_image(), "quarantined", ["no_text", "type_mismatch"])
     # 3-4 encryption
@@ -345,9 +377,37 @@ def build(inbox: Path, canary: Path) -> dict[str, Expect]:
     # the watchdog: a worker that hangs, one that allocates without end (fault hook)
     put("hang-forever.pdf", seed_pdf + b"\n%hang\n", "quarantined", ["timeout"])
     put("explode-memory.pdf", seed_pdf + b"\n%explode\n", "quarantined", ["memory"])
+    # issue 15: a letter linking its logo to a URL (read offline), DOCTYPEs past the first 8 KiB of a part,
+    # files that read and are no letter
+    letter = ["ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 33/UBND-VP",
+              "Nam Định, ngày 5 tháng 3 năm 2024", "V/v báo cáo công tác văn thư", "Kính gửi: Sở Nội vụ",
+              "Đề nghị Sở Nội vụ tổng hợp báo cáo công tác văn thư năm 2023.", "Nơi nhận:", "- Như trên;",
+              "CHỦ TỊCH", "Nguyễn Văn An"]
+    put("33-odt-remote-image.odt", odt(letter, image_url=f"{remote}/odt.png"), FILED,
+        note="LibreOffice converts it with no network: the listener sees no request")
+    put("34-docx-late-doctype.docx", docx_late_doctype("document"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-core.docx", docx_late_doctype("core"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-header.docx", docx_late_doctype("header"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-main-bin.docx", docx_late_doctype("document", moved=True), "quarantined", ["xml_doctype"])
+    late = b"<!--" + b" padding " * 1024 + b'--><!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>'
+    put("34-odt-late-doctype.odt", edit_zip(odt(letter[:2] + ["Số: 34/UBND-VP"]), "content.xml", lambda x: x.replace(
+        b"?>", b"?>" + late, 1).replace(b"<text:p>", b"<text:p>&e;", 1)), "quarantined", ["xml_doctype"])
+    put("35-html-as-pdf-not-letter.pdf", b"<html>404</html>", "quarantined", ["not_a_letter"])
+    put("35-lorem.txt", LOREM.encode(), "quarantined", ["not_a_letter"])
+    put("35-shopping-list.txt", SHOPPING.encode(), "quarantined", ["not_a_letter"])
+    put("35-image-no-text.png", texture_image(), "quarantined", ["not_a_letter"])
     # a letter that reads (the batch goes on around all the above)
     put("99-good.docx", (DEV / "031.docx").read_bytes(), FILED)
     return expect
+
+
+def edit_zip(data: bytes, name: str, edit) -> bytes:
+    """The ZIP `data` with the entry `name` passed through `edit`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, edit(zin.read(item)) if item.filename == name else zin.read(item))
+    return out.getvalue()
 
 
 def _zip_of(files: dict) -> bytes:

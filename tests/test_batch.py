@@ -19,7 +19,7 @@ from pipeline.batch import Options, run_ingest
 from pipeline.batch.run import RunLock
 from pipeline.errors import QUARANTINE_REASONS, RunLocked
 
-from badinputs import FAULTS, build
+from badinputs import FAULTS, Listener, build
 from conftest import DEV, ROOT
 
 DOCS = DEV / "docs"
@@ -85,17 +85,18 @@ def catalogue(tmp_path_factory):
     canary = base / "outside" / "canary.txt"
     canary.parent.mkdir()
     canary.write_text("canary: never to be read\n")
-    expect = build(base / "inbox", canary)
-    os.utime(canary, ns=(10**9, time.time_ns()))  # atime far before mtime: any read moves it (relatime)
-    before = snapshot(base / "inbox")
-    db = base / "archive" / "a.sqlite"
-    t = time.monotonic()
-    proc = cli("ingest", str(base / "inbox"), "--db", str(db), "--json", "--timeout", "8", "--settle", "0",
-               env={"VANBAN_FAULT": FAULTS})
-    elapsed = time.monotonic() - t
+    with Listener() as web:  # what the remote-link fixtures name: reading them must not reach it
+        expect = build(base / "inbox", canary, remote=web.url)
+        os.utime(canary, ns=(10**9, time.time_ns()))  # atime far before mtime: any read moves it (relatime)
+        before = snapshot(base / "inbox")
+        db = base / "archive" / "a.sqlite"
+        t = time.monotonic()
+        proc = cli("ingest", str(base / "inbox"), "--db", str(db), "--json", "--timeout", "8", "--settle", "0",
+                   env={"VANBAN_FAULT": FAULTS})
+        elapsed = time.monotonic() - t
     assert proc.returncode == 0, proc.stderr
     return {"base": base, "inbox": base / "inbox", "db": db, "canary": canary, "expect": expect, "before": before,
-            "report": json.loads(proc.stdout), "stderr": proc.stderr, "elapsed": elapsed}
+            "report": json.loads(proc.stdout), "stderr": proc.stderr, "elapsed": elapsed, "requests": web.requests}
 
 
 def test_the_catalogue_has_at_least_30_kinds(catalogue):
@@ -112,6 +113,10 @@ def test_every_bad_input_ends_in_an_expected_state(catalogue):
     assert not wrong
     assert_accounted(report, catalogue["inbox"], catalogue["db"])
     assert sum(report["counts"].values()) == len(report["files"])
+
+
+def test_the_catalogue_makes_no_network_request(catalogue):
+    assert catalogue["requests"] == []
 
 
 def test_no_file_over_the_time_limit_and_no_crash(catalogue):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from badinputs import Listener, odt
+from badinputs import Listener, edit_zip, odt
 from conftest import ROOT, SAMPLES
 
 VANBAN = [sys.executable, "-m", "pipeline"]
@@ -86,16 +86,6 @@ def ingest(inbox: Path, db: Path) -> dict:
     return {Path(f["path"]).name: f for f in json.loads(done.stdout)["files"]}
 
 
-def _rezip(data: bytes, name: str, edit) -> bytes:
-    import io
-    import zipfile
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            zout.writestr(item, edit(zin.read(item)) if item.filename == name else zin.read(item))
-    return out.getvalue()
-
-
 LATE = [dict(part="document"), dict(part="core"), dict(part="header"), dict(part="document", encoding="utf-16"),
         dict(part="document", moved=True)]
 LATE_IDS = ["document", "docProps-core", "header", "document-utf16", "main-part-not-named-xml"]
@@ -141,7 +131,7 @@ def test_an_odt_with_a_late_doctype_is_refused_before_libreoffice(tmp_path):
     from pipeline.ingest import read_document
 
     late = b"<!--" + b" padding " * 1024 + b'--><!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>'
-    data = _rezip(odt(LETTER), "content.xml",
+    data = edit_zip(odt(LETTER), "content.xml",
                   lambda x: x.replace(b"?>", b"?>" + late, 1).replace(b"<text:p>", b"<text:p>&e;", 1))
     path = tmp_path / "letter.odt"
     path.write_bytes(data)
@@ -156,7 +146,7 @@ def test_a_part_that_is_not_well_formed_xml_is_refused(tmp_path):
     from pipeline.ingest import read_document
 
     path = tmp_path / "letter.docx"
-    path.write_bytes(_rezip((SAMPLES / "seed-letter.docx").read_bytes(), "customXml/item1.xml", lambda x: x[:-20]))
+    path.write_bytes(edit_zip((SAMPLES / "seed-letter.docx").read_bytes(), "customXml/item1.xml", lambda x: x[:-20]))
     with pytest.raises(ReadError) as caught:
         read_document(path)
     assert caught.value.reason == "corrupt:docx"
@@ -180,3 +170,68 @@ def test_html_declarations_and_entities_are_never_resolved(tmp_path, where):
     source = read_document(path)
     assert source.format == "html" and "Kính gửi: Sở Nội vụ" in source.text
     assert "CANARY-CONTENT" not in source.text and "ENTITY-EXPANDED" not in source.text
+
+
+# -- #8 not a letter, never filed ------------------------------------------------------------------------------
+def _batch_refuses(tmp_path: Path, files: dict) -> dict:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, data in files.items():
+        (inbox / name).write_bytes(data)
+    (inbox / "seed-letter.txt").write_bytes((SAMPLES / "seed-letter.txt").read_bytes())
+    before = {p.name: sha(p) for p in inbox.iterdir()}
+    db = tmp_path / "db" / "a.sqlite"
+    report = ingest(inbox, db)
+    assert {n: (report[n]["outcome"], report[n]["reason"]) for n in files} == \
+        {n: ("quarantined", "not_a_letter") for n in files}
+    assert report["seed-letter.txt"]["outcome"] in ("done", "done_with_warnings")  # a real short letter
+    assert {p.name: sha(p) for p in inbox.iterdir()} == before
+    import sqlite3
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM documents WHERE stub = 0").fetchone()[0] == 1
+        held = {r[0] for r in c.execute("SELECT sha256 FROM quarantine WHERE reason = 'not_a_letter'")}
+    assert held == {before[n] for n in files}
+    for name in files:
+        stored = tmp_path / "db" / "quarantine" / f"{before[name]}{Path(name).suffix}"
+        assert sha(stored) == before[name]
+    return report
+
+
+def test_html_404_lorem_and_a_shopping_list_are_quarantined_not_filed(tmp_path):
+    from badinputs import LOREM, SHOPPING
+
+    _batch_refuses(tmp_path, {"html-404.pdf": b"<html>404</html>", "lorem.txt": LOREM.encode(),
+                              "di-cho.txt": SHOPPING.encode()})
+
+
+@pytest.mark.slow
+def test_an_image_without_text_is_quarantined_not_filed(tmp_path):
+    """A picture OCR reads as a page of garbage: it reads, and it is no letter."""
+    from badinputs import texture_image
+
+    _batch_refuses(tmp_path, {"texture.png": texture_image()})
+
+
+def test_extract_still_prints_the_record_of_a_non_letter(tmp_path):
+    path = tmp_path / "html-404.pdf"
+    path.write_bytes(b"<html>404</html>")
+    done = cli("extract", str(path))
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["key"] is None and any(w.startswith("not an official letter") for w in record["warnings"])
+
+
+@pytest.mark.slow
+def test_no_real_document_of_the_shared_corpus_is_not_a_letter():
+    """The rule over every document of dev, dev2 and vbpl through the extract path: it refuses only the
+    portal's "no such document" pages (vbpl saved 25 of them), never a real document."""
+    from conftest import SHARED
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+    from pipeline.nlp.genre import not_a_letter
+
+    paths = sorted(p for corpus in ("dev", "dev2", "vbpl") for p in (SHARED / "corpus" / corpus / "docs").iterdir())
+    assert len(paths) >= 950
+    refused = {p: letter.source.text for p in paths if not_a_letter(letter := extract_letter(read_document(p)))}
+    assert set(refused.values()) == {"Văn bản không tồn tại\nVề trang chủ"}, sorted(refused)[:5]
+    assert all(p.parent.parent.name == "vbpl" for p in refused)

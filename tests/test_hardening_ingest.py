@@ -140,6 +140,17 @@ def test_an_odt_with_a_late_doctype_is_refused_before_libreoffice(tmp_path):
     assert caught.value.reason == "xml_doctype"
 
 
+@pytest.mark.slow
+def test_an_odt_libreoffice_wrote_passes_the_check_and_reads(tmp_path):
+    """No false alarm on the real thing: the seed letter saved as ODT by LibreOffice itself."""
+    from pipeline.ingest import read_document
+    from pipeline.ingest.doc import convert_with_libreoffice
+
+    made = convert_with_libreoffice([str(SAMPLES / "seed-letter.docx")], str(tmp_path), fmt="odt")
+    source = read_document(made[str(SAMPLES / "seed-letter.docx")])
+    assert source.format == "odt" and "Kính gửi" in source.text
+
+
 def test_a_part_that_is_not_well_formed_xml_is_refused(tmp_path):
     """A part no expat reader can verify to the end is not handed to lxml, which might read it otherwise."""
     from pipeline.errors import ReadError

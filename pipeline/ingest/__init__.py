@@ -237,7 +237,10 @@ def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) ->
 def _read_legacy_word(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     """.doc through antiword; what antiword cannot read (RTF, ODT, old Word) through LibreOffice → DOCX."""
     from pipeline.ingest import doc
+    from pipeline.ingest.docx import check_zip
 
+    if kind == "odt":  # its XML parts pass the same checks as a DOCX's before LibreOffice reads them
+        check_zip(path, kind)
     text = doc.antiword_text(path) if kind == "doc" else None
     if text is not None:
         return {"segments": doc.segments_from_antiword(text), "engine": "antiword", "format": kind}

@@ -202,6 +202,23 @@ def test_citations_written_either_way_join_the_letter_in_either_order(tmp_path, 
         assert [d["key"] for d in cli_json("graph", "cited-by", typed, "--db", db)] == ["2/2026/TT-BTP"]
 
 
+def test_two_decrees_with_one_number_in_different_years_stay_two_documents(tmp_path):
+    """The portal dates 60/2025/NĐ-CP (doc_000220) in 2026: keyed by its date it took the key of 60/2026/NĐ-CP
+    (doc_000039) and was filed as another source of that decree. Keyed by the year in its number, it is itself."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("doc_000039.txt", "doc_000220.txt"):
+        shutil.copyfile(VBPL / name, inbox / name)
+    report = ingest(inbox, tmp_path / "a.sqlite")
+    assert sorted(f["outcome"] for f in report["files"]) == ["done", "done"], report["files"]
+    c = sqlite3.connect(tmp_path / "a.sqlite")
+    held = c.execute("SELECT d.key, d.full_number, s.path FROM documents d JOIN sources s ON s.document_id = d.id "
+                     "WHERE d.stub = 0 ORDER BY d.key").fetchall()
+    c.close()
+    assert [(k, n, p.rsplit("/", 1)[1]) for k, n, p in held] == [
+        ("60/2025/ND-CP", "60/2025/NĐ-CP", "doc_000220.txt"), ("60/2026/ND-CP", "60/2026/NĐ-CP", "doc_000039.txt")]
+
+
 # -- numbers split by the portal's renderer ------------------------------------------------------------------
 @pytest.mark.parametrize("split, joined", [
     ("Số: 78 /202 5 /TT-BCA", "Số: 78/2025/TT-BCA"),                        # the pattern once, in the number

@@ -150,7 +150,8 @@ def test_an_id_too_large_for_sqlite_is_not_found_in_the_cli_and_the_desk(desk):
 def test_a_typed_form_with_other_words_is_not_guessed(archive):
     db, _ = archive
     with Archive(db) as a:
-        for typed in ("xem 9/2026/NĐ-CP", "9/2026/NĐ-CP hay không", "Nghị định 9/2025", "9/2026/NĐ-CPX"):
+        for typed in ("xem 9/2026/NĐ-CP", "9/2026/NĐ-CP hay không", "Nghị định 9/2025", "9/2026/NĐ-CPX",
+                      "9/2026/NĐ-CP, 2/2026/TT-BTP"):
             with pytest.raises(NotFound):
                 resolve(a.db, typed)
 

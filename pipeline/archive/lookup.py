@@ -23,7 +23,7 @@ _SHORT = re.compile(r"^\s*(?P<type>[^\d/]+?)\s*(?:số\s*:?\s*)?(?P<num>\d+)(?:\
 _ABBR_TYPES = {"ND": "Nghị định", "TT": "Thông tư", "QD": "Quyết định", "NQ": "Nghị quyết", "CT": "Chỉ thị",
                "KH": "Kế hoạch", "CV": "Công văn", "TTLT": "Thông tư liên tịch"}
 _SO = re.compile(r"\s*(?:số|so)\s*:?\s*$", re.IGNORECASE)  # "Nghị định số 30/2020/NĐ-CP"
-_AFTER = re.compile(r"\s*(?:[,;(]|ngày\b|ngay\b|của\b|cua\b)", re.IGNORECASE)  # a pasted citation's tail
+_AFTER = re.compile(r"\s*,?\s*(?:ngày|ngay|của|cua)\b", re.IGNORECASE)  # a pasted citation's tail: date, issuer
 _MAX_ID = 2 ** 63 - 1  # SQLite's INTEGER
 # The number as stored compared without its leading zeros; migration 6 indexes this very expression.
 _NUMBER = "ltrim(number, '0')"
@@ -41,7 +41,7 @@ def _public(row: dict) -> dict:
 
 def _typed_number(text: str) -> DocNumber | None:
     """The document number in what was typed, when the rest is at most a type word (and "số") before it and a
-    citation's tail (", ngày …", "của …") after it: 'Thông tư 3/2026/TT-BKHCN' → 3/2026/TT-BKHCN."""
+    citation's tail ("ngày …", "của …") after it: 'Thông tư 3/2026/TT-BKHCN' → 3/2026/TT-BKHCN."""
     for candidate in (text, text.upper()):  # people type "30/2020/nđ-cp": the grammar wants capitals
         n = parse_number(candidate)
         if n is None or n.number is None:

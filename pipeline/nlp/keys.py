@@ -39,8 +39,8 @@ def fold_number(full_number: str) -> str:
 
 def canonical_key(key: str) -> str:
     """A key as typed (any case, Đ or D, spaces, dashes, leading zeros) or as stored by an older vanban →
-    the key as vanban makes it now: '05/2026/qđ-ttg' → '5/2026/QD-TTG'; '649/2023/ubnd-ksttthc@UBND tỉnh
-    Hậu Giang' → '649/2023/UBND-KSTTTHC@uy-ban-nhan-dan-tinh-hau-giang'. Names ('name:luat-dau-tu/2020') and
+    the key as vanban makes it now: '05/2026/qđ-ttg' → '5/2026/QD-TTG'; '649/2023/ubnd-kstthc@UBND tỉnh
+    Hậu Giang' → '649/2023/UBND-KSTTHC@uy-ban-nhan-dan-tinh-hau-giang'. Names ('name:luat-dau-tu/2020') and
     the '#no-year' mark are kept."""
     if key.startswith("name:"):
         return key

@@ -312,14 +312,16 @@ def test_migration_6_rekeys_an_old_archive_and_merges_its_duplicates(tmp_path):
     (cit,) = c.execute("SELECT id FROM documents WHERE key = '2/2026/TT-BTP'").fetchone()
     (cv,) = c.execute(f"SELECT id FROM documents WHERE key = '7432/2026/UBND-XD@{LAO_CAI}'").fetchone()
     (qd,) = c.execute(f"SELECT id FROM documents WHERE key = '2170/2026/QD-UBND@{LAO_CAI}'").fetchone()
-    assert c.execute("SELECT relation FROM refs WHERE src_id = ? AND dst_id = ?", (cit, tt7)).fetchone() == ("legal_basis",)
+    edge = "SELECT relation FROM refs WHERE src_id = ? AND dst_id = ?"
+    assert c.execute(edge, (cit, tt7)).fetchone() == ("legal_basis",)
     # the keys today's code wrote are what migration 6 makes of them: it changes only older keys
     assert all(rekeyed(key, printed) == key for key, printed in c.execute(
         "SELECT key, full_number FROM documents WHERE key IS NOT NULL"))
     # the rows of the older code
     c.execute("UPDATE documents SET key = '7/2024/TT-BCT' WHERE id = ?", (tt7,))
     stub = c.execute("INSERT INTO documents (key, stub, full_number, number, symbol, year, doc_type, created, updated) "
-                     "VALUES ('7/2026/TT-BCT', 1, '07/2026/TT-BCT', '07', 'TT-BCT', 2026, 'Thông tư', 't', 't')").lastrowid
+                     "VALUES ('7/2026/TT-BCT', 1, '07/2026/TT-BCT', '07', 'TT-BCT', 2026, 'Thông tư', 't', 't')"
+                     ).lastrowid
     c.execute("UPDATE refs SET dst_id = ? WHERE src_id = ? AND dst_id = ?", (stub, cit, tt7))
     old_fold = c.execute("INSERT INTO documents (key, stub, full_number, number, symbol, year, date, created, updated) "
                          f"VALUES ('787/2026/C6-P3@{LAO_CAI}', 1, '787/C06-P3', '787', 'C06-P3', 2026, '2026-03-02', "
@@ -340,10 +342,12 @@ def test_migration_6_rekeys_an_old_archive_and_merges_its_duplicates(tmp_path):
         assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [m[0] for m in MIGRATIONS]
         assert a.db.execute("SELECT count(*) FROM documents").fetchone()[0] == before - 2
         assert tuple(a.db.execute("SELECT id, stub FROM documents WHERE key = '7/2026/TT-BCT'").fetchone()) == (tt7, 0)
-        assert a.db.execute("SELECT count(*) FROM documents WHERE key = '7/2024/TT-BCT' OR id = ?", (stub,)).fetchone()[0] == 0
-        assert a.db.execute("SELECT relation FROM refs WHERE src_id = ? AND dst_id = ?", (cit, tt7)).fetchone()[0] == "legal_basis"
-        merged = a.db.execute("SELECT id, key, stub, issuer, date FROM documents WHERE full_number = '787/C06-P3'").fetchall()
-        assert [tuple(r) for r in merged] == [(old_fold, f"787/2026/C06-P3@{LAO_CAI}", 1, "Công an tỉnh Lào Cai", "2026-03-02")]
+        gone = a.db.execute("SELECT count(*) FROM documents WHERE key = '7/2024/TT-BCT' OR id = ?", (stub,))
+        assert gone.fetchone()[0] == 0
+        assert a.db.execute(edge, (cit, tt7)).fetchone()[0] == "legal_basis"
+        merged = a.db.execute("SELECT id, key, stub, issuer, date FROM documents WHERE full_number = '787/C06-P3'")
+        assert [tuple(r) for r in merged] == [
+            (old_fold, f"787/2026/C06-P3@{LAO_CAI}", 1, "Công an tỉnh Lào Cai", "2026-03-02")]
         into = dict(a.db.execute("SELECT src_id, relation FROM refs WHERE dst_id = ?", (old_fold,)).fetchall())
         assert into == {cv: "refers_to", qd: "legal_basis"}  # the stronger relation of the two kept
         kinds = [r[0] for r in a.db.execute("SELECT kind FROM events WHERE kind IN ('merge', 'rekey') ORDER BY id")]

@@ -19,7 +19,8 @@ from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.numbers import DocNumber, parse_number
 from pipeline.text.normalize import ascii_fold, fold, normalize_text
 
-_SHORT = re.compile(r"^\s*(?P<type>[^\d/]+?)\s*(?:số\s*:?\s*)?(?P<num>\d+)(?:\s*/\s*(?P<year>(?:19|20)\d\d))?\s*$", re.IGNORECASE)
+_SHORT = re.compile(r"^\s*(?P<type>[^\d/]+?)\s*(?:số\s*:?\s*)?(?P<num>\d+)(?:\s*/\s*(?P<year>(?:19|20)\d\d))?\s*$",
+                    re.IGNORECASE)
 _ABBR_TYPES = {"ND": "Nghị định", "TT": "Thông tư", "QD": "Quyết định", "NQ": "Nghị quyết", "CT": "Chỉ thị",
                "KH": "Kế hoạch", "CV": "Công văn", "TTLT": "Thông tư liên tịch"}
 _SO = re.compile(r"\s*(?:số|so)\s*:?\s*$", re.IGNORECASE)  # "Nghị định số 30/2020/NĐ-CP"

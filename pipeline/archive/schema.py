@@ -45,8 +45,9 @@ def rekeyed(key: str, full_number: str | None) -> str:
     """The key an older vanban stored, as vanban makes it now. The number part is made again from the number
     as printed: a normative or law-like number keeps the year printed inside it (older versions took the
     letter's date year: 07/2026/TT-BCT dated 2024 was 7/2024/TT-BCT, while every citation of it gave
-    7/2026/TT-BCT), and zeros inside a code stay (before keys and matching shared one fold, 787/C06-P3 was keyed 787/C6-P3). An
-    administrative key keeps the year it was given; the issuer slug, the '#no-year' mark and name keys stay."""
+    7/2026/TT-BCT), and zeros inside a code stay (before keys and matching shared one fold, 787/C06-P3 was
+    keyed 787/C6-P3). An administrative key keeps the year it was given; the issuer slug, the '#no-year' mark
+    and name keys stay."""
     from pipeline.nlp.keys import canonical_key, fold_number
     from pipeline.nlp.numbers import parse_number
 
@@ -124,8 +125,9 @@ def one_identity(db) -> None:
         (keep, _, old), *others = docs
         for gone, _, gone_key in others:
             _merge(db, keep, gone, strength)
+            detail = {"merged": gone, "key_was": gone_key, "key": new}
             db.execute("INSERT INTO events (time, kind, document_id, detail) VALUES (?, 'merge', ?, ?)",
-                       (_now(), keep, json.dumps({"merged": gone, "key_was": gone_key, "key": new}, ensure_ascii=False)))
+                       (_now(), keep, json.dumps(detail, ensure_ascii=False)))
         if old != new:
             renamed.append((keep, old, new))
     for keep, _, _ in renamed:  # keys are unique: clear the old ones before any new one is written

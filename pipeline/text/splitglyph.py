@@ -7,13 +7,13 @@ followed by a lone final (`n`, `ng`, `nh`) is one word.
 The repair of syllables runs only on a text that shows the pattern in its first lines (at least two such splits
 in the header), so a letter that happens to contain "Phụ lục V Ủy ban" is never touched.
 
-Numbers and dates split by the same renderer are repaired in every portal text (the TXT and HTML readers),
-even where the pattern shows once (`Số: 78 /202 5 /TT-BCA`, `ngày 1 5 tháng 1 1 năm 202 5`), by the rules of
-the genre rather than by the look of the page: a year is four digits, 19xx or 20xx; a normative number is N/YYYY/CODE (domain.md §3) and is
-printed after "số" (`Nghị định số 9 4 /20 22 /NĐ-CP`, `Số: 2 95 /2025/NĐ-CP`); a day is at most 31 and a month
-at most 12, each printed between "ngày", "tháng" and "năm". Only digits split by single spaces inside those
-shapes are joined: a list number before a number ("1 94/2022/NĐ-CP", no "số") or two years side by side
-("2025 2026") are left as printed."""
+Numbers and dates split by the same renderer are repaired in every portal text (the TXT and HTML readers), even
+where the pattern shows once (`Số: 78 /202 5 /TT-BCA`, `ngày 1 5 tháng 1 1 năm 202 5`), by the rules of the genre
+rather than by the look of the page: a year is four digits, 19xx or 20xx; a normative number is N/YYYY/CODE
+(domain.md §3) and is printed after "số" (`Nghị định số 9 4 /20 22 /NĐ-CP`, `Số: 2 95 /2025/NĐ-CP`); a day is at
+most 31 and a month at most 12, each printed between "ngày", "tháng" and "năm". Only digits split by single spaces
+inside those shapes are joined: a list number before a number ("1 94/2022/NĐ-CP", no "số") or two years side by
+side ("2025 2026") are left as printed."""
 from __future__ import annotations
 
 import re

@@ -34,10 +34,10 @@ def test_schema_pragmas_and_migrations(tmp_path):
     with Archive(tmp_path / "a.sqlite") as a:
         assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5]
+        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
         identity = a.db.execute("SELECT archive FROM state").fetchone()[0]
     with Archive(tmp_path / "a.sqlite") as a:  # reopening applies nothing twice
-        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 5
+        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 6
         assert a.db.execute("SELECT archive FROM state").fetchone()[0] == identity and len(identity) == 32
 
 

@@ -105,9 +105,12 @@ class Archive:
                 continue
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                if callable(sql):  # rows recomputed in Python (schema.py)
+                    sql(self.db)
+                else:
+                    for statement in sql.split(";\n"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
                 self.db.execute("COMMIT")
             except BaseException:

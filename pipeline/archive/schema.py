@@ -25,10 +25,120 @@ register    the incoming-letters register (sổ đăng ký văn bản đến, Ng
             it went to, a note); the other columns come from the (corrected) record.
 search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
             because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
+
+A migration is SQL, or a function of the connection where rows must be recomputed in Python (6: every key
+made again by today's rules, and the documents that then share a key merged into one).
 """
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+import json
+import re
+from datetime import datetime, timezone
+from typing import Callable
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def rekeyed(key: str, full_number: str | None) -> str:
+    """The key an older vanban stored, as vanban makes it now. The number part is made again from the number
+    as printed: a normative or law-like number keeps the year printed inside it (older versions took the
+    letter's date year: 07/2026/TT-BCT dated 2024 was 7/2024/TT-BCT, while every citation of it gave
+    7/2026/TT-BCT), and zeros inside a code stay (before keys and matching shared one fold, 787/C06-P3 was
+    keyed 787/C6-P3). An administrative key keeps the year it was given; the issuer slug, the '#no-year' mark
+    and name keys stay."""
+    from pipeline.nlp.keys import canonical_key, fold_number
+    from pipeline.nlp.numbers import parse_number
+
+    key = canonical_key(key)
+    if key.startswith("name:") or not full_number:
+        return key
+    head, mark, tail = key.partition("#")
+    number_part, at, slug = head.partition("@")
+    n = parse_number(full_number)
+    if n is None or n.number is None or n.symbol is None:
+        return key
+    if n.shape == "admin":
+        year = re.match(r"[^/]+/((?:19|20)\d\d)/", number_part)
+        again = fold_number(f"{n.number}/{year.group(1)}/{n.symbol}" if year else n.full_number)
+    else:
+        again = fold_number(n.full_number)
+    if re.split(r"[/-]", again, maxsplit=1)[0] != re.split(r"[/-]", number_part, maxsplit=1)[0]:
+        return key  # the print does not read as the number this key was made from: leave it as it is
+    return again + at + slug + mark + tail
+
+
+def _merge(db, keep: int, gone: int, strength: dict[str, int]) -> None:
+    """Document `gone` becomes `keep`: its citations both ways (the stronger relation kept where both cite the
+    same document; none to itself), its sources, corrections, register entry and events move; a stub's facts
+    fill what `keep` lacks; then its row goes. What `keep` holds (its record, its fields) wins."""
+    def rank(relation):
+        return strength.get(relation, 99)
+
+    for mine, other in (("src_id", "dst_id"), ("dst_id", "src_id")):
+        for far, relation in db.execute(f"SELECT {other}, relation FROM refs WHERE {mine} = ?", (gone,)).fetchall():
+            if far in (keep, gone):
+                db.execute(f"DELETE FROM refs WHERE {mine} = ? AND {other} = ?", (gone, far))
+                continue
+            held = db.execute(f"SELECT relation FROM refs WHERE {mine} = ? AND {other} = ?", (keep, far)).fetchone()
+            if held is not None and rank(held[0]) <= rank(relation):
+                db.execute(f"DELETE FROM refs WHERE {mine} = ? AND {other} = ?", (gone, far))
+                continue
+            if held is not None:
+                db.execute(f"DELETE FROM refs WHERE {mine} = ? AND {other} = ?", (keep, far))
+            db.execute(f"UPDATE refs SET {mine} = ? WHERE {mine} = ? AND {other} = ?", (keep, gone, far))
+    db.execute("UPDATE sources SET document_id = ? WHERE document_id = ?", (keep, gone))
+    db.execute("UPDATE corrections SET document_id = ? WHERE document_id = ?", (keep, gone))
+    db.execute("UPDATE events SET document_id = ? WHERE document_id = ?", (keep, gone))
+    if db.execute("SELECT 1 FROM register WHERE document_id = ?", (keep,)).fetchone():
+        db.execute("DELETE FROM register WHERE document_id = ?", (gone,))  # one letter, one số đến: the first
+    else:
+        db.execute("UPDATE register SET document_id = ? WHERE document_id = ?", (keep, gone))
+    if db.execute("SELECT 1 FROM contents WHERE document_id = ?", (keep,)).fetchone():
+        db.execute("DELETE FROM contents WHERE document_id = ?", (gone,))
+    else:
+        db.execute("UPDATE contents SET document_id = ? WHERE document_id = ?", (keep, gone))
+    db.execute("UPDATE documents SET date = coalesce(date, (SELECT date FROM documents WHERE id = :gone)), "
+               "issuer = coalesce(issuer, (SELECT issuer FROM documents WHERE id = :gone)), "
+               "doc_type = coalesce(doc_type, (SELECT doc_type FROM documents WHERE id = :gone)), "
+               "subject = coalesce(subject, (SELECT subject FROM documents WHERE id = :gone)) "
+               "WHERE id = :keep AND stub = 1", {"keep": keep, "gone": gone})
+    db.execute("DELETE FROM search WHERE rowid = ?", (gone,))
+    db.execute("DELETE FROM documents WHERE id = ?", (gone,))
+
+
+def one_identity(db) -> None:
+    """Migration 6: every key made again (`rekeyed`); documents that now share a key become one, the letter
+    held (the first filed) kept over stubs, else the first stub; each change is an event. The number without
+    its leading zeros is indexed: what lookup compares ("5/2026" = "05/2026")."""
+    from pipeline.nlp.lexicon import load_lexicon
+
+    db.execute("CREATE INDEX documents_number_digits ON documents(ltrim(number, '0'))")
+    strength = {r: i for i, r in enumerate(load_lexicon().strength)}
+    groups: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id, key, stub, full_number in db.execute(
+            "SELECT id, key, stub, full_number FROM documents WHERE key IS NOT NULL ORDER BY stub, id").fetchall():
+        groups.setdefault(rekeyed(key, full_number), []).append((doc_id, stub, key))
+    renamed = []
+    for new, docs in groups.items():
+        (keep, _, old), *others = docs
+        for gone, _, gone_key in others:
+            _merge(db, keep, gone, strength)
+            detail = {"merged": gone, "key_was": gone_key, "key": new}
+            db.execute("INSERT INTO events (time, kind, document_id, detail) VALUES (?, 'merge', ?, ?)",
+                       (_now(), keep, json.dumps(detail, ensure_ascii=False)))
+        if old != new:
+            renamed.append((keep, old, new))
+    for keep, _, _ in renamed:  # keys are unique: clear the old ones before any new one is written
+        db.execute("UPDATE documents SET key = NULL WHERE id = ?", (keep,))
+    for keep, old, new in renamed:
+        db.execute("UPDATE documents SET key = ? WHERE id = ?", (new, keep))
+        db.execute("INSERT INTO events (time, kind, document_id, detail) VALUES (?, 'rekey', ?, ?)",
+                   (_now(), keep, json.dumps({"key_was": old, "key": new}, ensure_ascii=False)))
+
+
+MIGRATIONS: list[tuple[int, str, str | Callable]] = [
     (1, "documents, sources, refs, events, search", """
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
@@ -145,4 +255,5 @@ INSERT INTO register (year, number, document_id, received)
            row_number() OVER (PARTITION BY substr(created, 1, 4) ORDER BY created, id), id, created
     FROM documents WHERE stub = 0
 """),
+    (6, "one identity: keys made again by today's rules, documents sharing a key merged", one_identity),
 ]

@@ -95,12 +95,7 @@ def who() -> str:
 
 
 def document_id(ref: str) -> int:
-    """An id, or anything `vanban show` accepts (a key, 649/UBND-KSTTHC, Nghị định 30/2020)."""
-    if ref.isdigit():
-        row = archive().db.execute("SELECT id FROM documents WHERE id = ?", (int(ref),)).fetchone()
-        if row is None:
-            raise NotFound(f"no archived document has id {ref}")
-        return row[0]
+    """An id, or anything `vanban show` accepts (a key, 649/UBND-KSTTHC, Nghị định 30/2020): the same resolver."""
     return resolve(archive().db, ref)["id"]
 
 

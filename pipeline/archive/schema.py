@@ -146,3 +146,79 @@ INSERT INTO register (year, number, document_id, received)
     FROM documents WHERE stub = 0
 """),
 ]
+
+# -- migration 6: documents_fts, full-text search the way sqlite-utils sets it up ---------------------------------
+# FTS5 with external content (content="documents_search": the index stores no copy of the text) and triggers
+# that keep it in step with every write, through vanban or plain SQL. The tokenizer folds case and every
+# diacritic but đ; each field is therefore indexed twice, as printed and with đ/Đ replaced (the *_folded
+# columns), so Datasette's search box, which hands the user's words to MATCH as typed, finds "đào tạo" for
+# "đào tạo", "Đào tạo", "ĐÀO TẠO" (the printed columns) and for "dao tao" (the folded ones). vanban's own
+# searches fold the query the same way (pipeline.text.fold_d) and look at the folded columns only.
+FTS_COLUMNS = ("number", "doc_type", "issuer", "subject", "text")
+FOLDED_COLUMNS = tuple(c + "_folded" for c in FTS_COLUMNS)
+CORRECTED = ("full_number", "doc_type", "issuer", "subject")  # indexed fields a clerk may correct
+
+
+def _d_stroke(expr: str) -> str:
+    """SQL for pipeline.text.fold_d: the same four letters, one character for one."""
+    for letter, plain in (("đ", "d"), ("Đ", "D"), ("\u00f0", "d"), ("\u00d0", "D")):
+        expr = f"replace({expr}, '{letter}', '{plain}')"
+    return expr
+
+
+def _corrected(field: str) -> str:
+    """The field as the clerk sees it: the latest correction (its JSON value, null when cleared), else the
+    extracted value (pipeline.archive.corrections.apply in SQL)."""
+    return (f"json_extract(coalesce((SELECT c.value FROM corrections c WHERE c.document_id = d.id AND c.field = "
+            f"'{field}' ORDER BY c.id DESC LIMIT 1), json_quote(d.{field})), '$')")
+
+
+def _refresh(table: str, when: str, ids: str, event: str, columns: str = "") -> str:
+    """A BEFORE trigger taking the document's row out of the index as the view shows it before the change,
+    and an AFTER trigger putting it back as the view shows it after. The index's own `documents_fts_docsize`
+    says whether a row is in it, so a write that fires both INSERT and UPDATE triggers (an upsert) never takes
+    a row out twice or puts it in twice."""
+    cols = ", ".join(FTS_COLUMNS + FOLDED_COLUMNS)
+    cond = f" WHEN {when}" if when else ""
+    name = f"{table}_fts_{event.split()[0].lower()}"
+    before = (f"CREATE TRIGGER {name}_before BEFORE {event}{columns} ON {table}{cond} BEGIN "
+              f"INSERT INTO documents_fts (documents_fts, rowid, {cols}) SELECT 'delete', rowid, {cols} "
+              f"FROM documents_search WHERE rowid IN ({ids}) "
+              f"AND rowid IN (SELECT id FROM documents_fts_docsize WHERE id IN ({ids})); END")
+    after = "" if event == "DELETE" and table != "corrections" else (
+        f";\nCREATE TRIGGER {name}_after AFTER {event}{columns} ON {table}{cond} BEGIN "
+        f"INSERT INTO documents_fts (rowid, {cols}) SELECT rowid, {cols} FROM documents_search "
+        f"WHERE rowid IN ({ids}) AND rowid NOT IN (SELECT id FROM documents_fts_docsize WHERE id IN ({ids})); END")
+    return before + after
+
+
+def _migration_6() -> str:
+    shown = {"number": f"coalesce({_corrected('full_number')}, d.symbol)", "doc_type": _corrected("doc_type"),
+             "issuer": _corrected("issuer"), "subject": _corrected("subject"), "text": "t.text"}
+    corrected = " OR ".join(f"new.field = '{f}' OR old.field = '{f}'" for f in CORRECTED)
+    fields = ", ".join(f"'{f}'" for f in CORRECTED)
+    statements = [
+        "DROP TABLE search",
+        "CREATE VIEW documents_search AS SELECT rowid, key, stub, date, "
+        + ", ".join(FTS_COLUMNS) + ", " + ", ".join(f"{_d_stroke(c)} AS {c}_folded" for c in FTS_COLUMNS)
+        + " FROM (SELECT d.id AS rowid, d.key, d.stub, d.date, "
+        + ", ".join(f"{expr} AS {c}" for c, expr in shown.items())
+        + " FROM documents d LEFT JOIN contents t ON t.document_id = d.id)",
+        f'CREATE VIRTUAL TABLE documents_fts USING fts5({", ".join(FTS_COLUMNS + FOLDED_COLUMNS)}, '
+        "content=\"documents_search\", tokenize='unicode61 remove_diacritics 2')",
+        _refresh("documents", "", "new.id", "INSERT"),
+        _refresh("documents", "", "old.id, new.id", "UPDATE", " OF full_number, symbol, doc_type, issuer, subject"),
+        _refresh("documents", "", "old.id", "DELETE"),
+        _refresh("contents", "", "new.document_id", "INSERT"),
+        _refresh("contents", "", "old.document_id, new.document_id", "UPDATE", " OF document_id, text"),
+        _refresh("contents", "", "old.document_id", "DELETE"),
+        _refresh("corrections", f"new.field IN ({fields})", "new.document_id", "INSERT"),
+        _refresh("corrections", corrected, "old.document_id, new.document_id", "UPDATE"),
+        _refresh("corrections", f"old.field IN ({fields})", "old.document_id", "DELETE"),
+        "INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')",
+    ]
+    return ";\n".join(statements)
+
+
+MIGRATIONS.append((6, "documents_fts: full-text search over the printed and the đ-folded text, tied to "
+                      "documents_search (content=), for vanban and Datasette alike", _migration_6()))

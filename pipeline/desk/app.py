@@ -25,13 +25,14 @@ from werkzeug.exceptions import HTTPException
 from pipeline import __version__
 from pipeline.archive import Archive, resolve
 from pipeline.archive import corrections as cx
-from pipeline.archive.listing import find
+from pipeline.archive.listing import count, find
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.desk import pages, security
 from pipeline.desk.api_spec import OPENAPI
 from pipeline.errors import Ambiguous, NotFound, RunLocked, UsageError, VanbanError
 
 DEFAULT_MAX_UPLOAD_MB = 50
+PAGE_SIZE = 25  # letters per page of /letters
 UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg",
                    ".tif", ".tiff"}
 
@@ -167,8 +168,13 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     @app.get("/letters")
     def letters():
         f = _filters()
-        items = find(archive(), **f, limit=100)
-        return page("Letters", pages.LETTERS, items=items, f=f)
+        total = count(archive(), **f)
+        pages_n = max(1, -(-total // PAGE_SIZE))
+        at = min(max(request.args.get("page", 1, type=int), 1), pages_n)
+        items = find(archive(), **f, limit=PAGE_SIZE, offset=(at - 1) * PAGE_SIZE)
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return page("Letters", pages.LETTERS, items=items, f=f, total=total, at=at, pages_n=pages_n,
+                    first=(at - 1) * PAGE_SIZE, link=lambda n: url_for("letters", **args, page=n))
 
     @app.get("/letters/<path:ref>")
     def review(ref):
@@ -291,7 +297,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     def api_letters():
         f = _filters()
         limit = min(max(request.args.get("limit", 50, type=int), 1), 500)
-        return jsonify(find(archive(), **f, limit=limit, offset=max(request.args.get("offset", 0, type=int), 0)))
+        response = jsonify(find(archive(), **f, limit=limit, offset=max(request.args.get("offset", 0, type=int), 0)))
+        response.headers["X-Total-Count"] = str(count(archive(), **f))  # matches over all pages
+        return response
 
     @app.post("/api/letters")
     def api_upload():

@@ -321,7 +321,8 @@ def snippet(marked: str | None, printed: str | None, words: int = 12) -> str:
     first = next((k for k, (s, e) in enumerate(tokens) if spans and e > spans[0][0]), 0)
     lo = max(0, min(first - words // 4, len(tokens) - words))
     hi = min(len(tokens), lo + words)
-    begin, end = tokens[lo][0], tokens[hi - 1][1]
+    begin = tokens[lo][0] if lo else 0
+    end = tokens[hi - 1][1] if hi < len(tokens) else len(printed)
     out, at = [], begin
     for s, e in spans:
         if s >= begin and e <= end:
@@ -329,7 +330,7 @@ def snippet(marked: str | None, printed: str | None, words: int = 12) -> str:
             at = e
     out.append(printed[at:end])
     text = " ".join("".join(out).split())
-    return ("…" if begin > 0 else "") + text + ("…" if end < len(printed.rstrip()) else "")
+    return ("…" if begin > 0 else "") + text + ("…" if end < len(printed) else "")
 
 
 def snippet_of(row) -> str:

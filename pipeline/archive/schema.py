@@ -193,7 +193,8 @@ def _refresh(table: str, when: str, ids: str, event: str, columns: str = "") -> 
 
 
 def _migration_6() -> str:
-    shown = {"number": f"coalesce({_corrected('full_number')}, d.symbol)", "doc_type": _corrected("doc_type"),
+    shown = {"date": _corrected("date"),
+             "number": f"coalesce({_corrected('full_number')}, d.symbol)", "doc_type": _corrected("doc_type"),
              "issuer": _corrected("issuer"), "subject": _corrected("subject"), "text": "t.text"}
     corrected = " OR ".join(f"new.field = '{f}' OR old.field = '{f}'" for f in CORRECTED)
     fields = ", ".join(f"'{f}'" for f in CORRECTED)
@@ -201,7 +202,7 @@ def _migration_6() -> str:
         "DROP TABLE search",
         "CREATE VIEW documents_search AS SELECT rowid, key, stub, date, "
         + ", ".join(FTS_COLUMNS) + ", " + ", ".join(f"{_d_stroke(c)} AS {c}_folded" for c in FTS_COLUMNS)
-        + " FROM (SELECT d.id AS rowid, d.key, d.stub, d.date, "
+        + " FROM (SELECT d.id AS rowid, d.key, d.stub, "
         + ", ".join(f"{expr} AS {c}" for c, expr in shown.items())
         + " FROM documents d LEFT JOIN contents t ON t.document_id = d.id)",
         f'CREATE VIRTUAL TABLE documents_fts USING fts5({", ".join(FTS_COLUMNS + FOLDED_COLUMNS)}, '
@@ -216,9 +217,16 @@ def _migration_6() -> str:
         _refresh("corrections", corrected, "old.document_id, new.document_id", "UPDATE"),
         _refresh("corrections", f"old.field IN ({fields})", "old.document_id", "DELETE"),
         "INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')",
+        # the register as a văn thư reads it (Nghị định 30/2020 Phụ lục IV headings), for Datasette and SQL
+        'CREATE VIEW incoming_register AS SELECT r.year AS "Năm", r.number AS "Số đến", '
+        'substr(r.received, 1, 10) AS "Ngày đến", s.issuer AS "Tác giả", s.number AS "Số, ký hiệu", '
+        's.date AS "Ngày tháng", trim(coalesce(s.doc_type, \'\') || \' \' || coalesce(s.subject, \'\')) '
+        'AS "Tên loại và trích yếu nội dung", r.unit AS "Đơn vị hoặc người nhận", r.note AS "Ghi chú", '
+        'r.document_id FROM register r JOIN documents_search s ON s.rowid = r.document_id ORDER BY r.year, r.number',
     ]
     return ";\n".join(statements)
 
 
 MIGRATIONS.append((6, "documents_fts: full-text search over the printed and the đ-folded text, tied to "
-                      "documents_search (content=), for vanban and Datasette alike", _migration_6()))
+                      "documents_search (content=), for vanban and Datasette alike; the register as a view",
+                   _migration_6()))

@@ -44,7 +44,7 @@ def create_app(db: str | os.PathLike | None = None, token: str | None = None,
     probe = Archive(db)  # creates / migrates the archive once, and fixes its path
     app.config.update(VANBAN_DB=str(probe.path), VANBAN_TOKEN=token, MAX_CONTENT_LENGTH=max_upload_mb << 20,
                       VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb, VANBAN_TIMEOUT=timeout,
-                      VANBAN_MEMORY_MB=memory_mb)
+                      VANBAN_MEMORY_MB=memory_mb, VANBAN_PAGE_SIZE=PAGE_SIZE)
     probe.close()
     app.before_request(lambda: security.check(app))
     app.after_request(lambda response: security.after(app, response))
@@ -169,12 +169,13 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     def letters():
         f = _filters()
         total = count(archive(), **f)
-        pages_n = max(1, -(-total // PAGE_SIZE))
+        size = app.config["VANBAN_PAGE_SIZE"]
+        pages_n = max(1, -(-total // size))
         at = min(max(request.args.get("page", 1, type=int), 1), pages_n)
-        items = find(archive(), **f, limit=PAGE_SIZE, offset=(at - 1) * PAGE_SIZE)
+        items = find(archive(), **f, limit=size, offset=(at - 1) * size)
         args = {k: v for k, v in request.args.items() if k != "page"}
         return page("Letters", pages.LETTERS, items=items, f=f, total=total, at=at, pages_n=pages_n,
-                    first=(at - 1) * PAGE_SIZE, link=lambda n: url_for("letters", **args, page=n))
+                    first=(at - 1) * size, link=lambda n: url_for("letters", **args, page=n))
 
     @app.get("/letters/<path:ref>")
     def review(ref):

@@ -173,22 +173,26 @@ def _corrected(field: str) -> str:
             f"'{field}' ORDER BY c.id DESC LIMIT 1), json_quote(d.{field})), '$')")
 
 
-def _refresh(table: str, when: str, ids: str, event: str, columns: str = "") -> str:
+def _refresh(table: str, when: str, ids: str, event: str, columns: str = "", after_when: str = "") -> str:
     """A BEFORE trigger taking the document's row out of the index as the view shows it before the change,
     and an AFTER trigger putting it back as the view shows it after. The index's own `documents_fts_docsize`
     says whether a row is in it, so a write that fires both INSERT and UPDATE triggers (an upsert) never takes
     a row out twice or puts it in twice."""
     cols = ", ".join(FTS_COLUMNS + FOLDED_COLUMNS)
-    cond = f" WHEN {when}" if when else ""
+    indexed = f"EXISTS (SELECT 1 FROM documents_fts_docsize WHERE id IN ({ids}))"
     name = f"{table}_fts_{event.split()[0].lower()}"
-    before = (f"CREATE TRIGGER {name}_before BEFORE {event}{columns} ON {table}{cond} BEGIN "
+    before = (f"CREATE TRIGGER {name}_before BEFORE {event}{columns} ON {table} WHEN "
+              f"{'(' + when + ') AND ' if when else ''}{indexed} BEGIN "
               f"INSERT INTO documents_fts (documents_fts, rowid, {cols}) SELECT 'delete', rowid, {cols} "
               f"FROM documents_search WHERE rowid IN ({ids}) "
               f"AND rowid IN (SELECT id FROM documents_fts_docsize WHERE id IN ({ids})); END")
+    # a row with nothing to index (a bulk insert of bare rows) stays out until it has something
     after = "" if event == "DELETE" and table != "corrections" else (
-        f";\nCREATE TRIGGER {name}_after AFTER {event}{columns} ON {table}{cond} BEGIN "
+        f";\nCREATE TRIGGER {name}_after AFTER {event}{columns} ON {table}"
+        f"{' WHEN ' + (when or after_when) if when or after_when else ''} BEGIN "
         f"INSERT INTO documents_fts (rowid, {cols}) SELECT rowid, {cols} FROM documents_search "
-        f"WHERE rowid IN ({ids}) AND rowid NOT IN (SELECT id FROM documents_fts_docsize WHERE id IN ({ids})); END")
+        f"WHERE rowid IN ({ids}) AND coalesce({', '.join(FTS_COLUMNS)}) IS NOT NULL "
+        f"AND rowid NOT IN (SELECT id FROM documents_fts_docsize WHERE id IN ({ids})); END")
     return before + after
 
 
@@ -207,7 +211,8 @@ def _migration_6() -> str:
         + " FROM documents d LEFT JOIN contents t ON t.document_id = d.id)",
         f'CREATE VIRTUAL TABLE documents_fts USING fts5({", ".join(FTS_COLUMNS + FOLDED_COLUMNS)}, '
         "content=\"documents_search\", tokenize='unicode61 remove_diacritics 2')",
-        _refresh("documents", "", "new.id", "INSERT"),
+        _refresh("documents", "", "new.id", "INSERT", after_when="coalesce(new.full_number, new.symbol, new.doc_type, "
+                 "new.issuer, new.subject) IS NOT NULL OR EXISTS (SELECT 1 FROM contents WHERE document_id = new.id)"),
         _refresh("documents", "", "old.id, new.id", "UPDATE", " OF full_number, symbol, doc_type, issuer, subject"),
         _refresh("documents", "", "old.id", "DELETE"),
         _refresh("contents", "", "new.document_id", "INSERT"),

@@ -23,8 +23,16 @@ corrections the clerk's corrections of extracted fields, apart from extraction: 
 register    the incoming-letters register (sổ đăng ký văn bản đến, Nghị định 30/2020 Phụ lục IV): số đến
             assigned in order within the year a letter arrived, ngày đến, and what the clerk adds (the unit
             it went to, a note); the other columns come from the (corrected) record.
-search      FTS5 over folded text (Đ→D and every diacritic removed by pipeline.text.ascii_fold before indexing,
-            because FTS5's remove_diacritics leaves đ alone): rowid = documents.id.
+search      (migrations 1-5) FTS5 over ASCII-folded text; dropped by migration 6.
+documents_search  a view: each document as the clerk sees it (the latest corrections of number, type, date,
+            issuer, subject applied), its text, and the same fields with đ/Đ replaced (*_folded); rowid =
+            documents.id. The content table of documents_fts.
+documents_fts     FTS5, external content (content="documents_search", tokenizer unicode61 remove_diacritics 2):
+            the index only; triggers on documents, contents and corrections keep it equal to the view (a
+            BEFORE trigger takes the row out as the view shows it, an AFTER trigger puts it back; the index's
+            documents_fts_docsize says whether a row is in it). Datasette finds it for documents_search by
+            itself, for documents with docs/datasette-metadata.json (fts_table, fts_pk).
+incoming_register a view: the register with the headings of Nghị định 30/2020 Phụ lục IV, for Datasette.
 """
 from __future__ import annotations
 

@@ -297,3 +297,21 @@ def test_the_sql_fold_is_pipeline_fold_d_and_the_tokenizer_folds_the_rest():
     con.execute("INSERT INTO t VALUES (?)", (fold_d(text),))
     terms = [r[0] for r in con.execute("SELECT term FROM v ORDER BY offset")]
     assert terms == [plain(w) for w in words] * 2
+
+
+def test_the_desk_marks_matches_whatever_brackets_the_letter_holds(archive, tmp_path):
+    from pipeline.desk.app import create_app
+
+    db = tmp_path / "a.sqlite"
+    src, dst = sqlite3.connect(archive), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    doc = dst.execute("SELECT document_id FROM contents WHERE text LIKE '%60/2025/TT-BXD%'").fetchone()[0]
+    dst.execute("UPDATE contents SET text = 'Mục [1] về Đào tạo nghề [ghi chú] cuối.' WHERE document_id = ?", (doc,))
+    dst.commit()
+    dst.close()
+    client = create_app(db).test_client()
+    item = next(i for i in client.get("/api/letters", query_string={"q": "dao tao nghe"}).get_json() if i["id"] == doc)
+    assert item["snippet"] == "Mục [1] về [Đào tạo nghề] [ghi chú] cuối."
+    page = client.get("/letters", query_string={"q": "dao tao nghe"}).get_data(as_text=True)
+    assert '<div class="snippet">Mục [1] về <mark>Đào tạo nghề</mark> [ghi chú] cuối.</div>' in page

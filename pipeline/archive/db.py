@@ -269,6 +269,7 @@ class Archive:
 
 # -- full-text search (the index: pipeline/archive/schema.py, migration 6) ---------------------------------------
 _MARK, _END = "\x02", "\x03"  # around each match in highlight(): characters no letter text holds
+SNIPPET_MARKS = (_MARK, _END)
 _FOLDED = "{" + " ".join(FOLDED_COLUMNS) + "}"
 HIGHLIGHT = ", ".join(  # the folded text and subject with their matches marked, the printed ones beside them
     f"highlight(documents_fts, {FTS_COLUMNS.index(c) + len(FTS_COLUMNS)}, '{_MARK}', '{_END}') AS _marked_{c}, "
@@ -306,9 +307,9 @@ def _marked_spans(marked: str) -> list[tuple[int, int]]:
     return spans
 
 
-def snippet(marked: str | None, printed: str | None, words: int = 12) -> str:
-    """About `words` words of `printed` around its first match, each match in [brackets]: the letter's own
-    diacritics. `marked` is highlight() over the folded column, which has `printed`'s length (fold_d replaces one
+def snippet(marked: str | None, printed: str | None, words: int = 12, marks: tuple[str, str] = ("[", "]")) -> str:
+    """About `words` words of `printed` around its first match, each match between `marks` ([brackets]): the
+    letter's own diacritics. `marked` is highlight() over the folded column, which has `printed`'s length (fold_d replaces one
     character by one), so its offsets are offsets in `printed`."""
     if not printed:
         return ""
@@ -326,17 +327,23 @@ def snippet(marked: str | None, printed: str | None, words: int = 12) -> str:
     out, at = [], begin
     for s, e in spans:
         if s >= begin and e <= end:
-            out += [printed[at:s], "[", printed[s:e], "]"]
+            out += [printed[at:s], marks[0], printed[s:e], marks[1]]
             at = e
     out.append(printed[at:end])
     text = " ".join("".join(out).split())
     return ("…" if begin > 0 else "") + text + ("…" if end < len(printed) else "")
 
 
-def snippet_of(row) -> str:
+def snippet_of(row, marks: tuple[str, str] = ("[", "]")) -> str:
     """The snippet of a search row (HIGHLIGHT's columns): from the text where a phrase matched it, else the
     subject or the issuer, else the start of the text."""
     for c in ("text", "subject", "issuer"):
         if row[f"_marked_{c}"] and _MARK in row[f"_marked_{c}"]:
-            return snippet(row[f"_marked_{c}"], row[f"_{c}"])
-    return snippet(row["_marked_text"], row["_text"]) or (row["_subject"] or "")
+            return snippet(row[f"_marked_{c}"], row[f"_{c}"], marks=marks)
+    return snippet(row["_marked_text"], row["_text"], marks=marks) or (row["_subject"] or "")
+
+
+def snippet_parts(text: str) -> list[tuple[str, bool]]:
+    """A snippet made with marks=(_MARK, _END) as (piece, is a match) pairs: for pages that mark matches up
+    whatever brackets the letter itself holds."""
+    return [(piece, k % 2 == 1) for k, piece in enumerate(re.split(f"[{_MARK}{_END}]", text)) if piece]

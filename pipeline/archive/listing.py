@@ -30,17 +30,17 @@ def count(archive, q: str | None = None, issuer: str | None = None, doc_type: st
 
 def find(archive, q: str | None = None, issuer: str | None = None, doc_type: str | None = None,
          year: int | None = None, relation: str | None = None, stubs: bool = False, limit: int = 50,
-         offset: int = 0) -> list[dict]:
+         offset: int = 0, marks: tuple[str, str] = ("[", "]")) -> list[dict]:
     """Letters (newest first) matching every given filter (phrases in `q`, `issuer`, `doc_type`, as
     `vanban search` reads them); `relation`: letters with a citation of that kind in or out (e.g. implements).
-    With `q`, each has `snippet`: the letter's own words around the first match, in brackets."""
+    With `q`, each has `snippet`: the letter's own words around the first match, between `marks`."""
     sql, match, args = _where(q, issuer, doc_type, year, relation, stubs)
     marked = q and match_query(q)
     rows = archive.db.execute(
         "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.subject, d.stub"
         + (f", {HIGHLIGHT} " if marked else " ") + sql + "ORDER BY d.date IS NULL, d.date DESC, d.id DESC LIMIT ? OFFSET ?",
         args + [limit, offset]).fetchall()
-    items = [dict(zip(ITEM_FIELDS, tuple(r))) | ({"snippet": snippet_of(r)} if marked else {}) for r in rows]
+    items = [dict(zip(ITEM_FIELDS, tuple(r))) | ({"snippet": snippet_of(r, marks)} if marked else {}) for r in rows]
     fixes = latest(archive, [i["id"] for i in items])
     for item in items:
         item["stub"] = bool(item["stub"])

@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from pipeline import __version__
 from pipeline.archive import Archive, resolve
 from pipeline.archive import corrections as cx
+from pipeline.archive.db import SNIPPET_MARKS, snippet_parts
 from pipeline.archive.listing import count, find
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.desk import pages, security
@@ -172,7 +173,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         size = app.config["VANBAN_PAGE_SIZE"]
         pages_n = max(1, -(-total // size))
         at = min(max(request.args.get("page", 1, type=int), 1), pages_n)
-        items = find(archive(), **f, limit=size, offset=(at - 1) * size)
+        items = find(archive(), **f, limit=size, offset=(at - 1) * size, marks=SNIPPET_MARKS)
+        for i in items:
+            i["snippet"] = snippet_parts(i.get("snippet", ""))
         args = {k: v for k, v in request.args.items() if k != "page"}
         return page("Letters", pages.LETTERS, items=items, f=f, total=total, at=at, pages_n=pages_n,
                     first=(at - 1) * size, link=lambda n: url_for("letters", **args, page=n))

@@ -71,7 +71,7 @@ LETTERS = """<h1>Letters</h1>
 {% for i in items %}<tr class="{{ 'stub' if i.stub else '' }}"><td><a href="/letters/{{ i.id }}">{{ i.full_number or i.key or ("#" ~ i.id) }}</a>
 {% if i.corrected %}<span class="note">(checked)</span>{% endif %}</td><td>{{ i.doc_type or "" }}</td>
 <td>{{ i.date or "" }}</td><td>{{ i.issuer or "" }}</td><td>{{ i.subject or ("not in the archive" if i.stub else "") }}
-{% if i.snippet %}<div class="snippet">{% for part in i.snippet.replace("]", "[").split("[") %}{% if loop.index is even %}<mark>{{ part }}</mark>{% else %}{{ part }}{% endif %}{% endfor %}</div>{% endif %}</td></tr>
+{% if i.snippet %}<div class="snippet">{% for part, match in i.snippet %}{% if match %}<mark>{{ part }}</mark>{% else %}{{ part }}{% endif %}{% endfor %}</div>{% endif %}</td></tr>
 {% endfor %}</table>
 {% if pages_n > 1 %}<nav class="pages" aria-label="Trang">Trang: {% for n in range(1, pages_n + 1) %}{% if n == at %}<strong aria-current="page">{{ n }}</strong>
 {% else %}<a href="{{ link(n) }}">{{ n }}</a> {% endif %}{% endfor %}</nav>{% endif %}"""

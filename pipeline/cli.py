@@ -273,6 +273,7 @@ def search(text, db, limit, page, offset, as_json):
         vanban search "phong chay, chua chay" --limit 10 --page 2
     """
     from pipeline.archive import Archive
+    from pipeline.archive.db import query_terms
 
     if page is not None and offset is not None:
         raise click.UsageError("give --page or --offset, not both")
@@ -292,7 +293,10 @@ def search(text, db, limit, page, offset, as_json):
         click.echo(f"{total} match{'es' if total > 1 else ''}; {start + 1}-{start + len(rows)} shown"
                    + (f" (page {start // limit + 1} of {pages})" if start % limit == 0 and pages > 1 else ""))
     else:
-        click.echo("no match" if not total else f"{total} match{'es' if total > 1 else ''}; none past {start}")
+        phrases = query_terms(text)
+        hint = (" (words typed together are one phrase: separate with commas what may stand apart)"
+                if len(phrases) == 1 and len(phrases[0]) > 1 else "")
+        click.echo(f"no match{hint}" if not total else f"{total} match{'es' if total > 1 else ''}; none past {start}")
 
 
 @main.group()

@@ -246,6 +246,12 @@ def test_the_index_follows_every_write(archive, tmp_path):
                          (doc,))
         assert ids(a.search("de an dac biet xyzq")) == {doc} == ids(a.search("de dieu moi"))
         assert ids(a.search("quan ly de dieu")) == {doc}
+        # re-extraction from the stored original writes the document and its text again
+        from pipeline.ingest import read_document
+        from pipeline.nlp import extract_letter
+        stored = a.db.execute("SELECT stored FROM sources WHERE document_id = ?", (doc,)).fetchone()[0]
+        a.reextract(doc, extract_letter(read_document(archive.parent / "originals" / stored)))  # the copy has no store
+        assert doc in ids(a.search("dau thau")) and not a.search("de an dac biet xyzq")
     assert vocabulary(db) == rebuilt(db, tmp_path)
     con = sqlite3.connect(db)
     assert con.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')").fetchall() == []

@@ -246,6 +246,13 @@ def test_the_index_follows_every_write(archive, tmp_path):
                          (doc,))
         assert ids(a.search("de an dac biet xyzq")) == {doc} == ids(a.search("de dieu moi"))
         assert ids(a.search("quan ly de dieu")) == {doc}
+        # sqlite-utils' way of replacing a row: INSERT OR REPLACE with recursive triggers on (its default)
+        a.db.execute("PRAGMA recursive_triggers = ON")
+        with a.transaction():
+            a.db.execute("INSERT OR REPLACE INTO contents (document_id, record, text) SELECT document_id, record, "
+                         "text || ' Phụ lục ĐQW' FROM contents WHERE document_id = ?", (other,))
+        a.db.execute("PRAGMA recursive_triggers = OFF")
+        assert ids(a.search("phu luc dqw")) == {other}
         # re-extraction from the stored original writes the document and its text again
         from pipeline.ingest import read_document
         from pipeline.nlp import extract_letter

@@ -311,25 +311,43 @@ def show(key, db, as_json):
 @main.command()
 @click.argument("text")
 @_db_option
-@click.option("--limit", type=COUNT, default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
-def search(text, db, limit, as_json):
-    """Full-text search over the archive, ignoring diacritics and đ ("dao tao" finds "đào tạo"). Example:
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Matches per page.")
+@click.option("--page", type=click.IntRange(1), default=None, help="Which page of --limit matches (1 = the best).")
+@click.option("--offset", type=click.IntRange(0), default=None, help="Skip this many matches (instead of --page).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the matches as a JSON list; each has `total` (matches in all) and `position` (1 = best).")
+def search(text, db, limit, page, offset, as_json):
+    """Full-text search over the archive, ignoring diacritics and đ ("dao tao", "ĐÀO TẠO" and "đào tạo" find
+    "đào tạo"). Words typed together are a phrase; commas separate phrases that must all be there. Folding is
+    lossy by design: "dau tu" finds "đầu tư" and also "dấu tư". Prints the total and the page. Example:
 
-        vanban search "phong chay chua chay"
+        vanban search "phong chay, chua chay" --limit 10 --page 2
     """
     from pipeline.archive import Archive
+    from pipeline.archive.db import query_terms
 
+    if page is not None and offset is not None:
+        raise click.UsageError("give --page or --offset, not both")
+    start = offset if offset is not None else ((page or 1) - 1) * limit
     with Archive(db, create=False) as archive:
-        rows = archive.search(text, limit)
+        total = archive.search_total(text)
+        rows = archive.search(text, limit, start)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps([r | {"total": total, "position": start + k + 1} for k, r in enumerate(rows)],
+                              ensure_ascii=False, indent=1))
         return
     for r in rows:
         click.echo(f"{r['key'] or '(no key) id ' + str(r['id'])}  {r['doc_type'] or ''}  {r['date'] or ''}  "
                    f"{(r['subject'] or '')[:70]}\n    {r['snippet']}")
-    if not rows:
-        click.echo("no match")
+    pages = -(-total // limit)
+    if rows:
+        click.echo(f"{total} match{'es' if total > 1 else ''}; {start + 1}-{start + len(rows)} shown"
+                   + (f" (page {start // limit + 1} of {pages})" if start % limit == 0 and pages > 1 else ""))
+    else:
+        phrases = query_terms(text)
+        hint = (" (words typed together are one phrase: separate with commas what may stand apart)"
+                if len(phrases) == 1 and len(phrases[0]) > 1 else "")
+        click.echo(f"no match{hint}" if not total else f"{total} match{'es' if total > 1 else ''}; none past {start}")
 
 
 @main.group()

@@ -31,13 +31,16 @@ def edges(db):
 
 
 def test_schema_pragmas_and_migrations(tmp_path):
+    from pipeline.archive.schema import MIGRATIONS
+    versions = [m[0] for m in MIGRATIONS]
+    assert versions == list(range(1, len(versions) + 1))  # numbered 1, 2, 3 … with no gap or repeat
     with Archive(tmp_path / "a.sqlite") as a:
         assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
+        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == versions
         identity = a.db.execute("SELECT archive FROM state").fetchone()[0]
     with Archive(tmp_path / "a.sqlite") as a:  # reopening applies nothing twice
-        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 6
+        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(versions)
         assert a.db.execute("SELECT archive FROM state").fetchone()[0] == identity and len(identity) == 32
 
 

@@ -165,8 +165,14 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
               help="The archive for --corrections (default outputs/archive.sqlite, or VANBAN_DB).")
 @click.option("--scans", is_flag=True, help="Only the scanned originals: page images <id>_pN read as one letter, "
               "and PDFs read by OCR.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=str),
+              help="A corpus folder (gold.jsonl, docs/, sources.tsv); repeat to score several as one.")
+@click.option("--by-source", is_flag=True, help="Also the figures of each source, set (dev, heldout) and corpus, "
+              "from the sources.tsv beside each gold file.")
+@click.option("--set", "only_set", default=None, metavar="NAME",
+              help="Only the letters of this set in sources.tsv (dev, heldout).")
 @_pdf_options
-def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
+def eval_(gold, docs_dir, as_json, corrections, db, scans, corpora, by_source, only_set, pdf_engine, no_ocr):
     """Score the extractor against a gold file (one JSON record per line, the contract's field names plus
     "id"; the originals are DOCS_DIR/<id>.<ext>): per-field accuracy, recipients and distribution precision and
     recall, reference precision/recall/F1, relation accuracy, and every miss per document. With --corrections,
@@ -175,6 +181,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs
         vanban eval --corrections --db outputs/archive.sqlite
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs --scans
+        vanban eval --corpus ../shared/corpus/dev --corpus ../shared/corpus/dev2 --corpus tests/corpus --by-source
     """
     from pathlib import Path
 
@@ -188,16 +195,33 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
             report = evaluate_corrections(archive)
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
         return
-    if not gold or not docs_dir:
-        raise UsageError("give GOLD and DOCS_DIR, or --corrections")
+    pairs = [(Path(gold), Path(docs_dir))] if gold and docs_dir else []
+    pairs += [(Path(c) / "gold.jsonl", Path(c) / "docs") for c in corpora]
+    if (gold is None) != (docs_dir is None) or not pairs:
+        raise UsageError("give GOLD and DOCS_DIR, or --corpus DIR, or --corrections")
+    for g, d in pairs:
+        if not g.is_file() or not d.is_dir():
+            raise UsageError(f"{g.parent}: a corpus folder holds gold.jsonl and docs/")
 
     def extract(path: Path) -> dict:
         return _extract_one(str(path), pdf_engine, no_ocr).to_json()
 
     bar = None
     if sys.stderr.isatty() and not as_json:
-        bar = click.progressbar(length=sum(1 for line in open(gold, encoding="utf-8") if line.strip()),
+        bar = click.progressbar(length=sum(1 for g, _ in pairs for line in open(g, encoding="utf-8") if line.strip()),
                                 label="reading letters", file=sys.stderr)
+    from pipeline.evaluate import EvalReport, read_sources
+
+    label = " + ".join(str(g) for g, _ in pairs)
+    report = EvalReport(label, " + ".join(str(d) for _, d in pairs))
+    runs = []
+    for g, d in pairs:
+        sources = read_sources(g) if (by_source or only_set) else {}
+        if only_set and not sources:
+            raise UsageError(f"--set needs a sources.tsv beside {g}")
+        groups_of = (lambda i, s=sources, c=f"corpus: {d.parent}": [c, *s.get(i, [])]) if by_source else None
+        only = (lambda i, s=sources: f"set: {only_set}" in s.get(i, [])) if only_set else None
+        runs.append((g, d, {"report": report, "groups_of": groups_of, "only": only}))
     if scans:
         from pipeline.evaluate import evaluate_scans
         from pipeline.ingest import read_as_one
@@ -208,14 +232,17 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
                 return extract(pages[0])
             return extract_letter(read_as_one(pages)).to_json()
 
-        report = evaluate_scans(Path(gold), Path(docs_dir), extract_pages,
-                                progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+        for g, d, more in runs:
+            evaluate_scans(g, d, extract_pages, progress=(lambda i, n, doc_id: bar.update(1)) if bar else None, **more)
     else:
-        report = evaluate(Path(gold), Path(docs_dir), extract,
-                          progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+        for g, d, more in runs:
+            evaluate(g, d, extract, progress=(lambda i, n, doc_id: bar.update(1)) if bar else None, **more)
     if bar:
         bar.render_finish()
-    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.format_table() + (report.format_groups() if report.groups else ""))
 
 
 @main.command()

@@ -9,8 +9,8 @@ Annotations print too: e-office systems write the number and the day into signat
 text in the widgets' appearance streams (ND30 Phụ lục I ô 8). Each page's annotation words come apart from
 its own (`PdfPage.annots`), placed where they print (PDF 32000 §12.5.5: the appearance's /BBox through its
 /Matrix, fitted to the annotation's /Rect); `with_annotations` lays them over the page's words. pdfium
-flattens the printed annotations into the page, emptied of its own content, in the document held in memory
-(the file is never written); pdfplumber runs pdfminer's interpreter over each appearance stream.
+flattens the printed annotations into the page in the document held in memory (the file is never written)
+when one of them draws text; pdfplumber runs pdfminer's interpreter over each appearance stream.
 """
 from __future__ import annotations
 
@@ -112,41 +112,48 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: bool = True) 
         page.close()
 
 
+def _drawn(objects: list):
+    """Every page object among `objects` and inside the forms they hold, at any depth."""
+    stack = list(objects)
+    while stack:
+        obj = stack.pop()
+        kind = pdfium_raw.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
+            stack += [pdfium_raw.FPDFFormObj_GetObject(obj, j) for j in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+
+
+def _appearance(annot) -> list:
+    """The page objects of an annotation's normal appearance (pdfium parses it on the first call)."""
+    return [pdfium_raw.FPDFAnnot_GetObject(annot, j) for j in range(pdfium_raw.FPDFAnnot_GetObjectCount(annot))]
+
+
+def _printed(annot) -> bool:
+    """What pdfium's FLAT_PRINT flattens: the print flag, not hidden, no popup."""
+    flags = pdfium_raw.FPDFAnnot_GetFlags(annot)
+    return bool(flags & _PRINT) and not flags & _HIDDEN and \
+        pdfium_raw.FPDFAnnot_GetSubtype(annot) != pdfium_raw.FPDF_ANNOT_POPUP
+
+
 def _annotation_text(page: pdfium.PdfPage) -> bool:
     """Whether an annotation pdfium would flatten for print (an appearance, the print flag, not hidden, no
     popup) draws text, through nested forms: image-only signatures are not worth the flattening."""
-    raw = pdfium_raw
-    for k in range(raw.FPDFPage_GetAnnotCount(page.raw)):
-        annot = raw.FPDFPage_GetAnnot(page.raw, k)
+    for k in range(pdfium_raw.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_raw.FPDFPage_GetAnnot(page.raw, k)
         try:
-            flags = raw.FPDFAnnot_GetFlags(annot)
-            if not flags & _PRINT or flags & _HIDDEN or raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
-                continue
-            stack = [raw.FPDFAnnot_GetObject(annot, j) for j in range(raw.FPDFAnnot_GetObjectCount(annot))]
-            while stack:
-                obj = stack.pop()
-                kind = raw.FPDFPageObj_GetType(obj)
-                if kind == raw.FPDF_PAGEOBJ_TEXT:
-                    return True
-                if kind == raw.FPDF_PAGEOBJ_FORM:
-                    stack += [raw.FPDFFormObj_GetObject(obj, j) for j in range(raw.FPDFFormObj_CountObjects(obj))]
+            if _printed(annot) and any(kind == pdfium_raw.FPDF_PAGEOBJ_TEXT for _, kind in _drawn(_appearance(annot))):
+                return True
         finally:
-            raw.FPDFPage_CloseAnnot(annot)
+            pdfium_raw.FPDFPage_CloseAnnot(annot)
     return False
 
 
 def _annotations_start(page: pdfium.PdfPage, textpage, text: str, first: int) -> int:
     """Where the text the flattened annotations draw begins: the start of the trailing words whose first
     character was drawn by a text object inside the page objects `first`… (the annotations' forms)."""
-    owned, stack = set(), [pdfium_raw.FPDFPage_GetObject(page.raw, k)
-                           for k in range(first, pdfium_raw.FPDFPage_CountObjects(page.raw))]
-    while stack:
-        obj = stack.pop()
-        kind = pdfium_raw.FPDFPageObj_GetType(obj)
-        if kind == pdfium_raw.FPDF_PAGEOBJ_TEXT:
-            owned.add(ctypes.cast(obj, ctypes.c_void_p).value)
-        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
-            stack += [pdfium_raw.FPDFFormObj_GetObject(obj, j) for j in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+    owned = {ctypes.cast(obj, ctypes.c_void_p).value for obj, kind in _drawn(
+        pdfium_raw.FPDFPage_GetObject(page.raw, k) for k in range(first, pdfium_raw.FPDFPage_CountObjects(page.raw)))
+        if kind == pdfium_raw.FPDF_PAGEOBJ_TEXT}
     raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
     cut = len(text)
     for start in reversed([m.start() for m in _WORD.finditer(text)]):
@@ -166,14 +173,6 @@ def _text(textpage) -> str:
     if len(text) != textpage.count_chars():  # rare: pdfium inserted or dropped chars; go char by char
         text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(textpage.count_chars()))
     return text
-
-
-def _pdfium_words(page: pdfium.PdfPage, height: float) -> list:
-    textpage = page.get_textpage()
-    try:
-        return _words(textpage, _text(textpage), height)
-    finally:
-        textpage.close()
 
 
 def _words(textpage, text: str, height: float, pos: int = 0, endpos: int | None = None) -> list:
@@ -272,22 +271,10 @@ def printed_annotations(path: str, number: int) -> list[tuple[tuple[float, float
         for k in range(pdfium_raw.FPDFPage_GetAnnotCount(page.raw)):
             annot = pdfium_raw.FPDFPage_GetAnnot(page.raw, k)
             try:
-                flags = pdfium_raw.FPDFAnnot_GetFlags(annot)
-                if flags & _HIDDEN or not flags & _PRINT or \
-                        pdfium_raw.FPDFAnnot_GetSubtype(annot) == pdfium_raw.FPDF_ANNOT_POPUP:
-                    continue
                 rect = pdfium_raw.FS_RECTF()
-                if not pdfium_raw.FPDFAnnot_GetRect(annot, rect):
+                if not _printed(annot) or not pdfium_raw.FPDFAnnot_GetRect(annot, rect):
                     continue
-                kinds, stack = set(), [pdfium_raw.FPDFAnnot_GetObject(annot, j)
-                                       for j in range(pdfium_raw.FPDFAnnot_GetObjectCount(annot))]
-                while stack:
-                    obj = stack.pop()
-                    kind = pdfium_raw.FPDFPageObj_GetType(obj)
-                    kinds.add(kind)
-                    if kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
-                        stack += [pdfium_raw.FPDFFormObj_GetObject(obj, j)
-                                  for j in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+                kinds = {kind for _, kind in _drawn(_appearance(annot))}
                 holds = "text" if pdfium_raw.FPDF_PAGEOBJ_TEXT in kinds else \
                     "image" if pdfium_raw.FPDF_PAGEOBJ_IMAGE in kinds else "nothing"
                 x0, x1 = sorted((rect.left, rect.right))

@@ -177,12 +177,14 @@ def image_widget(writer):
     """A signing stamp drawn as an image only: "1234" rendered by PIL, no text in the stream (32 × 15 pt,
     white around the digits: it must leave the "/" of the symbol visible)."""
     image = Image.new("L", (128, 60), 255)
-    ImageDraw.Draw(image).text((4, 2), "1234", fill=0, font=ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), 52))
+    font = ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), 52)
+    ImageDraw.Draw(image).text((4, 2), "1234", fill=0, font=font)
     xobj = StreamObject()
     xobj._data = image.tobytes()
     xobj.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
                  NameObject("/Width"): NumberObject(128), NameObject("/Height"): NumberObject(60),
-                 NameObject("/ColorSpace"): NameObject("/DeviceGray"), NameObject("/BitsPerComponent"): NumberObject(8)})
+                 NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+                 NameObject("/BitsPerComponent"): NumberObject(8)})
     return _stream(writer, b"q 32 0 0 15 0 0 cm /Im1 Do Q", BBox=_numbers(0, 0, 32, 15), Resources=DictionaryObject(
         {NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): writer._add_object(xobj)})}))
 

@@ -98,7 +98,8 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: bool = True) 
             else:
                 count = None
                 if done == pdfium_raw.FLATTEN_FAIL:
-                    warnings.append(f"page {index + 1}: its annotations could not be read (pdfium failed to flatten them)")
+                    warnings.append(f"page {index + 1}: its annotations could not be read "
+                                    "(pdfium failed to flatten them)")
         textpage = page.get_textpage()
         try:
             text = _text(textpage)
@@ -171,7 +172,8 @@ _TEXT_OBJECT.argtypes = None
 def _text(textpage) -> str:
     text = textpage.get_text_range()
     if len(text) != textpage.count_chars():  # rare: pdfium inserted or dropped chars; go char by char
-        text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(textpage.count_chars()))
+        text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
+                       for i in range(textpage.count_chars()))
     return text
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -11,13 +12,40 @@ from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.errors import VanbanError
 
 
+def _wants_json(args: list) -> bool:
+    """Whether the command line asked for --json (read from the raw words: a usage error may come before click
+    has parsed the option)."""
+    words = args[:args.index("--")] if "--" in args else args
+    return "--json" in words
+
+
+def _json_error(message: str, code: int, **extra) -> None:
+    click.echo(json.dumps({"error": message, "code": code, **extra}, ensure_ascii=False))
+
+
 class _Group(click.Group):
+    """Every error leaves the same way (contract): one line on stderr and the exit code; with --json also
+    {"error", "code"} on stdout. A command that already printed its JSON answer marks the error `reported`."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["vanban.args"] = list(args)  # the words after `vanban`, before click takes them apart
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
+        as_json = _wants_json(ctx.meta.get("vanban.args", []))
         try:
             return super().invoke(ctx)
         except VanbanError as exc:
+            if as_json and not getattr(exc, "reported", False):
+                candidates = getattr(exc, "candidates", None)
+                _json_error(str(exc), exc.exit_code, **({"candidates": [{**dict(c), "stub": bool(c["stub"])} for c in candidates]}
+                                                        if candidates else {}))
             click.echo(f"vanban: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.ClickException as exc:  # usage errors: click prints them on stderr with the usage line
+            if as_json:
+                _json_error(exc.format_message(), exc.exit_code)
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +56,7 @@ def main():
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Source: pages, blocks, zones, stamps, warnings.")
 @click.option("--pdf-engine", type=click.Choice(["pypdfium2", "pdfplumber"]), default="pypdfium2", show_default=True,
               help="Text-layer reader for PDFs (same result; pypdfium2 is ~69× faster).")
@@ -85,11 +113,19 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
     from pathlib import Path
 
     from pipeline.nlp.review import write_review
+    from pipeline.paths import readable
 
     records, failed = [], False
     groups = [list(files)] if as_one else [[f] for f in files]
     for group in groups:
         path = group[0]
+        absent = [p for p in group if not os.path.exists(p)]
+        if absent:  # not a file that failed to read: nothing is there (a typo, a file moved away)
+            failed = True
+            click.echo(f"vanban: {absent[0]}: no such file", err=True)
+            records.append({"schema": "vanban.letter/1", "source": {"path": readable(absent[0])},
+                            "error": {"reason": "missing", "message": f"{readable(absent[0])}: no such file"}})
+            continue
         try:
             if as_one:
                 from pipeline.ingest import read_as_one
@@ -100,7 +136,7 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
         except VanbanError as exc:
             failed = True
             click.echo(f"vanban: {exc}", err=True)
-            records.append({"schema": "vanban.letter/1", "source": {"path": path},
+            records.append({"schema": "vanban.letter/1", "source": {"path": readable(path)},
                             "error": {"reason": getattr(exc, "reason", None), "message": str(exc)}})
             continue
         record = letter.to_json()
@@ -129,8 +165,14 @@ def extract(files, jsonl, html_out, as_one, pdf_engine, no_ocr):
               help="The archive for --corrections (default outputs/archive.sqlite, or VANBAN_DB).")
 @click.option("--scans", is_flag=True, help="Only the scanned originals: page images <id>_pN read as one letter, "
               "and PDFs read by OCR.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=str),
+              help="A corpus folder (gold.jsonl, docs/, sources.tsv); repeat to score several as one.")
+@click.option("--by-source", is_flag=True, help="Also the figures of each source, set (dev, heldout) and corpus, "
+              "from the sources.tsv beside each gold file.")
+@click.option("--set", "only_set", default=None, metavar="NAME",
+              help="Only the letters of this set in sources.tsv (dev, heldout).")
 @_pdf_options
-def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
+def eval_(gold, docs_dir, as_json, corrections, db, scans, corpora, by_source, only_set, pdf_engine, no_ocr):
     """Score the extractor against a gold file (one JSON record per line, the contract's field names plus
     "id"; the originals are DOCS_DIR/<id>.<ext>): per-field accuracy, recipients and distribution precision and
     recall, reference precision/recall/F1, relation accuracy, and every miss per document. With --corrections,
@@ -139,6 +181,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs
         vanban eval --corrections --db outputs/archive.sqlite
         vanban eval ../shared/corpus/dev/gold.jsonl ../shared/corpus/dev/docs --scans
+        vanban eval --corpus ../shared/corpus/dev --corpus ../shared/corpus/dev2 --corpus tests/corpus --by-source
     """
     from pathlib import Path
 
@@ -148,20 +191,37 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
     if corrections:
         from pipeline.archive import Archive
         from pipeline.archive.corrections import evaluate_corrections
-        with Archive(db) as archive:
+        with Archive(db, create=False) as archive:
             report = evaluate_corrections(archive)
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
         return
-    if not gold or not docs_dir:
-        raise UsageError("give GOLD and DOCS_DIR, or --corrections")
+    pairs = [(Path(gold), Path(docs_dir))] if gold and docs_dir else []
+    pairs += [(Path(c) / "gold.jsonl", Path(c) / "docs") for c in corpora]
+    if (gold is None) != (docs_dir is None) or not pairs:
+        raise UsageError("give GOLD and DOCS_DIR, or --corpus DIR, or --corrections")
+    for g, d in pairs:
+        if not g.is_file() or not d.is_dir():
+            raise UsageError(f"{g.parent}: a corpus folder holds gold.jsonl and docs/")
 
     def extract(path: Path) -> dict:
         return _extract_one(str(path), pdf_engine, no_ocr).to_json()
 
     bar = None
     if sys.stderr.isatty() and not as_json:
-        bar = click.progressbar(length=sum(1 for line in open(gold, encoding="utf-8") if line.strip()),
+        bar = click.progressbar(length=sum(1 for g, _ in pairs for line in open(g, encoding="utf-8") if line.strip()),
                                 label="reading letters", file=sys.stderr)
+    from pipeline.evaluate import EvalReport, read_sources
+
+    label = " + ".join(str(g) for g, _ in pairs)
+    report = EvalReport(label, " + ".join(str(d) for _, d in pairs))
+    runs = []
+    for g, d in pairs:
+        sources = read_sources(g) if (by_source or only_set) else {}
+        if only_set and not sources:
+            raise UsageError(f"--set needs a sources.tsv beside {g}")
+        groups_of = (lambda i, s=sources, c=f"corpus: {d.parent}": [c, *s.get(i, [])]) if by_source else None
+        only = (lambda i, s=sources: f"set: {only_set}" in s.get(i, [])) if only_set else None
+        runs.append((g, d, {"report": report, "groups_of": groups_of, "only": only}))
     if scans:
         from pipeline.evaluate import evaluate_scans
         from pipeline.ingest import read_as_one
@@ -172,14 +232,17 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
                 return extract(pages[0])
             return extract_letter(read_as_one(pages)).to_json()
 
-        report = evaluate_scans(Path(gold), Path(docs_dir), extract_pages,
-                                progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+        for g, d, more in runs:
+            evaluate_scans(g, d, extract_pages, progress=(lambda i, n, doc_id: bar.update(1)) if bar else None, **more)
     else:
-        report = evaluate(Path(gold), Path(docs_dir), extract,
-                          progress=(lambda i, n, doc_id: bar.update(1)) if bar else None)
+        for g, d, more in runs:
+            evaluate(g, d, extract, progress=(lambda i, n, doc_id: bar.update(1)) if bar else None, **more)
     if bar:
         bar.render_finish()
-    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.format_table())
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.format_table() + (report.format_groups() if report.groups else ""))
 
 
 @main.command()
@@ -187,7 +250,7 @@ def eval_(gold, docs_dir, as_json, corrections, db, scans, pdf_engine, no_ocr):
               help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to serve on; anything but this machine needs VANBAN_TOKEN.")
-@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--max-upload-mb", type=click.IntRange(1), default=50, show_default=True, help="Larger uploads get 413.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Worker processes for uploads.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
@@ -206,6 +269,21 @@ def serve(db, host, port, max_upload_mb, workers, timeout, memory_mb):
     run(db, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout, memory_mb=memory_mb)
 
 
+class _Key(click.ParamType):
+    """A document as people name it: anything but blank (which would otherwise be 'not found', exit 1)."""
+
+    name = "key"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail('say which document: a key or a number such as 649/UBND-KSTTHC or "Nghị định 30/2020"', param, ctx)
+        return value
+
+
+KEY = _Key()
+COUNT = click.IntRange(1, 10**9)  # how many rows: at least one, and within what SQLite's LIMIT takes
+
+
 def _db_option(fn):
     return click.option("--db", type=click.Path(dir_okay=False, path_type=str), default=None,
                         help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")(fn)
@@ -216,7 +294,7 @@ def _print_rows(rows: list, as_json: bool, table) -> None:
 
 
 @main.command()
-@click.argument("key")
+@click.argument("key", type=KEY)
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record and its neighbours as JSON.")
 def show(key, db, as_json):
@@ -230,7 +308,7 @@ def show(key, db, as_json):
     from pipeline.errors import Ambiguous
     from pipeline.graph import cited_by, cites, format_table
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         try:
             row = resolve(archive.db, key)
         except Ambiguous as exc:
@@ -260,25 +338,43 @@ def show(key, db, as_json):
 @main.command()
 @click.argument("text")
 @_db_option
-@click.option("--limit", type=int, default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
-def search(text, db, limit, as_json):
-    """Full-text search over the archive, ignoring diacritics and đ ("dao tao" finds "đào tạo"). Example:
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Matches per page.")
+@click.option("--page", type=click.IntRange(1), default=None, help="Which page of --limit matches (1 = the best).")
+@click.option("--offset", type=click.IntRange(0), default=None, help="Skip this many matches (instead of --page).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the matches as a JSON list; each has `total` (matches in all) and `position` (1 = best).")
+def search(text, db, limit, page, offset, as_json):
+    """Full-text search over the archive, ignoring diacritics and đ ("dao tao", "ĐÀO TẠO" and "đào tạo" find
+    "đào tạo"). Words typed together are a phrase; commas separate phrases that must all be there. Folding is
+    lossy by design: "dau tu" finds "đầu tư" and also "dấu tư". Prints the total and the page. Example:
 
-        vanban search "phong chay chua chay"
+        vanban search "phong chay, chua chay" --limit 10 --page 2
     """
     from pipeline.archive import Archive
+    from pipeline.archive.db import query_terms
 
-    with Archive(db) as archive:
-        rows = archive.search(text, limit)
+    if page is not None and offset is not None:
+        raise click.UsageError("give --page or --offset, not both")
+    start = offset if offset is not None else ((page or 1) - 1) * limit
+    with Archive(db, create=False) as archive:
+        total = archive.search_total(text)
+        rows = archive.search(text, limit, start)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps([r | {"total": total, "position": start + k + 1} for k, r in enumerate(rows)],
+                              ensure_ascii=False, indent=1))
         return
     for r in rows:
         click.echo(f"{r['key'] or '(no key) id ' + str(r['id'])}  {r['doc_type'] or ''}  {r['date'] or ''}  "
                    f"{(r['subject'] or '')[:70]}\n    {r['snippet']}")
-    if not rows:
-        click.echo("no match")
+    pages = -(-total // limit)
+    if rows:
+        click.echo(f"{total} match{'es' if total > 1 else ''}; {start + 1}-{start + len(rows)} shown"
+                   + (f" (page {start // limit + 1} of {pages})" if start % limit == 0 and pages > 1 else ""))
+    else:
+        phrases = query_terms(text)
+        hint = (" (words typed together are one phrase: separate with commas what may stand apart)"
+                if len(phrases) == 1 and len(phrases[0]) > 1 else "")
+        click.echo(f"no match{hint}" if not total else f"{total} match{'es' if total > 1 else ''}; none past {start}")
 
 
 @main.group()
@@ -308,15 +404,15 @@ def _with_status(command):
 
 
 def _graph_query(name: str, fn_name: str, doc: str, validity: bool = False):
-    @click.argument("key")
+    @click.argument("key", type=KEY)
     @_db_option
-    @click.option("--depth", type=int, default=None, help="Stop after this many hops (chain, impact).")
+    @click.option("--depth", type=click.IntRange(1), default=None, help="Stop after this many hops (chain, impact).")
     @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
     def command(key, db, depth, as_json, at=None, in_force=False):
         import pipeline.graph as g
         from pipeline.archive import Archive, resolve
 
-        with Archive(db) as archive:
+        with Archive(db, create=False) as archive:
             doc_id = resolve(archive.db, key)["id"]
             fn = getattr(g, fn_name)
             rows = fn(archive.db, doc_id, max_depth=depth) if fn_name in ("chain", "impact") else fn(archive.db, doc_id)
@@ -362,8 +458,8 @@ def graph_status(key, db, at, as_json):
 
 
 @graph.command("path")
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", type=KEY)
+@click.argument("b", type=KEY)
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documents along the path as JSON.")
 def graph_path(a, b, db, as_json):
@@ -374,14 +470,14 @@ def graph_path(a, b, db, as_json):
     import pipeline.graph as g
     from pipeline.archive import Archive, resolve
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.path(archive.db, resolve(archive.db, a)["id"], resolve(archive.db, b)["id"])
     _print_rows(rows, as_json, g.format_table)
 
 
 @graph.command("top")
 @_db_option
-@click.option("-n", "count", type=int, default=20, show_default=True)
+@click.option("-n", "count", type=COUNT, default=20, show_default=True)
 @click.option("--by", type=click.Choice(["pagerank", "cited"]), default="pagerank", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 def graph_top(db, count, by, as_json):
@@ -393,14 +489,14 @@ def graph_top(db, count, by, as_json):
     import pipeline.graph as g
     from pipeline.archive import Archive
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.top(archive.db, count, by=by)
     _print_rows(rows, as_json, g.format_table)
 
 
 @graph.command("missing")
 @_db_option
-@click.option("-n", "count", type=int, default=50, show_default=True)
+@click.option("-n", "count", type=COUNT, default=50, show_default=True)
 @click.option("--type", "doc_type", default=None, help='Only this type, as people write it ("Nghị định", "nghi dinh", "NĐ").')
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 def graph_missing(db, count, doc_type, as_json):
@@ -412,7 +508,7 @@ def graph_missing(db, count, doc_type, as_json):
     from pipeline.archive import Archive
     from pipeline.archive.lookup import type_name
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         rows = g.missing(archive.db, count, doc_type=type_name(doc_type) if doc_type else None)
     _print_rows(rows, as_json, g.format_table)
 
@@ -421,9 +517,10 @@ def graph_missing(db, count, doc_type, as_json):
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "html"]), required=True)
 @click.option("--output", type=click.Path(path_type=str), required=True, help="A file (csv: a folder).")
-@click.option("--around", default=None, help="Only the neighbourhood of this document.")
-@click.option("--depth", type=int, default=1, show_default=True, help="Hops around --around.")
-def graph_export(db, fmt, output, around, depth):
+@click.option("--around", type=KEY, default=None, help="Only the neighbourhood of this document.")
+@click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="Hops around --around.")
+@click.option("--quiet", is_flag=True, help="Print nothing when it worked (errors still go to stderr).")
+def graph_export(db, fmt, output, around, depth, quiet):
     """Write the graph (or a neighbourhood) for Gephi (GraphML, GEXF), scripts (node-link JSON), neo4j-admin
     import (CSV) or a browser (a self-contained HTML page that works offline). Example:
 
@@ -432,10 +529,11 @@ def graph_export(db, fmt, output, around, depth):
     import pipeline.graph as g
     from pipeline.archive import Archive, resolve
 
-    with Archive(db) as archive:
+    with Archive(db, create=False) as archive:
         centre = resolve(archive.db, around)["id"] if around else None
         written = g.export(archive.db, fmt, output, around=centre, depth=depth)
-    click.echo(f"wrote {written}")
+    if not quiet:
+        click.echo(f"wrote {written}")
 
 
 from pipeline import cli_batch  # noqa: E402  (ingest, quarantine, verify: registered on `main`)

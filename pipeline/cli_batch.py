@@ -1,20 +1,25 @@
 """The batch commands of `vanban`: ingest, quarantine list|retry, verify (registered on cli.main).
 
-On a terminal a progress bar; under cron (stderr not a terminal) plain log lines on stderr: the start, one
-line per quarantined file, a count every tenth of the run, the end. The report itself goes to stdout
-(a summary, or the contract's JSON with --json)."""
+Made for cron, where any output is mailed and silence is success. On a terminal: a progress bar on stderr,
+then the quarantined files and a one-line summary on stdout. Not on a terminal (cron, a pipe): no progress
+at all, one line on stderr per file quarantined (as it happens), the one-line summary on stdout. With
+--quiet: nothing on success; a quarantined file still gets its line on stderr (the run succeeds, exit 0,
+but someone should look at the file: cron mails it); errors on stderr with the exit code. --json prints
+the report on stdout, whatever else is asked."""
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
-import time
 
 import click
 
 
-def _reporter(label: str, as_json: bool):
-    """A progress callback (done, total, entry) and a closer: a bar on a terminal, log lines otherwise."""
-    if sys.stderr.isatty() and not as_json:
+def _reporter(label: str, as_json: bool, quiet: bool = False):
+    """A progress callback (done, total, entry) and a closer: a bar on a terminal (unless --quiet or --json);
+    otherwise only a line on stderr per quarantined file."""
+    if sys.stderr.isatty() and not as_json and not quiet:
         bar = click.progressbar(length=1, label=label, file=sys.stderr)
 
         def tick(done, total, entry=None):
@@ -22,31 +27,56 @@ def _reporter(label: str, as_json: bool):
             bar.update(done - bar.pos)
         return tick, bar.render_finish
 
-    state = {"next": 0.1, "t0": time.monotonic()}
-
     def log(done, total, entry=None):
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         if entry and entry.get("outcome") == "quarantined":
-            click.echo(f"{stamp} vanban: quarantined {entry['path']!r} [{entry['reason']}]", err=True)
-        if total and done >= state["next"] * total:
-            click.echo(f"{stamp} vanban: {label}: {done}/{total} files ({time.monotonic() - state['t0']:.0f} s)", err=True)
-            while state["next"] * total <= done:
-                state["next"] += 0.1
+            click.echo(f"vanban: quarantined {entry['path']!r} [{entry['reason']}]", err=True)
     return log, lambda: None
 
 
 def _summary(report: dict) -> str:
+    """The run in one line."""
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report["counts"].items() if v)
+    unchanged = report["files"] and report["counts"]["skipped"] + report["counts"]["duplicate"] == len(report["files"])
     return (f"{len(report['files'])} files: {counts or 'nothing'}; {report['new_documents']} new documents, "
-            f"{report['new_edges']} new citations, {report['stubs_resolved']} cited documents arrived")
+            f"{report['new_edges']} new citations, {report['stubs_resolved']} cited documents arrived"
+            + ("; nothing new: every file was already archived or quarantined" if unchanged else ""))
+
+
+def _quiet_option(fn):
+    return click.option("--quiet", is_flag=True,
+                        help="For cron: print nothing when it worked; quarantined files and errors still on stderr.")(fn)
+
+
+def _print_report(report: dict, as_json: bool, quiet: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    if quiet:
+        return
+    if sys.stderr.isatty():  # not on a terminal they were logged on stderr during the run
+        for f in report["files"]:
+            if f["outcome"] == "quarantined":
+                click.echo(f"quarantined  {f['path']}  [{f['reason']}]")
+    click.echo(_summary(report))
+
+
+class _Seconds(click.FloatRange):
+    """A number of seconds: FloatRange lets nan (no limit, silently) and inf (a traceback in sleep) through."""
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 def _limit_options(fn):
     from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
-    fn = click.option("--memory-mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
+    # past 1 TiB the worker's address-space limit overflows and every file is quarantined `corrupt`
+    fn = click.option("--memory-mb", type=click.IntRange(0, 1 << 20), default=DEFAULT_MEMORY_MB, show_default=True,
                       help="Memory a worker may add while reading one file (0: no cap).")(fn)
-    fn = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+    fn = click.option("--timeout", type=_Seconds(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
                       help="Seconds one file may take before its worker is killed (quarantined: timeout).")(fn)
     return click.option("--workers", type=click.IntRange(0), default=0,
                         help="Worker processes (default: one per core).")(fn)
@@ -58,13 +88,14 @@ def register(main, db_option, pdf_options) -> None:
     @db_option
     @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON (schema vanban.run/1).")
     @_limit_options
-    @click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    @click.option("--settle", type=_Seconds(0, 3600), default=1.0, show_default=True,
                   help="A file changed this recently is checked again after this many seconds; still changing: "
                        "left for the next run.")
     @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
                   help="Parse on this Dask scheduler (tcp://host:8786); the archive is still written here.")
+    @_quiet_option
     @pdf_options
-    def ingest(paths, db, as_json, workers, timeout, memory_mb, settle, dask_address, pdf_engine, no_ocr):
+    def ingest(paths, db, as_json, workers, timeout, memory_mb, settle, dask_address, quiet, pdf_engine, no_ocr):
         """File every letter under PATHS into the archive. Originals are stored by SHA-256 before anything else;
         each file is read in a watched worker process (time and memory limits); unreadable files go to the
         quarantine folder with their reason; every file appears once in the report. One run at a time per
@@ -73,22 +104,17 @@ def register(main, db_option, pdf_options) -> None:
             vanban ingest ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
         """
         from pipeline.batch import Options, run_ingest
+        from pipeline.errors import UsageError
 
+        for path in paths:  # a typo is not an empty inbox (lexists: a dangling link is the batch's to report)
+            if not os.path.lexists(path):
+                raise UsageError(f"{path}: no such file or folder")
         options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, settle=settle,
                           pdf_engine=pdf_engine, ocr=not no_ocr, dask=dask_address)
-        tick, done = _reporter("filing letters", as_json)
+        tick, done = _reporter("filing letters", as_json, quiet)
         report = run_ingest(paths, db, options=options, progress=tick)
         done()
-        if as_json:
-            click.echo(json.dumps(report, ensure_ascii=False, indent=1))
-            return
-        if sys.stderr.isatty():
-            for f in report["files"]:
-                if f["outcome"] == "quarantined":
-                    click.echo(f"quarantined  {f['path']}  [{f['reason']}]")
-        click.echo(_summary(report))
-        if report["files"] and report["counts"]["skipped"] + report["counts"]["duplicate"] == len(report["files"]):
-            click.echo("nothing new: every file was already archived or quarantined")
+        _print_report(report, as_json, quiet)
 
     @main.group()
     def quarantine():
@@ -110,7 +136,7 @@ def register(main, db_option, pdf_options) -> None:
         from pipeline.archive import Archive
         from pipeline.batch import quarantine as qr
 
-        with Archive(db) as archive:
+        with Archive(db, create=False) as archive:
             rows = qr.entries(archive, reason, released=show_all)
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -126,29 +152,33 @@ def register(main, db_option, pdf_options) -> None:
     @click.option("--reason", default=None, help="Retry every file quarantined for this reason.")
     @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
     @_limit_options
+    @_quiet_option
     @pdf_options
-    def quarantine_retry(ids, db, reason, as_json, workers, timeout, memory_mb, pdf_engine, no_ocr):
+    def quarantine_retry(ids, db, reason, as_json, workers, timeout, memory_mb, quiet, pdf_engine, no_ocr):
         """Read quarantined files again (after an upgrade, or with a longer --timeout): those that read now are
         filed; the others stay with their new reason. IDS are ids or SHA-256s from `quarantine list`; none:
         every file (or every file of --reason). Example:
 
             vanban quarantine retry --reason timeout --timeout 300
         """
+        from pipeline.archive import Archive
         from pipeline.batch import Options, retry_quarantined
         from pipeline.errors import UsageError
 
         if not ids and not reason:
             raise UsageError("name the files to retry (ids from `vanban quarantine list`) or a --reason")
+        Archive(db, create=False).close()  # a mistyped --db has no quarantine: say so, make nothing
         options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, pdf_engine=pdf_engine, ocr=not no_ocr)
-        tick, done = _reporter("retrying", as_json)
+        tick, done = _reporter("retrying", as_json, quiet)
         report = retry_quarantined(db, list(ids), reason, options=options, progress=tick)
         done()
-        click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else _summary(report))
+        _print_report(report, as_json, quiet)
 
     @main.command()
     @db_option
     @click.option("--json", "as_json", is_flag=True)
-    def verify(db, as_json):
+    @_quiet_option
+    def verify(db, as_json, quiet):
         """Hash every stored original and quarantined copy again: report changed, missing and untracked files
         (nothing is modified). Exits 4 when an original changed or is missing. Example:
 
@@ -158,19 +188,21 @@ def register(main, db_option, pdf_options) -> None:
         from pipeline.batch.verify import verify as run_verify
         from pipeline.errors import StorageError
 
-        tick, done = _reporter("verifying", as_json)
-        with Archive(db) as archive:
+        tick, done = _reporter("verifying", as_json, quiet)
+        with Archive(db, create=False) as archive:
             report = run_verify(archive, progress=lambda i, n: tick(i, n))
         done()
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False, indent=1))
-        else:
+        elif not quiet:
             click.echo(f"{report['checked']} files checked: {report['ok']} unchanged, {len(report['changed'])} changed, "
                        f"{len(report['missing'])} missing, {len(report['untracked'])} untracked")
-            for kind in ("changed", "missing"):
-                for item in report[kind]:
-                    click.echo(f"  {kind}: {item['file']} (filed from {item['path']})")
-            for file in report["untracked"]:
+            for file in report["untracked"]:  # not a failure (exit 0): under --quiet, not printed
                 click.echo(f"  untracked: {file}")
         if report["changed"] or report["missing"]:
-            raise StorageError(f"{len(report['changed'])} changed and {len(report['missing'])} missing files in the store")
+            for kind in ("changed", "missing"):  # with the failure, on stderr (under --quiet too)
+                for item in report[kind]:
+                    click.echo(f"vanban: {kind}: {item['file']} (filed from {item['path']})", err=True)
+            error = StorageError(f"{len(report['changed'])} changed and {len(report['missing'])} missing files in the store")
+            error.reported = as_json  # the JSON report already says it: no second object on stdout
+            raise error

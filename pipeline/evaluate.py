@@ -261,6 +261,7 @@ class EvalReport:
     relations_right: int = 0
     relations_matched: int = 0
     documents: list[DocumentResult] = field(default_factory=list)
+    groups: dict[str, "EvalReport"] = field(default_factory=dict)   # --by-source: a report per source and set
 
     def score(self, gold: dict, pred: dict, doc: DocumentResult) -> None:
         """Add one letter's figures and misses."""
@@ -310,7 +311,33 @@ class EvalReport:
             "relations": {"right": self.relations_right, "matched": matched,
                           "accuracy": self.relations_right / matched if matched else None},
             "documents": [{"id": d.id, "path": d.path, "misses": d.misses} for d in self.documents],
+            **({"by_source": {label: g.summary() for label, g in sorted(self.groups.items())}} if self.groups else {}),
         }
+
+    def score_in_groups(self, labels: list[str], gold: dict, pred: dict, doc: DocumentResult) -> None:
+        """The same letter scored again into the report of each group it belongs to (its source, its set)."""
+        for label in labels:
+            group = self.groups.setdefault(label, EvalReport(self.gold_path, self.docs_dir))
+            group.score(gold, pred, DocumentResult(doc.id, doc.path, error=doc.error))
+
+    def summary(self) -> dict:
+        """The headline figures, without the misses."""
+        data = self.to_json()
+        return {"documents": data["counts"]["documents"], "header_accuracy": data["header_accuracy"],
+                **{name: {k: data[name][k] for k in ("precision", "recall", "f1")} for name in (*LIST_FIELDS, "references")},
+                "relations": data["relations"]}
+
+    def format_groups(self) -> str:
+        lines = ["", f"{'by source':<56}{'docs':>5}{'header':>8}{'recip F1':>9}{'distr F1':>9}"
+                     f"{'refs P':>8}{'refs R':>8}{'refs F1':>8}{'relations':>11}"]
+        for label in sorted(self.groups, key=lambda x: (not x.startswith(("set:", "corpus:")), x)):
+            d = self.groups[label].summary()
+            rel = d["relations"]
+            lines.append(f"{label[:56]:<56}{d['documents']:>5}{_pct(d['header_accuracy']):>8}"
+                         f"{_pct(d['recipients']['f1']):>9}{_pct(d['distribution']['f1']):>9}"
+                         f"{_pct(d['references']['precision']):>8}{_pct(d['references']['recall']):>8}"
+                         f"{_pct(d['references']['f1']):>8}{_pct(rel['accuracy']):>11}")
+        return "\n".join(lines)
 
     def format_table(self) -> str:
         data = self.to_json()
@@ -370,16 +397,39 @@ def _run_extract(extract: Callable[[Path], dict], path: Path | None) -> tuple[di
 
 
 def evaluate(gold_path: Path, docs_dir: Path, extract: Callable[[Path], dict], *,
-             progress: Callable[[int, int, str], None] | None = None) -> EvalReport:
-    """Score `extract` on every gold record. `progress(index, total, doc_id)` is called before each letter."""
-    return _score_all(gold_path, docs_dir, lambda doc_id: find_document(Path(docs_dir), doc_id), extract, progress)
+             progress: Callable[[int, int, str], None] | None = None, **more) -> EvalReport:
+    """Score `extract` on every gold record. `progress(index, total, doc_id)` is called before each letter;
+    `more`: `report`, `groups_of`, `only` (see _score_all)."""
+    return _score_all(gold_path, docs_dir, lambda doc_id: find_document(Path(docs_dir), doc_id), extract, progress,
+                      **more)
 
 
-def _score_all(gold_path: Path, docs_dir: Path, locate: Callable, extract: Callable, progress, keep=None) -> EvalReport:
+def read_sources(gold_path: Path) -> dict[str, list[str]]:
+    """Group labels per gold id from the `sources.tsv` beside the gold file (the corpus convention: columns
+    `id` and `repository`, and `set` where a corpus sets sources aside): `source: owner/name`, `set: heldout`
+    (`set: dev` where the column is absent). Empty when there is no such file."""
+    import csv
+
+    path = Path(gold_path).with_name("sources.tsv")
+    if not path.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            labels = [f"source: {row['repository']}"] if row.get("repository") else []
+            labels.append(f"set: {row.get('set') or 'dev'}")  # a corpus without the column is all development
+            out[str(row["id"])] = labels
+    return out
+
+
+def _score_all(gold_path: Path, docs_dir: Path, locate: Callable, extract: Callable, progress, keep=None,
+               report: EvalReport | None = None, groups_of: Callable[[str], list[str]] | None = None,
+               only: Callable[[str], bool] | None = None) -> EvalReport:
     """The scoring loop: `locate(doc_id)` gives what `extract` reads (None: nothing; [] skips the letter),
-    `keep(record)` may leave a letter out once read."""
-    records = read_gold(Path(gold_path))
-    report = EvalReport(str(gold_path), str(docs_dir))
+    `keep(record)` may leave a letter out once read. Into `report` when given (several corpora in one);
+    `groups_of(doc_id)` names the groups a letter is also scored in; `only(doc_id)` false leaves it out."""
+    records = [r for r in read_gold(Path(gold_path)) if only is None or only(str(r["id"]))]
+    report = report if report is not None else EvalReport(str(gold_path), str(docs_dir))
     for index, gold in enumerate(records, 1):
         doc_id = str(gold["id"])
         if progress is not None:
@@ -392,6 +442,8 @@ def _score_all(gold_path: Path, docs_dir: Path, locate: Callable, extract: Calla
             continue
         label = " + ".join(p.name for p in where) if isinstance(where, list) else (str(where) if where else None)
         report.score(gold, pred, DocumentResult(doc_id, label, error=error))
+        if groups_of is not None:
+            report.score_in_groups(groups_of(doc_id), gold, pred, DocumentResult(doc_id, label, error=error))
     return report
 
 
@@ -407,8 +459,8 @@ def scan_pages(docs_dir: Path, doc_id: str) -> list[Path]:
 
 
 def evaluate_scans(gold_path: Path, docs_dir: Path, extract: Callable[[list[Path]], dict], *,
-                   progress: Callable[[int, int, str], None] | None = None) -> EvalReport:
+                   progress: Callable[[int, int, str], None] | None = None, **more) -> EvalReport:
     """Like `evaluate`, on the scanned originals only: a letter's page images read as one, or a PDF whose
     record says it was read by OCR; letters with neither are left out (their text copies are not scans)."""
     return _score_all(gold_path, docs_dir, lambda doc_id: scan_pages(Path(docs_dir), doc_id), extract, progress,
-                      keep=lambda pred: (pred.get("source") or {}).get("ocr"))  # a PDF with a text layer: not a scan
+                      keep=lambda pred: (pred.get("source") or {}).get("ocr"), **more)  # a PDF with a text layer: not a scan

@@ -3,10 +3,10 @@
 # of a doubtful cited number read a second time), antiword (.doc), LibreOffice Writer (the .doc/RTF/ODT
 # fallback and the sample generator), Liberation fonts (Times New Roman metrics),
 # Chromium and its driver (headless: the tests open the graph export's HTML page and drive the desk with it,
-# offline).
+# offline), util-linux (`unshare`: the converters run in a network namespace of their own).
 # Installs only what is missing; needs root for that (CI and the project's machines run as root).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng antiword fonts-liberation2 libreoffice-writer-nogui chromium chromium-driver)
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng antiword fonts-liberation2 libreoffice-writer-nogui chromium chromium-driver util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@ every version of pdfium.
 from __future__ import annotations
 
 import hashlib
+import http.server
 import io
 import json
 import os
@@ -118,6 +119,104 @@ def _remote_pdf(data: bytes, url: str) -> bytes:
     return buf.getvalue()
 
 
+class Listener:
+    """An HTTP listener on 127.0.0.1 (port 0, a thread) that records every connection made to it: a file
+    that makes a reader fetch its URL shows up in `requests`. Every method is answered 501."""
+
+    def __enter__(self):
+        seen = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle(self):
+                seen.append(self.client_address)
+                super().handle()
+                seen[-1] = self.requestline or "(connection, no request)"
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def odt(paragraphs: list[str], image_url: str | None = None) -> bytes:
+    """A minimal ODT text document (mimetype, content.xml, manifest) whose paragraphs are `paragraphs`;
+    with `image_url`, a linked (not embedded) image after the first paragraph, as LibreOffice saves one."""
+    from xml.sax.saxutils import escape, quoteattr
+    paras = [f"<text:p>{escape(x)}</text:p>" for x in paragraphs]
+    if image_url:
+        paras.insert(1, '<text:p><draw:frame draw:name="logo" svg:width="2cm" svg:height="2cm">'
+                        f'<draw:image xlink:href={quoteattr(image_url)} xlink:type="simple" xlink:show="embed" '
+                        'xlink:actuate="onLoad"/></draw:frame></text:p>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+               'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+               'xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2"><office:body><office:text>'
+               + "".join(paras) + "</office:text></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")  # first, stored
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def docx_late_doctype(part: str = "document", encoding: str = "utf-8", moved: bool = False) -> bytes:
+    """The seed letter's DOCX (with a page header added) where one part (document, core: docProps/core.xml,
+    or header) declares a DOCTYPE with an internal entity after a 9 KB comment, past any prefix check, and
+    uses the entity in its text. `encoding` re-encodes that part (utf-16: with a BOM); `moved` puts the
+    hostile main document in word/main.bin, typed as XML by [Content_Types].xml, and leaves the harmless
+    word/document.xml beside it (python-docx follows _rels/.rels, not the name)."""
+    import re
+
+    import docx
+    document = docx.Document(str(SAMPLES / "seed-letter.docx"))
+    document.sections[0].header.paragraphs[0].text = "Trang đầu của công văn"
+    plain = io.BytesIO()
+    document.save(plain)
+    with zipfile.ZipFile(plain) as zin:
+        names = zin.namelist()
+        target = {"document": "word/document.xml", "core": "docProps/core.xml",
+                  "header": next((n for n in names if re.fullmatch(r"word/header\d*\.xml", n)), None)}[part]
+        assert target in names, (part, names)
+        data = zin.read(target)
+        decl_end = data.index(b"?>") + 2
+        data = (data[:decl_end] + b"<!--" + b" padding " * 1024 + b"-->"
+                + b'<!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>' + data[decl_end:])
+        data = re.sub(rb"(<w:t(?: [^>]*)?>|<dc:title>|<dc:title/>)", lambda m: (
+            b"<dc:title>&e;</dc:title>" if m.group(1) == b"<dc:title/>" else m.group(1) + b"&e;"), data, count=1)
+        if encoding != "utf-8":
+            data = data.decode("utf-8").replace("encoding='UTF-8'", f"encoding='{encoding.upper()}'") \
+                .replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"').encode(encoding)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                body = data if item.filename == target and not moved else zin.read(item)
+                if moved and item.filename == "_rels/.rels":
+                    body = body.replace(b"word/document.xml", b"word/main.bin")
+                if moved and item.filename == "[Content_Types].xml":
+                    body = body.replace(b'PartName="/word/document.xml"', b'PartName="/word/main.bin"')
+                zout.writestr(item.filename, body)
+            if moved:
+                zout.writestr("word/_rels/main.bin.rels", zin.read("word/_rels/document.xml.rels"))
+                zout.writestr("word/main.bin", data)
+    return out.getvalue()
+
+
 def _overlapping_zip() -> bytes:
     """Two central-directory entries whose local data overlap (the 'quoted-overlap' construction)."""
     payload = zlib.compress(b"A" * (1 << 20))[2:-4]
@@ -146,6 +245,37 @@ def _tiny_image() -> bytes:
     buf = io.BytesIO()
     Image.new("L", (64, 64), 255).save(buf, "JPEG")
     return buf.getvalue()
+
+
+def texture_image(width: int = 1240, height: int = 600) -> bytes:
+    """A PNG of strokes, rings and blocks in rows and no text at all, which OCR reads as lines of garbage
+    ("oxzZOOO MO", "//OO WRCOC"): an image that reads, and is no letter."""
+    import random
+
+    from PIL import Image, ImageDraw
+    rng = random.Random(3)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(60, height - 54, 45):
+        x = 80
+        while x < width - 90:
+            w, kind = rng.randrange(8, 40), rng.random()
+            if kind < 0.4:
+                draw.rectangle((x, row, x + w, row + 18), fill=0)
+            elif kind < 0.7:
+                draw.ellipse((x, row, x + 16, row + 18), outline=0, width=3)
+            else:
+                draw.line((x, row + 18, x + w, row), fill=0, width=3)
+            x += w + rng.randrange(6, 30)
+    buf = io.BytesIO()
+    image.save(buf, "PNG", dpi=(150, 150))
+    return buf.getvalue()
+
+
+LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+         "dolore magna aliqua.\nUt enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip "
+         "ex ea commodo consequat.\n")
+SHOPPING = "Danh sách đi chợ\n- 2 kg gạo\n- 1 chục trứng gà\n- rau muống, cà chua\n- nước mắm, đường\nNhớ mua thêm sữa cho bé.\n"
 
 
 def _encrypted(user: str, owner: str) -> bytes:
@@ -189,7 +319,8 @@ def _cyclic_xref(data: bytes) -> bytes:
 
 
 def build(inbox: Path, canary: Path, url: str = "http://127.0.0.1:9") -> dict[str, Expect]:
-    """`url`: where the remote images, links and entities of the hostile files point (the run's listener)."""
+    """`url`: where the remote images, links and entities of the hostile files point (the run's Listener,
+    which counts what reaches it)."""
     inbox.mkdir(parents=True, exist_ok=True)
     seed_pdf = (SAMPLES / "seed-letter.pdf").read_bytes()
     seed_txt = (SAMPLES / "seed-letter.txt").read_text(encoding="utf-8")
@@ -209,7 +340,7 @@ def build(inbox: Path, canary: Path, url: str = "http://127.0.0.1:9") -> dict[st
     put("01a-empty.pdf", b"", "quarantined", ["empty"])
     put("01b-empty-again.docx", b"", "duplicate")
     # 2 disguised types
-    put("02-html-404.pdf", b"<html><body><h1>404 Not Found</h1></body></html>", (*FILED, "quarantined"), ["no_text"])
+    put("02-html-404.pdf", b"<html><body><h1>404 Not Found</h1></body></html>", "quarantined", ["not_a_letter"])
     put("02-junk.pdf", bytes(range(256)) * 40, "quarantined", ["type_mismatch"])
     put("02-jpeg-named.pdf", _tiny_image(), "quarantined", ["no_text", "type_mismatch"])
     # 3-4 encryption
@@ -319,9 +450,37 @@ def build(inbox: Path, canary: Path, url: str = "http://127.0.0.1:9") -> dict[st
     # the watchdog: a worker that hangs, one that allocates without end (fault hook)
     put("hang-forever.pdf", seed_pdf + b"\n%hang\n", "quarantined", ["timeout"])
     put("explode-memory.pdf", seed_pdf + b"\n%explode\n", "quarantined", ["memory"])
+    # issue 15: a letter linking its logo to a URL (read offline), DOCTYPEs past the first 8 KiB of a part,
+    # files that read and are no letter
+    letter = ["ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 33/UBND-VP",
+              "Nam Định, ngày 5 tháng 3 năm 2024", "V/v báo cáo công tác văn thư", "Kính gửi: Sở Nội vụ",
+              "Đề nghị Sở Nội vụ tổng hợp báo cáo công tác văn thư năm 2023.", "Nơi nhận:", "- Như trên;",
+              "CHỦ TỊCH", "Nguyễn Văn An"]
+    put("33-odt-remote-image.odt", odt(letter, image_url=f"{url}/odt.png"), FILED,
+        note="LibreOffice converts it with no network: the listener sees no request")
+    put("34-docx-late-doctype.docx", docx_late_doctype("document"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-core.docx", docx_late_doctype("core"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-header.docx", docx_late_doctype("header"), "quarantined", ["xml_doctype"])
+    put("34-docx-late-doctype-main-bin.docx", docx_late_doctype("document", moved=True), "quarantined", ["xml_doctype"])
+    late = b"<!--" + b" padding " * 1024 + b'--><!DOCTYPE root [<!ENTITY e "ENTITY-EXPANDED">]>'
+    put("34-odt-late-doctype.odt", edit_zip(odt(letter[:2] + ["Số: 34/UBND-VP"]), "content.xml", lambda x: x.replace(
+        b"?>", b"?>" + late, 1).replace(b"<text:p>", b"<text:p>&e;", 1)), "quarantined", ["xml_doctype"])
+    put("35-html-as-pdf-not-letter.pdf", b"<html>404</html>", "quarantined", ["not_a_letter"])
+    put("35-lorem.txt", LOREM.encode(), "quarantined", ["not_a_letter"])
+    put("35-shopping-list.txt", SHOPPING.encode(), "quarantined", ["not_a_letter"])
+    put("35-image-no-text.png", texture_image(), "quarantined", ["not_a_letter"])
     # a letter that reads (the batch goes on around all the above)
     put("99-good.docx", (DEV / "031.docx").read_bytes(), FILED)
     return expect
+
+
+def edit_zip(data: bytes, name: str, edit) -> bytes:
+    """The ZIP `data` with the entry `name` passed through `edit`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, edit(zin.read(item)) if item.filename == name else zin.read(item))
+    return out.getvalue()
 
 
 def _zip_of(files: dict) -> bytes:
@@ -363,46 +522,14 @@ def snapshot(inbox: Path) -> dict:
     return out
 
 
-class Listener:
-    """An HTTP listener on loopback that counts every connection made to it: the URL the hostile files point
-    their remote images, links and entities at. Reading a letter must never reach it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.requests: list[bytes] = []
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0])
-                    conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                except OSError:
-                    self.requests.append(b"(connection)")
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def run_catalogue(base: Path, timeout: float = 8.0) -> dict:
+def run_catalogue(base: Path, timeout: float = 20.0) -> dict:
     """Build the catalogue under `base`, run the real `vanban ingest --json` over it with a listener on
     loopback, and return the figures: cases tried, crashes, hangs, network requests, files unreported,
     originals changed, unexpected states (plus what the tests look into: report, expect, paths)."""
     canary = base / "outside" / "canary.txt"
     canary.parent.mkdir(parents=True, exist_ok=True)
     canary.write_text("canary: never to be read\n")
-    listener = Listener()
-    try:
+    with Listener() as listener:
         expect = build(base / "inbox", canary, url=listener.url)
         os.utime(canary, ns=(10**9, time.time_ns()))  # atime far before mtime: any read moves it (relatime)
         before = snapshot(base / "inbox")
@@ -418,8 +545,6 @@ def run_catalogue(base: Path, timeout: float = 8.0) -> dict:
             proc, hung_run = subprocess.CompletedProcess(exc.cmd, -9, exc.stdout or "", exc.stderr or ""), True
         elapsed = time.monotonic() - t
         time.sleep(0.2)  # a late connection still counts
-    finally:
-        listener.close()
     report = json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout else {"files": []}
     by_name = {Path(f["path"]).name: f for f in report["files"]}
     found = sorted(path for path, *_ in everything(base / "inbox"))

@@ -31,13 +31,16 @@ def edges(db):
 
 
 def test_schema_pragmas_and_migrations(tmp_path):
+    from pipeline.archive.schema import MIGRATIONS
+    versions = [m[0] for m in MIGRATIONS]
+    assert versions == list(range(1, len(versions) + 1))  # numbered 1, 2, 3 … with no gap or repeat
     with Archive(tmp_path / "a.sqlite") as a:
         assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
+        assert [r[0] for r in a.db.execute("SELECT version FROM schema_migrations")] == versions
         identity = a.db.execute("SELECT archive FROM state").fetchone()[0]
     with Archive(tmp_path / "a.sqlite") as a:  # reopening applies nothing twice
-        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 6
+        assert a.db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(versions)
         assert a.db.execute("SELECT archive FROM state").fetchone()[0] == identity and len(identity) == 32
 
 
@@ -184,7 +187,8 @@ def test_cli_ingest_report_and_show(tmp_path):
     assert again["new_documents"] == 0 and again["counts"]["skipped"] >= 2
     shown = CliRunner().invoke(main, ["show", "Quyết định 1074", "--db", db, "--json"])
     data = json.loads(shown.stdout)
-    assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == [None]
+    # 022 prints its number in an e-office widget, read as text even with --no-ocr (issue 16)
+    assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == ["7432/UBND-XD"]
 
 
 def test_a_batch_that_changed_a_large_archive_prepares_the_graph_arrays(tmp_path, monkeypatch):

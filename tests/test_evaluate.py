@@ -180,3 +180,48 @@ def test_table_truncates_long_values(tmp_path):
     table = evaluate(gold, tmp_path / "docs", lambda path: {**TINY, "subject": "y" * 200}).format_table()
     miss = next(line for line in table.splitlines() if line.strip().startswith("subject:"))
     assert len(miss) < 170 and "…" in miss
+
+
+def _corpus(folder: Path, ids_by_source: dict) -> Path:
+    """A corpus folder made of real dev letters (their text copies) and their gold, with a sources.tsv."""
+    import shutil
+
+    from conftest import DEV
+
+    gold = {json.loads(line)["id"]: line for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()}
+    (folder / "docs").mkdir(parents=True)
+    rows, lines = ["id\trepository\tpath\tcommit\tformat\tset"], []
+    for (repo, set_), ids in ids_by_source.items():
+        for i in ids:
+            shutil.copy(DEV / "docs" / f"{i}.txt", folder / "docs" / f"{i}.txt")
+            lines.append(gold[i])
+            rows.append(f"{i}\t{repo}\tp/{i}.txt\t{'0' * 40}\ttxt\t{set_}")
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "sources.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_eval_by_source_scores_each_source_and_set_and_filters_a_set(tmp_path):
+    """`vanban eval --corpus DIR --by-source` prints a figure per source, set and corpus; `--set heldout` scores
+    the set-aside letters alone. The group figures are the same letters scored on their own."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    a = _corpus(tmp_path / "a", {("owner/one", "dev"): ["001", "002"], ("owner/two", "heldout"): ["003"]})
+    b = _corpus(tmp_path / "b", {("owner/three", ""): ["004"]})   # no set given: development letters
+    run = lambda *args: json.loads(subprocess.run([sys.executable, "-m", "pipeline", "eval", *args, "--json"],
+                                                  cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    both = run("--corpus", str(a), "--corpus", str(b), "--by-source")
+    groups = both["by_source"]
+    assert both["counts"]["documents"] == 4
+    assert {k: v["documents"] for k, v in groups.items()} == {
+        f"corpus: {a}": 3, f"corpus: {b}": 1, "set: dev": 3, "set: heldout": 1,
+        "source: owner/one": 2, "source: owner/two": 1, "source: owner/three": 1}
+    heldout = run("--corpus", str(a), "--set", "heldout")
+    assert heldout["counts"]["documents"] == 1 and [d["id"] for d in heldout["documents"]] == ["003"]
+    alone = run(str(a / "gold.jsonl"), str(a / "docs"), "--set", "heldout")
+    assert groups["set: heldout"]["header_accuracy"] == heldout["header_accuracy"] == alone["header_accuracy"]
+    assert groups["set: heldout"]["references"] == {k: heldout["references"][k] for k in ("precision", "recall", "f1")}

@@ -229,8 +229,8 @@ def test_cited_by_and_impact_keep_what_is_in_force(archive):
         "280/2025/ND-CP": "in_force", "7/2025/ND-CP": "partly_repealed"}
 
 
-def test_migration_6_fills_the_columns_from_stored_records(tmp_path):
-    """An archive made before migration 6 whose records already hold effective_date and scopes."""
+def test_migration_8_fills_the_columns_from_stored_records(tmp_path):
+    """An archive made before migration 8 whose records already hold effective_date and scopes."""
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)
     old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")

@@ -65,5 +65,7 @@ def test_missing_lists_the_most_cited_absent_decrees(archive):
     db, _ = archive
     result = CliRunner().invoke(main, ["graph", "missing", "-n", "5", "--type", "nghi dinh", "--db", str(db), "--json"])
     rows = json.loads(result.stdout)
+    # the README's plain regex counts 47, 47, 38, 34, 34: it cannot read the portal's split numbers, which vanban
+    # joins (issue 17): doc_000038 cites "35 /202 5 /NĐ-CP", doc_000293 and doc_000409 "26 /202 5/NĐ-CP"
     assert [(r["full_number"], r["cited_by"]) for r in rows] == [
-        ("33/2025/NĐ-CP", 47), ("35/2025/NĐ-CP", 47), ("26/2025/NĐ-CP", 38), ("166/2025/NĐ-CP", 34), ("29/2025/NĐ-CP", 34)]
+        ("35/2025/NĐ-CP", 48), ("33/2025/NĐ-CP", 47), ("26/2025/NĐ-CP", 40), ("166/2025/NĐ-CP", 34), ("29/2025/NĐ-CP", 34)]

@@ -93,7 +93,8 @@ def record(archive, doc_id: int, extracted: dict | None = None) -> dict:
 
 def correct(archive, doc_id: int, changes: dict, who: str) -> dict:
     """Store {field: value} (one row per field that differs from what the record shows now); the search
-    index follows the corrected values. Returns the corrected record."""
+    index follows the corrected values (triggers on corrections, pipeline/archive/schema.py migration 7).
+    Returns the corrected record."""
     extracted = extracted_record(archive, doc_id)
     current = record(archive, doc_id, extracted)
     values = {field: clean(field, value) for field, value in changes.items()}
@@ -107,10 +108,6 @@ def correct(archive, doc_id: int, changes: dict, who: str) -> dict:
         if not changes:
             archive.db.execute("INSERT INTO corrections (document_id, field, value, extracted, who, time) "
                                "VALUES (?, ?, 'true', 'null', ?, ?)", (doc_id, CHECKED, who, when))
-        fixed = {**current, **values}
-        archive.db.execute("UPDATE search SET number = ?, issuer = ?, subject = ?, doc_type = ? WHERE rowid = ?",
-                           (folded(fixed.get("full_number") or fixed.get("symbol")), folded(fixed.get("issuer")),
-                            folded(fixed.get("subject")), folded(fixed.get("doc_type")), doc_id))
         archive.event("correction", None, doc_id, {"who": who, "fields": sorted(values) or [CHECKED]})
     return record(archive, doc_id, extracted)
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.archive.schema import MIGRATIONS
+from pipeline.archive.schema import FOLDED_COLUMNS, FTS_COLUMNS, MIGRATIONS
 from pipeline.archive.store import sha256_of, store_original
-from pipeline.errors import StorageError
+from pipeline.errors import StorageError, UsageError
 from pipeline.nlp.keys import fold_number, issuer_slug, slugify
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.records import Letter, Reference
-from pipeline.text.normalize import ascii_fold
+from pipeline.text.normalize import ascii_fold, fold_d, normalize_text
 
 DEFAULT_DB = Path("outputs") / "archive.sqlite"
 FIELDS = ("full_number", "number", "symbol", "year", "doc_type", "issuer", "parent_issuer", "place", "date",
@@ -61,16 +61,20 @@ def reference_key(ref: Reference) -> str:
 
 
 def folded(text: str | None) -> str:
-    """The FTS form: no diacritics at all (Đ→D too), lower case."""
+    """No diacritics at all (Đ→D too), lower case: for comparisons in Python (the register's filters)."""
     return ascii_fold(text or "").lower()
 
 
 class Archive:
     """An open archive. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
+        """`create=False` (the read commands): an archive that does not exist is a UsageError, and nothing is
+        made; otherwise its folder and database are created as needed."""
         self.path = Path(path) if path else default_db()
         self.originals = self.path.parent / "originals"
+        if not create and not self.path.is_file():
+            raise UsageError(f"no archive at {self.path}" + (" (a folder)" if self.path.is_dir() else ""))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -80,6 +84,9 @@ class Archive:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{self.path}: the archive cannot be opened ({exc})") from None
+        except OSError as exc:  # its folder cannot be made: read-only, not permitted, a file in the way
+            raise StorageError(f"{self.path}: the archive cannot be created here "
+                               f"({exc.filename or self.path.parent}: {exc.strerror or exc})") from None
 
     def __enter__(self) -> "Archive":
         return self
@@ -98,9 +105,12 @@ class Archive:
                 continue
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                if callable(sql):  # rows recomputed in Python (schema.py)
+                    sql(self.db)
+                else:
+                    for statement in sql.split(";\n"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -178,23 +188,16 @@ class Archive:
              record.get("effective_date"), now(), doc_id))
         self.db.execute("INSERT OR REPLACE INTO contents (document_id, record, text) VALUES (?, ?, ?)",
                         (doc_id, json.dumps(record, ensure_ascii=False), letter.source.text))
-        self._index(doc_id, record["full_number"] or record["symbol"], record["issuer"], record["subject"],
-                    letter.source.text, record["doc_type"])
 
     def reextract(self, doc_id: int, letter: Letter) -> None:
         """Replace a held document's extraction (after an upgrade of the extractor, or from its best source):
-        the record, the fields, the search index; its references are written again (stubs as needed). The
+        the record and the fields (the search index follows by triggers); its references are written again (stubs as needed). The
         clerk's corrections live apart and still win when the record is read."""
         with self.transaction():
             self._write_document(doc_id, letter, letter.to_json())
             self.db.execute("DELETE FROM refs WHERE src_id = ?", (doc_id,))
             edges = self._write_refs(doc_id, letter.references)
             self.event("reextract", letter.source.sha256, doc_id, {"edges": edges})
-
-    def _index(self, doc_id: int, number, issuer, subject, body, doc_type) -> None:
-        self.db.execute("DELETE FROM search WHERE rowid = ?", (doc_id,))
-        self.db.execute("INSERT INTO search (rowid, number, issuer, subject, body, doc_type) VALUES (?, ?, ?, ?, ?, ?)",
-                        (doc_id, folded(number), folded(issuer), folded(subject), folded(body), folded(doc_type)))
 
     def _write_refs(self, src: int, references) -> int:
         """The letter's edges, each keeping the stronger of an old and a new relation (the lexicon's order);
@@ -230,7 +233,6 @@ class Archive:
             "created, updated) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key, ref.full_number, ref.number, ref.symbol, ref.year, ref.doc_type, ref.issuer, ref.date, ref.name,
              now(), now())).lastrowid
-        self._index(doc_id, ref.full_number or ref.name, ref.issuer, ref.name, "", ref.doc_type)
         return doc_id
 
     def event(self, kind: str, sha256: str | None, document_id: int | None, detail: dict) -> None:
@@ -254,14 +256,105 @@ class Archive:
             "SELECT sha256, path, format, size, stored, added FROM sources WHERE document_id = ? ORDER BY added", (doc_id,))]
         return doc
 
-    def search(self, query: str, limit: int = 20) -> list[dict]:
-        """Documents whose folded text holds every word of `query` ('dao tao' finds 'đào tạo')."""
-        words = re.findall(r"\w+", folded(query))
-        if not words:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict]:
+        """Documents (best first) that hold every phrase of `query` with or without diacritics and đ ("dao tao",
+        "ĐÀO TẠO" and "đào tạo" find "đào tạo"; words typed together are a phrase, commas separate phrases:
+        "dau thau" does not find a letter that only says "đầu tư" and "nhà thầu"). Each has `snippet`, the
+        letter's own words around the first match, in brackets."""
+        match = match_query(query)
+        if not match:
             return []
-        match = " ".join(f'"{w}"' for w in words)
         rows = self.db.execute(
             "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.subject, d.stub, "
-            "snippet(search, 3, '[', ']', '…', 12) AS snippet FROM search JOIN documents d ON d.id = search.rowid "
-            "WHERE search MATCH ? ORDER BY rank LIMIT ?", (match, limit))
-        return [dict(r) | {"stub": bool(r["stub"])} for r in rows]
+            f"{HIGHLIGHT} FROM documents_fts f JOIN documents d ON d.id = f.rowid "
+            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
+        return [{k: r[k] for k in r.keys() if not k.startswith("_")} | {"stub": bool(r["stub"]), "snippet": snippet_of(r)}
+                for r in rows]
+
+    def search_total(self, query: str) -> int:
+        """How many documents `search` finds for `query`, over all pages."""
+        match = match_query(query)
+        return self.db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?",
+                               (match,)).fetchone()[0] if match else 0
+
+
+# -- full-text search (the index: pipeline/archive/schema.py, migration 7) ---------------------------------------
+_MARK, _END = "\x02", "\x03"  # around each match in highlight(): characters no letter text holds
+SNIPPET_MARKS = (_MARK, _END)
+_FOLDED = "{" + " ".join(FOLDED_COLUMNS) + "}"
+HIGHLIGHT = ", ".join(  # the folded text and subject with their matches marked, the printed ones beside them
+    f"highlight(documents_fts, {FTS_COLUMNS.index(c) + len(FTS_COLUMNS)}, '{_MARK}', '{_END}') AS _marked_{c}, "
+    f"f.{c} AS _{c}" for c in ("text", "subject", "issuer"))
+_PHRASES = re.compile(r'[,;"]')
+
+
+def query_terms(query: str | None) -> list[list[str]]:
+    """The phrases of what someone typed, folded as the index is (NFC, look-alikes, then pipeline.text.fold_d;
+    the tokenizer folds case and the other diacritics): words typed together are one phrase; commas,
+    semicolons and quotes separate phrases."""
+    text = fold_d(normalize_text(query or ""))
+    return [words for part in _PHRASES.split(text) if (words := re.findall(r"[^\W_]+", part))]
+
+
+def match_query(query: str | None, column: str | None = None) -> str:
+    """An FTS5 MATCH expression: every phrase of `query` in the folded columns (or in `column`'s folded one)."""
+    phrases = query_terms(query)
+    if not phrases:
+        return ""
+    where = "{" + column + "_folded}" if column else _FOLDED
+    return f"{where} : (" + " AND ".join('"' + " ".join(words) + '"' for words in phrases) + ")"
+
+
+def _marked_spans(marked: str) -> list[tuple[int, int]]:
+    """(start, end) of each match in highlight()'s text, as offsets in the text without the marks."""
+    spans, shift, start = [], 0, None
+    for m in re.finditer(f"[{_MARK}{_END}]", marked):
+        if m.group() == _MARK:
+            start = m.start() - shift
+        elif start is not None:
+            spans.append((start, m.start() - shift))
+            start = None
+        shift += 1
+    return spans
+
+
+def snippet(marked: str | None, printed: str | None, words: int = 12, marks: tuple[str, str] = ("[", "]")) -> str:
+    """About `words` words of `printed` around its first match, each match between `marks` ([brackets]): the
+    letter's own diacritics. `marked` is highlight() over the folded column, which has `printed`'s length (fold_d replaces one
+    character by one), so its offsets are offsets in `printed`."""
+    if not printed:
+        return ""
+    spans = _marked_spans(marked or "")
+    if marked and len(marked) - 2 * len(spans) != len(printed):  # written some other way: show the folded text
+        printed = marked.replace(_MARK, "").replace(_END, "")
+    tokens = [m.span() for m in re.finditer(r"\w+", printed)]
+    if not tokens:
+        return ""
+    first = next((k for k, (s, e) in enumerate(tokens) if spans and e > spans[0][0]), 0)
+    lo = max(0, min(first - words // 4, len(tokens) - words))
+    hi = min(len(tokens), lo + words)
+    begin = tokens[lo][0] if lo else 0
+    end = tokens[hi - 1][1] if hi < len(tokens) else len(printed)
+    out, at = [], begin
+    for s, e in spans:
+        if s >= begin and e <= end:
+            out += [printed[at:s], marks[0], printed[s:e], marks[1]]
+            at = e
+    out.append(printed[at:end])
+    text = " ".join("".join(out).split())
+    return ("…" if begin > 0 else "") + text + ("…" if end < len(printed) else "")
+
+
+def snippet_of(row, marks: tuple[str, str] = ("[", "]")) -> str:
+    """The snippet of a search row (HIGHLIGHT's columns): from the text where a phrase matched it, else the
+    subject or the issuer, else the start of the text."""
+    for c in ("text", "subject", "issuer"):
+        if row[f"_marked_{c}"] and _MARK in row[f"_marked_{c}"]:
+            return snippet(row[f"_marked_{c}"], row[f"_{c}"], marks=marks)
+    return snippet(row["_marked_text"], row["_text"], marks=marks) or (row["_subject"] or "")
+
+
+def snippet_parts(text: str) -> list[tuple[str, bool]]:
+    """A snippet made with marks=(_MARK, _END) as (piece, is a match) pairs: for pages that mark matches up
+    whatever brackets the letter itself holds."""
+    return [(piece, k % 2 == 1) for k, piece in enumerate(re.split(f"[{_MARK}{_END}]", text)) if piece]

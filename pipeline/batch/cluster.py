@@ -14,6 +14,9 @@ import tempfile
 import time
 
 from pipeline.batch.workers import DEFAULT_TIMEOUT_S, Pool
+from pipeline.errors import UsageError, VanbanError
+
+CONNECT_TIMEOUT_S = 5  # a scheduler that does not answer by then is down or unreachable (dask's default: 30 s)
 
 
 def parse_bytes(data: bytes, suffix: str, options: dict):
@@ -34,8 +37,22 @@ class DaskPool(Pool):
 
     def __init__(self, address: str, timeout: float = DEFAULT_TIMEOUT_S, in_flight: int | None = None):
         from distributed import Client
+        from distributed.comm.addressing import get_address_host_port
 
-        self.client = Client(address, set_as_default=False)
+        try:  # before Client(): a half-made one spends 10 s and a traceback closing itself
+            get_address_host_port(address)
+        except ValueError as exc:
+            raise UsageError(f"--dask {address}: not a scheduler address ({exc})") from None
+        try:
+            self.client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:  # refused, unreachable, a name that does not resolve
+            why = "no answer"
+            while exc is not None:  # the OS's word for it, if the chain holds one (refused, unknown name)
+                if getattr(exc, "strerror", None):
+                    why = exc.strerror
+                exc = exc.__cause__
+            raise VanbanError(f"the Dask scheduler at {address} cannot be reached within {CONNECT_TIMEOUT_S:g} s "
+                              f"({why})") from None
         self.timeout = timeout
         workers = self.client.scheduler_info().get("workers", {})
         threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1

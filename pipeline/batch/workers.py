@@ -31,14 +31,19 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def parse_file(path: str, options: dict):
-    """("ok", Letter) or ("error", reason, message) for one file; never raises for bad input."""
+    """("ok", Letter) or ("error", reason, message) for one file; never raises for bad input. A file that
+    reads but is no letter at all (nlp/genre.py) is an error too, `not_a_letter`: the batch never files it
+    (`vanban extract` still prints its record, with the warning)."""
     from pipeline.ingest import read_document
     from pipeline.nlp import extract_letter
+    from pipeline.nlp.genre import not_a_letter
 
     _fault(options.get("name") or path)
     try:
         source = read_document(path, pdf_engine=options.get("pdf_engine", "pypdfium2"), ocr=options.get("ocr", True))
-        return ("ok", extract_letter(source))
+        letter = extract_letter(source)
+        why = not_a_letter(letter)
+        return ("error", "not_a_letter", why) if why else ("ok", letter)
     except ReadError as exc:
         return ("error", exc.reason, exc.message)
     except RecursionError:

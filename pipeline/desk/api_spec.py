@@ -3,11 +3,14 @@
 _LETTER_ITEM = {"type": "object", "required": ["id", "key", "full_number", "doc_type", "issuer", "date", "subject"],
                 "properties": {k: {"type": ["string", "null"]} for k in ("key", "full_number", "doc_type", "issuer",
                                                                           "date", "subject")} |
-                {"id": {"type": "integer"}, "stub": {"type": "boolean"}, "corrected": {"type": "boolean"}}}
+                {"id": {"type": "integer"}, "stub": {"type": "boolean"}, "corrected": {"type": "boolean"},
+                 "snippet": {"type": "string", "description": "with q: the letter's words around the first match, "
+                                                             "[in brackets]"}}}
 _REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "an id, a key, or what people type (649/UBND-KSTTHC, Nghị định 30/2020)"}
 _FILTERS = [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in (
-    ("q", "string", "words, diacritics-insensitive"), ("issuer", "string", "issuer words"),
+    ("q", "string", "words typed together are a phrase, commas separate phrases; with or without "
+                           "diacritics and đ (dau thau finds đấu thầu)"), ("issuer", "string", "issuer words"),
     ("type", "string", "document type"), ("year", "integer", "year of the document"),
     ("relation", "string", "has a citation of this relation (in or out)"), ("stubs", "string", "1: include stubs"),
     ("limit", "integer", "at most 500"), ("offset", "integer", "paging"))]
@@ -21,8 +24,9 @@ OPENAPI = {
     "paths": {
         "/api/letters": {
             "get": {"summary": "List or search letters (corrections applied)", "parameters": _FILTERS,
-                    "responses": {"200": {"description": "letters", "content": {"application/json": {
-                        "schema": {"type": "array", "items": _LETTER_ITEM}}}}}},
+                    "responses": {"200": {"description": "letters", "headers": {"X-Total-Count": {
+                        "description": "letters matching the filters over all pages", "schema": {"type": "integer"}}},
+                        "content": {"application/json": {"schema": {"type": "array", "items": _LETTER_ITEM}}}}}},
             "post": {"summary": "Upload one or more files (form field `files`): the batch files them; returns the "
                                 "run report (vanban.run/1)",
                      "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {

@@ -25,13 +25,15 @@ from werkzeug.exceptions import HTTPException
 from pipeline import __version__
 from pipeline.archive import Archive, resolve
 from pipeline.archive import corrections as cx
-from pipeline.archive.listing import find
+from pipeline.archive.db import SNIPPET_MARKS, snippet_parts
+from pipeline.archive.listing import count, find
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.desk import pages, security
 from pipeline.desk.api_spec import OPENAPI
 from pipeline.errors import Ambiguous, NotFound, RunLocked, UsageError, VanbanError
 
 DEFAULT_MAX_UPLOAD_MB = 50
+PAGE_SIZE = 25  # letters per page of /letters
 UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg",
                    ".tif", ".tiff"}
 
@@ -43,7 +45,7 @@ def create_app(db: str | os.PathLike | None = None, token: str | None = None,
     probe = Archive(db)  # creates / migrates the archive once, and fixes its path
     app.config.update(VANBAN_DB=str(probe.path), VANBAN_TOKEN=token, MAX_CONTENT_LENGTH=max_upload_mb << 20,
                       VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb, VANBAN_TIMEOUT=timeout,
-                      VANBAN_MEMORY_MB=memory_mb)
+                      VANBAN_MEMORY_MB=memory_mb, VANBAN_PAGE_SIZE=PAGE_SIZE)
     probe.close()
     app.before_request(lambda: security.check(app))
     app.after_request(lambda response: security.after(app, response))
@@ -95,12 +97,7 @@ def who() -> str:
 
 
 def document_id(ref: str) -> int:
-    """An id, or anything `vanban show` accepts (a key, 649/UBND-KSTTHC, Nghị định 30/2020)."""
-    if ref.isdigit():
-        row = archive().db.execute("SELECT id FROM documents WHERE id = ?", (int(ref),)).fetchone()
-        if row is None:
-            raise NotFound(f"no archived document has id {ref}")
-        return row[0]
+    """An id, or anything `vanban show` accepts (a key, 649/UBND-KSTTHC, Nghị định 30/2020): the same resolver."""
     return resolve(archive().db, ref)["id"]
 
 
@@ -176,8 +173,16 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     @app.get("/letters")
     def letters():
         f = _filters()
-        items = find(archive(), **f, limit=100)
-        return page("Letters", pages.LETTERS, items=items, f=f)
+        total = count(archive(), **f)
+        size = app.config["VANBAN_PAGE_SIZE"]
+        pages_n = max(1, -(-total // size))
+        at = min(max(request.args.get("page", 1, type=int), 1), pages_n)
+        items = find(archive(), **f, limit=size, offset=(at - 1) * size, marks=SNIPPET_MARKS)
+        for i in items:
+            i["snippet"] = snippet_parts(i.get("snippet", ""))
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return page("Letters", pages.LETTERS, items=items, f=f, total=total, at=at, pages_n=pages_n,
+                    first=(at - 1) * size, link=lambda n: url_for("letters", **args, page=n))
 
     @app.get("/letters/<path:ref>")
     def review(ref):
@@ -301,7 +306,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     def api_letters():
         f = _filters()
         limit = min(max(request.args.get("limit", 50, type=int), 1), 500)
-        return jsonify(find(archive(), **f, limit=limit, offset=max(request.args.get("offset", 0, type=int), 0)))
+        response = jsonify(find(archive(), **f, limit=limit, offset=max(request.args.get("offset", 0, type=int), 0)))
+        response.headers["X-Total-Count"] = str(count(archive(), **f))  # matches over all pages
+        return response
 
     @app.post("/api/letters")
     def api_upload():

@@ -25,6 +25,7 @@ th{background:#eef2f7;text-align:left} .muted{color:#666} .stub{color:#777;font-
 .actions button{margin:.6em .4em 0 0;padding:.4em .9em} form.inline{display:inline}
 .drop{border:2px dashed #1f4e8c;padding:1.2em;background:#fff;max-width:40em}
 progress{width:100%} .error{color:#b3261e}
+.snippet{font-size:.85em;color:#444;margin-top:.2em} mark{background:#fff0a8} nav.pages{margin:.8em 0}
 </style></head><body>
 <header><span class="brand">vanban</span><a href="/">Inbox</a><a href="/letters">Letters</a>
 <a href="/register">Register</a><a href="/api">API</a></header>
@@ -56,7 +57,7 @@ UPLOADED = """<h1>Upload filed</h1>
 
 LETTERS = """<h1>Letters</h1>
 <form method="get" action="/letters">
-<input name="q" value="{{ f.q or '' }}" placeholder="words (dao tao finds đào tạo)" size="30">
+<input name="q" value="{{ f.q or '' }}" placeholder="đấu thầu (dau thau), phòng cháy…" size="30">
 <input name="issuer" value="{{ f.issuer or '' }}" placeholder="issuer">
 <input name="type" value="{{ f.doc_type or '' }}" placeholder="type (công văn…)">
 <input name="year" value="{{ f.year or '' }}" placeholder="year" size="5">
@@ -65,12 +66,15 @@ LETTERS = """<h1>Letters</h1>
 <option value="{{ r }}" {% if f.relation == r %}selected{% endif %}>{{ r }}</option>{% endfor %}</select>
 <label><input type="checkbox" name="stubs" value="1" {% if f.stubs %}checked{% endif %}> with cited documents not held</label>
 <button type="submit">Search</button></form>
-<p class="muted">{{ items|length }} shown.</p>
+<p class="muted" id="total">{{ total }} kết quả{% if total %} · {{ first + 1 }}–{{ first + items|length }}{% endif %}</p>
 <table><tr><th>Số, ký hiệu</th><th>Loại</th><th>Ngày</th><th>Cơ quan</th><th>Trích yếu</th></tr>
 {% for i in items %}<tr class="{{ 'stub' if i.stub else '' }}"><td><a href="/letters/{{ i.id }}">{{ i.full_number or i.key or ("#" ~ i.id) }}</a>
 {% if i.corrected %}<span class="note">(checked)</span>{% endif %}</td><td>{{ i.doc_type or "" }}</td>
-<td>{{ i.date or "" }}</td><td>{{ i.issuer or "" }}</td><td>{{ i.subject or ("not in the archive" if i.stub else "") }}</td></tr>
-{% endfor %}</table>"""
+<td>{{ i.date or "" }}</td><td>{{ i.issuer or "" }}</td><td>{{ i.subject or ("not in the archive" if i.stub else "") }}
+{% if i.snippet %}<div class="snippet">{% for part, match in i.snippet %}{% if match %}<mark>{{ part }}</mark>{% else %}{{ part }}{% endif %}{% endfor %}</div>{% endif %}</td></tr>
+{% endfor %}</table>
+{% if pages_n > 1 %}<nav class="pages" aria-label="Trang">Trang: {% for n in range(1, pages_n + 1) %}{% if n == at %}<strong aria-current="page">{{ n }}</strong>
+{% else %}<a href="{{ link(n) }}">{{ n }}</a> {% endif %}{% endfor %}</nav>{% endif %}"""
 
 STUB = """<h1>{{ doc.full_number or doc.key }}</h1>
 <p class="stub">Known only because letters cite it: not in the archive yet ({{ doc.doc_type or "" }}

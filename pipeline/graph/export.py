@@ -19,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, VanbanError
 from pipeline.graph.build import build_graph
 from pipeline.graph.page import render_page
 from pipeline.graph.status import statuses
@@ -84,7 +84,7 @@ def _json(g: nx.DiGraph, output: Path) -> Path:
 def _csv(g: nx.DiGraph, output: Path) -> Path:
     """nodes.csv and edges.csv with neo4j-admin import headers: a stub also gets the label Stub, and the
     relationship type is the relation in upper case (LEGAL_BASIS), kept as a property too."""
-    output.mkdir(parents=True, exist_ok=True)
+    output.mkdir(exist_ok=True)
     with open(output / "nodes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NODE_HEADER)
@@ -114,10 +114,24 @@ def export(db, fmt: str, output: str | os.PathLike, around: int | None = None, d
     to `output` in `fmt`; returns the path written (a folder for csv)."""
     if fmt not in WRITERS:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    output = Path(output)
+    _check_output(fmt, output)
     g = build_graph(db, around=around, depth=depth) if around is not None else build_graph(db)
     g = g.copy()  # the built graph is cached: the status of today is this export's own attribute
     nx.set_node_attributes(g, {n: r["status"] for n, r in statuses(db, list(g.nodes)).items()}, "status")
-    output = Path(output)
-    if fmt != "csv":
-        output.parent.mkdir(parents=True, exist_ok=True)
-    return WRITERS[fmt](g, output)
+    try:
+        return WRITERS[fmt](g, output)
+    except OSError as exc:  # a folder not writable by this user, a full disk
+        raise VanbanError(f"--output {output}: cannot be written ({exc.strerror or exc})") from None
+
+
+def _check_output(fmt: str, output: Path) -> None:
+    """The folder to write in must exist (no folders are made outside what was asked: a typo'd path is an
+    error, not a new tree); csv writes a folder, every other format a file."""
+    parent = output.parent
+    if not parent.is_dir():
+        raise UsageError(f"--output {output}: no folder {parent} to write in" + (" (a file)" if parent.exists() else ""))
+    if fmt == "csv" and output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output}: a file is there; csv writes a folder (nodes.csv, edges.csv)")
+    if fmt != "csv" and output.is_dir():
+        raise UsageError(f"--output {output}: a folder is there; {fmt} writes a file")

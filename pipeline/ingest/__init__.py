@@ -125,10 +125,17 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
         warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
         sample = repaired
-    lines = [group_lines(p.words, p.number) for p in pages]  # once the words are final
     useless = is_useless_text(sample)
     scanned = [i for i, p in enumerate(pages)
                if useless or sum(map(len, map(itemgetter(0), p.words))) < MIN_PAGE_CHARS]
+    # The verdicts above rest on the pages' own text; what their annotations print (e-office widgets: the
+    # number and the day) joins the words of every page read from its text layer. OCR reads a scan's from
+    # the rendered page.
+    for i, p in enumerate(pages):
+        warnings += p.warnings
+        if p.annots and not (ocr and i in scanned):
+            p.words = pdf.with_annotations(p.words, p.annots)
+    lines = [group_lines(p.words, p.number) for p in pages]  # once the words are final
     if ocr and len(scanned) > OCR_PAGE_BUDGET:  # the header is on the first pages, the signature on the last
         head, tail = scanned[:OCR_PAGE_BUDGET - OCR_TAIL_PAGES], scanned[-OCR_TAIL_PAGES:]
         warnings.append(f"{len(scanned) - OCR_PAGE_BUDGET} of {len(scanned)} scanned pages not read (OCR reads "
@@ -149,11 +156,10 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
         from pipeline.ingest.eoffice import apply_stamps, read_stamps
 
         first = lines[0] if pdf_engine == "pypdfium2" else group_lines(pdf.page_words(path, 1), 1)
-        stamps = read_stamps(path, first)
+        stamps = read_stamps(path, first, warnings)
         if stamps:
             apply_stamps(lines[0], stamps)
             lines[0] = group_lines([w for ln in lines[0] for w in ln.words], 1)
-            warnings += [f"{s.field} read by OCR from the signing stamp: {s.value}" for s in stamps]
     segments = segment_positioned(lines)
     if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
         segments = _second_looks(fix_segments(segments), ocr_pages, warnings, lambda n: (
@@ -237,7 +243,10 @@ def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) ->
 def _read_legacy_word(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     """.doc through antiword; what antiword cannot read (RTF, ODT, old Word) through LibreOffice → DOCX."""
     from pipeline.ingest import doc
+    from pipeline.ingest.docx import check_zip
 
+    if kind == "odt":  # its XML parts pass the same checks as a DOCX's before LibreOffice reads them
+        check_zip(path, kind)
     text = doc.antiword_text(path) if kind == "doc" else None
     if text is not None:
         return {"segments": doc.segments_from_antiword(text), "engine": "antiword", "format": kind}

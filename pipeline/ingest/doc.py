@@ -3,6 +3,9 @@
 antiword is fast and prints layout tables as `|cell|cell|` lines, which keeps the two header columns apart.
 LibreOffice (start-up ≈ 0.7 s) converts what antiword cannot read (RTF, ODT, Word 6/95, odd .doc files)
 to DOCX, read then by the DOCX reader; `convert_with_libreoffice` takes many files in one call.
+Both run with no network (offline.py); LibreOffice's throw-away profile also blocks every link of a
+document to a resource outside it (BlockUntrustedRefererLinks: linked images, media, auto-reload) and
+macros, which is what keeps it offline where no network namespace can be made.
 """
 from __future__ import annotations
 
@@ -14,8 +17,17 @@ from pathlib import Path
 
 from pipeline.errors import ReadError
 from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment, split_flat_header
+from pipeline.ingest.offline import offline
 
 TIMEOUT_S = 120
+# The per-run profile's settings (LibreOffice's registrymodifications.xcu format). No location is trusted
+# (SecureURL is empty), so every document's links to outside resources are left unresolved.
+_PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
 
 
 def antiword_text(path: str) -> str | None:
@@ -23,7 +35,7 @@ def antiword_text(path: str) -> str | None:
     if not shutil.which("antiword"):
         return None
     try:
-        done = subprocess.run(["antiword", "-w", "0", "-m", "UTF-8.txt", "--", path],
+        done = subprocess.run(offline(["antiword", "-w", "0", "-m", "UTF-8.txt", "--", path]),
                               capture_output=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         raise ReadError(path, "timeout", f"antiword took longer than {TIMEOUT_S} s") from None
@@ -42,6 +54,8 @@ def convert_with_libreoffice(paths: list[str], out_dir: str, fmt: str = "docx") 
     if not exe:
         return {}
     profile = tempfile.mkdtemp(prefix="vanban-lo-")
+    os.mkdir(Path(profile) / "user")
+    (Path(profile) / "user" / "registrymodifications.xcu").write_text(_PROFILE_XCU, encoding="utf-8")
     try:
         # Inputs are copied under safe names: soffice reads options from names that start with "-".
         staged = {}
@@ -51,7 +65,7 @@ def convert_with_libreoffice(paths: list[str], out_dir: str, fmt: str = "docx") 
             staged[p] = dst
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                "--convert-to", fmt, "--outdir", str(Path(out_dir) / "out"), *map(str, staged.values())]
-        subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S + 10 * len(paths), check=False,
+        subprocess.run(offline(cmd), capture_output=True, timeout=TIMEOUT_S + 10 * len(paths), check=False,
                        env={**os.environ, "HOME": profile})
     except subprocess.TimeoutExpired:
         return {}

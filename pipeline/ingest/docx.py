@@ -1,14 +1,21 @@
 """DOCX: body content in order, tables read cell by cell, the header and signature tables as two columns.
 
 The ZIP is checked before python-docx opens it (reliability.md #15-#18): python-docx parses with
-huge_tree=True, and Python 3.11.7 lacks the overlapping-entry ("quoted-overlap") zip-bomb fix.
+huge_tree=True, and Python 3.11.7 lacks the overlapping-entry ("quoted-overlap") zip-bomb fix. Then every
+XML part, whole, goes through defusedxml's expat reader, which refuses a DOCTYPE, an entity declaration or
+an external reference wherever it stands (python-docx's lxml parser would drop an undefined entity silently).
 """
 from __future__ import annotations
 
 import re
 import zipfile
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
 
 import docx
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.expatreader import create_parser
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -21,8 +28,8 @@ MAX_RATIO = 200
 _TXBX = ".//w:txbxContent[not(ancestor::mc:Fallback)]//w:p"
 
 
-def check_zip(path: str) -> None:
-    """Refuse bombs and hostile XML before any XML parser sees the file."""
+def check_zip(path: str, kind: str = "docx") -> None:
+    """Refuse bombs and hostile XML before any XML parser sees the file (an OOXML or ODF container)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -35,15 +42,40 @@ def check_zip(path: str) -> None:
                 if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise ReadError(path, "too_big:zip", f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}:1")
             _check_overlap(path, infos)
+            typed_names, typed_extensions = _xml_typed(path, zf, kind)
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as part:
-                        head = part.read(8192)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper() or \
-                            b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head:
-                        raise ReadError(path, "xml_doctype", f"{info.filename} declares a DOCTYPE (XXE/entity expansion)")
+                name = info.filename.lower()
+                if info.file_size and (name.endswith((".xml", ".rels")) or "/" + name in typed_names
+                                       or name.rsplit(".", 1)[-1] in typed_extensions):
+                    _check_xml(path, zf, info, kind)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise ReadError(path, "corrupt:zip", f"broken ZIP container ({exc})") from None
+
+
+def _xml_typed(path: str, zf: zipfile.ZipFile, kind: str) -> tuple[set, set]:
+    """(part names, extensions) that [Content_Types].xml types as XML: what python-docx parses as XML,
+    whatever a part is named."""
+    info = next((i for i in zf.infolist() if i.filename == "[Content_Types].xml"), None)
+    if info is None:
+        return set(), set()
+    _check_xml(path, zf, info, kind)
+    root = safe_fromstring(zf.read(info), forbid_dtd=True)
+    typed = [el for el in root if el.get("ContentType", "").lower().split(";")[0].strip().endswith("xml")]
+    return ({el.get("PartName", "").lower() for el in typed if el.tag.endswith("Override")},
+            {el.get("Extension", "").lower() for el in typed if el.tag.endswith("Default")})
+
+
+def _check_xml(path: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str) -> None:
+    """Stream one part, whole, through an expat reader that refuses any DTD, entity or external reference."""
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(ContentHandler())
+    try:
+        with zf.open(info) as part:
+            parser.parse(part)
+    except DefusedXmlException:
+        raise ReadError(path, "xml_doctype", f"{info.filename} declares a DOCTYPE or an entity (XXE/entity expansion)") from None
+    except SAXException as exc:  # a part no XML reader can verify is not handed to one that might read it otherwise
+        raise ReadError(path, f"corrupt:{kind}", f"{info.filename} is not well-formed XML ({exc})") from None
 
 
 def _check_overlap(path: str, infos: list[zipfile.ZipInfo]) -> None:

@@ -1,9 +1,12 @@
-"""E-office signing stamps: numbers and days the text layer leaves blank and the page shows.
+"""E-office signing stamps drawn as images: numbers and days that neither the text layer nor the widgets' text hold.
 
-Vietnamese e-office systems fill in the number and the day when the letter is signed, often as images inside
-signature widgets (ND30 Phụ lục I, ô 8: the stamp carries số/ký hiệu and the signing time). The text layer
-then reads `Số: /UBND-XD` and `ngày  tháng 7 năm 2026`. Where the header has such a blank, only that gap is
-rendered (forms and annotations drawn) and read by OCR, digits only.
+Vietnamese e-office systems fill in the number and the day when the letter is signed, inside signature widgets
+(ND30 Phụ lục I, ô 8: the stamp carries số/ký hiệu and the signing time). The page's own text layer reads
+`Số: /UBND-XD` and `ngày  tháng 7 năm 2026`; most systems write the values as text in the widgets'
+appearance streams, which pdf.py reads with the page, so the blank is gone before this module looks. Where
+a header blank is left and a printed widget over it draws an image and no text, only that gap is rendered
+(forms and annotations drawn) and read by OCR, digits only, with a warning. A blank under no widget, or under
+one whose text was read, is the letter's own: no OCR.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import re
 from PIL import ImageOps
 
 from pipeline.ingest.ocr import ocr_line, tesseract_available
-from pipeline.ingest.pdf import render_page
+from pipeline.ingest.pdf import printed_annotations, render_page
 from pipeline.records import Stamp
 
 _SO = re.compile(r"^S[ốo]\s*:?$", re.I)
@@ -46,26 +49,46 @@ def _blanks(line) -> list[tuple[str, int, int]]:
     return out
 
 
-def read_stamps(path: str, lines: list, page: int = 1) -> list[Stamp]:
-    """OCR every blank number/day/month of the header lines (positions from pdfium, whatever the engine,
-    so that both engines crop the same pixels and read the same stamp)."""
-    if not tesseract_available():
-        return []
-    stamps = []
+def read_stamps(path: str, lines: list, warnings: list, page: int = 1) -> list[Stamp]:
+    """OCR every blank number/day/month of the header lines that an image-only printed widget covers
+    (positions from pdfium, whatever the engine, so that both engines crop the same pixels and read the
+    same stamp). What was done and why goes to `warnings`."""
+    gaps = []
     for line in lines[:HEADER_LINES]:
         for field, first, last in _blanks(line):
             a, b = line.words[first], line.words[last]
             height = max(b[4] - b[2], 6.0)
             if b[1] - line.words[last - 1][3] < 0.6 * height and last == first + 1:
                 continue  # no room for a number between the two words
-            box = (a[1] - 0.5 * height, line.bbox[1] - 0.15 * height, b[3] + 0.5 * height, line.bbox[3] + 0.15 * height)
-            image = ImageOps.expand(render_page(path, page, crop=box), border=24, fill=255)
-            text, conf = ocr_line(image)
-            m = {"number": _READ_NUMBER, "day": _READ_DAY, "month": _READ_MONTH}[field].search(text)
-            value = m.group(1).translate(_AS_DIGITS) if m else ""
-            if value and len(value) <= (6 if field == "number" else 2):
-                stamps.append(Stamp(field, value, page, tuple(round(v, 1) for v in box), round(conf, 3)))
+            gaps.append((field, (a[1] - 0.5 * height, line.bbox[1] - 0.15 * height, b[3] + 0.5 * height,
+                                 line.bbox[3] + 0.15 * height)))
+    if not gaps:
+        return []
+    widgets = printed_annotations(path, page)
+    stamps = []
+    for field, box in gaps:
+        under = {holds for wbox, holds in widgets if _overlap(wbox, box)}
+        if not under or "text" in under:
+            continue  # printed blank, or a widget whose text is read with the page: nothing to OCR
+        if "image" not in under:
+            warnings.append(f"the signing widget over the {field} draws nothing readable: the {field} is left blank")
+            continue
+        if not tesseract_available():
+            warnings.append(f"the signing widget over the {field} holds only an image, and tesseract is not "
+                            f"installed: the {field} is left blank")
+            continue
+        image = ImageOps.expand(render_page(path, page, crop=box), border=24, fill=255)
+        text, conf = ocr_line(image)
+        m = {"number": _READ_NUMBER, "day": _READ_DAY, "month": _READ_MONTH}[field].search(text)
+        value = m.group(1).translate(_AS_DIGITS) if m else ""
+        if value and len(value) <= (6 if field == "number" else 2):
+            stamps.append(Stamp(field, value, page, tuple(round(v, 1) for v in box), round(conf, 3)))
+            warnings.append(f"{field} read by OCR from a signing widget that holds only an image: {value}")
     return stamps
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def apply_stamps(lines: list, stamps: list[Stamp]) -> None:

@@ -49,11 +49,10 @@ def html_to_lines(data: bytes) -> list[str]:
 
 def html_to_parts(data: bytes) -> tuple[list[str], list[str], list[str]]:
     """(header_left_lines, header_right_lines, body_lines), with syllables split by the portal's renderer
-    joined back (`CHÍNH PH Ủ`, domain.md §10.14)."""
+    joined back (`CHÍNH PH Ủ`, domain.md §10.14), and split numbers and dates in any page."""
     left, right, body = _html_parts(data)
-    if has_split_glyphs("\n".join(left + right + body[:20])):
-        left, right, body = ([repair_split_glyphs(x, known_split=True) for x in part] for part in (left, right, body))
-    return left, right, body
+    split = has_split_glyphs("\n".join(left + right + body[:20]))  # else only split numbers and dates are joined
+    return tuple([repair_split_glyphs(x, known_split=split) for x in part] for part in (left, right, body))
 
 
 def _html_parts(data: bytes) -> tuple[list[str], list[str], list[str]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import ReadError
+from pipeline.ingest.offline import offline
 
 LANG = "vie"
 TIMEOUT_S = 120
@@ -43,7 +44,7 @@ def run_tesseract(image_path: str | Path, psm: int = 3, config: tuple[str, ...] 
         raise ReadError(str(image_path), "unsupported:ocr", "tesseract is not installed (apt-get install tesseract-ocr-vie)")
     cmd = ["tesseract", str(image_path), "stdout", "-l", LANG, "--psm", str(psm), *config, "tsv"]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
+        done = subprocess.run(offline(cmd), capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
     except subprocess.TimeoutExpired:
         raise ReadError(str(image_path), "timeout", f"tesseract took longer than {TIMEOUT_S} s") from None
     if done.returncode != 0:
@@ -98,7 +99,7 @@ def reread_numbers(image: Image.Image | str | Path, words: list[Word]) -> list[W
         listing = Path(tmp) / "words.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
         try:
-            done = subprocess.run(["tesseract", str(listing), "stdout", "-l", "eng", "--psm", "8"],
+            done = subprocess.run(offline(["tesseract", str(listing), "stdout", "-l", "eng", "--psm", "8"]),
                                   capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
         except subprocess.TimeoutExpired:
             return words
@@ -201,7 +202,7 @@ def osd_rotation(image: Image.Image) -> int:
         if not tesseract_available():
             return 0
         try:
-            done = subprocess.run(["tesseract", str(path), "stdout", "--psm", "0"], capture_output=True,
+            done = subprocess.run(offline(["tesseract", str(path), "stdout", "--psm", "0"]), capture_output=True,
                                   timeout=TIMEOUT_S, env=_env(), check=False)
         except subprocess.TimeoutExpired:
             return 0

@@ -4,12 +4,19 @@ pypdfium2 reads text about 69× faster than pdfplumber with the same result, so 
 engines yield the same words (text and box, PDF points, top-left origin), and everything after that is shared,
 so the two give the same Source. Words cost two char-box calls each (first and last letter), which keeps the
 default engine close to bare `get_text_range`.
+
+Annotations print too: e-office systems write the number and the day into signature widgets at signing, as
+text in the widgets' appearance streams (ND30 Phụ lục I ô 8). Each page's annotation words come apart from
+its own (`PdfPage.annots`), placed where they print (PDF 32000 §12.5.5: the appearance's /BBox through its
+/Matrix, fitted to the annotation's /Rect); `with_annotations` lays them over the page's words. pdfium
+flattens the printed annotations into the page in the document held in memory (the file is never written)
+when one of them draws text; pdfplumber runs pdfminer's interpreter over each appearance stream.
 """
 from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -20,6 +27,7 @@ ENGINES = ("pypdfium2", "pdfplumber")
 MAX_PAGES = 2000
 OCR_DPI = 300
 _WORD = re.compile(r"\S+")
+_HIDDEN, _PRINT = 2, 4  # annotation flags (PDF 32000 table 165)
 
 
 @dataclass
@@ -27,7 +35,9 @@ class PdfPage:
     number: int
     width: float
     height: float
-    words: list  # (text, x0, top, x1, bottom, None)
+    words: list  # (text, x0, top, x1, bottom, None): the page's own text layer
+    annots: list = field(default_factory=list)  # the same, printed by annotations (widgets, stamps, free text)
+    warnings: list = field(default_factory=list)  # annotations that could not be read
 
 
 def open_pdf(path: str, data: bytes | None = None) -> pdfium.PdfDocument:
@@ -68,28 +78,115 @@ _LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int)(
 _LOOSE_CHAR_BOX.argtypes = None
 
 
-def _pdfium_words(page: pdfium.PdfPage, height: float) -> list:
-    textpage = page.get_textpage()
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: bool = True) -> PdfPage:
+    """One page's own words, and (`annotations`) the words its printed annotations draw. When an annotation
+    draws text, the annotations are flattened into the page (FLAT_PRINT) in the document held in memory
+    (the file is never written) and the page is loaded afresh and read once: flattening appends them after
+    the page's content, so the page objects from the old count on are theirs, and the words at the end of the
+    text drawn by their text objects are the annotations' (PDF 32000 §12.5.5 placement is pdfium's)."""
+    page = pdf[index]
+    warnings: list[str] = []
     try:
-        text = textpage.get_text_range()
-        if len(text) != textpage.count_chars():  # rare: pdfium inserted or dropped chars; go char by char
-            text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
-                           for i in range(textpage.count_chars()))
-        return _words(textpage, text, height)
+        width, height = page.get_size()
+        count = None
+        if annotations and _annotation_text(page):
+            count = pdfium_raw.FPDFPage_CountObjects(page.raw)
+            done = pdfium_raw.FPDFPage_Flatten(page.raw, pdfium_raw.FLAT_PRINT)
+            if done == pdfium_raw.FLATTEN_SUCCESS:
+                page.close()  # pdfium reads flattened content only into a page loaded afresh
+                page = pdf[index]
+            else:
+                count = None
+                if done == pdfium_raw.FLATTEN_FAIL:
+                    warnings.append(f"page {index + 1}: its annotations could not be read "
+                                    "(pdfium failed to flatten them)")
+        textpage = page.get_textpage()
+        try:
+            text = _text(textpage)
+            cut = _annotations_start(page, textpage, text, count) if count is not None else len(text)
+            words = _words(textpage, text, height, 0, cut)
+            annots = _words(textpage, text, height, cut) if cut < len(text) else []
+        finally:
+            textpage.close()
+        return PdfPage(index + 1, width, height, words, annots, warnings)
     finally:
-        textpage.close()
+        page.close()
 
 
-def _words(textpage, text: str, height: float) -> list:
-    """Each run of non-space characters, boxed by the loose boxes of its first and last letter. The two boxes
-    land side by side in one buffer, read as 8 floats in one call (eight attribute reads cost twice that);
-    min/max are spelt out as conditionals: same values, cheaper."""
+def _drawn(objects: list):
+    """Every page object among `objects` and inside the forms they hold, at any depth."""
+    stack = list(objects)
+    while stack:
+        obj = stack.pop()
+        kind = pdfium_raw.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
+            stack += [pdfium_raw.FPDFFormObj_GetObject(obj, j) for j in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+
+
+def _appearance(annot) -> list:
+    """The page objects of an annotation's normal appearance (pdfium parses it on the first call)."""
+    return [pdfium_raw.FPDFAnnot_GetObject(annot, j) for j in range(pdfium_raw.FPDFAnnot_GetObjectCount(annot))]
+
+
+def _printed(annot) -> bool:
+    """What pdfium's FLAT_PRINT flattens: the print flag, not hidden, no popup."""
+    flags = pdfium_raw.FPDFAnnot_GetFlags(annot)
+    return bool(flags & _PRINT) and not flags & _HIDDEN and \
+        pdfium_raw.FPDFAnnot_GetSubtype(annot) != pdfium_raw.FPDF_ANNOT_POPUP
+
+
+def _annotation_text(page: pdfium.PdfPage) -> bool:
+    """Whether an annotation pdfium would flatten for print (an appearance, the print flag, not hidden, no
+    popup) draws text, through nested forms: image-only signatures are not worth the flattening."""
+    for k in range(pdfium_raw.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_raw.FPDFPage_GetAnnot(page.raw, k)
+        try:
+            if _printed(annot) and any(kind == pdfium_raw.FPDF_PAGEOBJ_TEXT for _, kind in _drawn(_appearance(annot))):
+                return True
+        finally:
+            pdfium_raw.FPDFPage_CloseAnnot(annot)
+    return False
+
+
+def _annotations_start(page: pdfium.PdfPage, textpage, text: str, first: int) -> int:
+    """Where the text the flattened annotations draw begins: the start of the trailing words whose first
+    character was drawn by a text object inside the page objects `first`… (the annotations' forms)."""
+    owned = {ctypes.cast(obj, ctypes.c_void_p).value for obj, kind in _drawn(
+        pdfium_raw.FPDFPage_GetObject(page.raw, k) for k in range(first, pdfium_raw.FPDFPage_CountObjects(page.raw)))
+        if kind == pdfium_raw.FPDF_PAGEOBJ_TEXT}
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+    cut = len(text)
+    for start in reversed([m.start() for m in _WORD.finditer(text)]):
+        if _TEXT_OBJECT(raw, start) not in owned:
+            break
+        cut = start
+    return cut
+
+
+# FPDFText_GetTextObject through a bare prototype, as _LOOSE_CHAR_BOX: the text object that drew a character.
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_TEXT_OBJECT.argtypes = None
+
+
+def _text(textpage) -> str:
+    text = textpage.get_text_range()
+    if len(text) != textpage.count_chars():  # rare: pdfium inserted or dropped chars; go char by char
+        text = "".join(chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
+                       for i in range(textpage.count_chars()))
+    return text
+
+
+def _words(textpage, text: str, height: float, pos: int = 0, endpos: int | None = None) -> list:
+    """Each run of non-space characters of text[pos:endpos], boxed by the loose boxes of its first and last letter.
+    The two boxes land side by side in one buffer, read as 8 floats in one call (eight attribute reads cost
+    twice that); min/max are spelt out as conditionals: same values, cheaper."""
     box, raw = _LOOSE_CHAR_BOX, ctypes.cast(textpage.raw, ctypes.c_void_p)
     rects = (pdfium_raw.FS_RECTF * 2)()  # (left, top, right, bottom) of the first letter, then of the last
     first, last = ctypes.byref(rects), ctypes.byref(rects, ctypes.sizeof(pdfium_raw.FS_RECTF))
     read = memoryview(rects).cast("B").cast("f").tolist
     words = []
-    for m in _WORD.finditer(text):
+    for m in _WORD.finditer(text, pos, len(text) if endpos is None else endpos):
         start, end = m.span()
         box(raw, start, first)
         box(raw, end - 1, last)
@@ -119,44 +216,177 @@ def _split_across_lines(textpage, text: str, start: int, end: int, height: float
              max(c[3] for c in p), height - min(c[2] for c in p), None) for p in pieces]
 
 
-def read_pages(path: str, engine: str = "pypdfium2", data: bytes | None = None) -> tuple[list[PdfPage], dict]:
-    """Positioned words of every page, with the chosen engine (`data`: the file's bytes, if already read)."""
+def read_pages(path: str, engine: str = "pypdfium2", data: bytes | None = None,
+               annotations: bool = True) -> tuple[list[PdfPage], dict]:
+    """Positioned words of every page, with the chosen engine (`data`: the file's bytes, if already read);
+    `annotations=False` leaves the annotations unread (bench/extract.py times what reading them costs)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; choose one of {ENGINES}")
     pdf = open_pdf(path, data)
     try:
         info = pdf_info(pdf)
         if engine == "pdfplumber":
-            return _plumber_pages(path), info
-        pages = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            width, height = page.get_size()
-            pages.append(PdfPage(i + 1, width, height, _pdfium_words(page, height)))
-            page.close()
-        return pages, info
+            return _plumber_pages(path, annotations), info
+        return [_pdfium_page(pdf, i, annotations) for i in range(len(pdf))], info
     finally:
         pdf.close()
+
+
+def with_annotations(words: list, annots: list) -> list:
+    """A page's words as printed: its own, and its annotations' over them. Annotations are painted after
+    the page's content, so a page word that an annotation's word lies on (over half the smaller of each
+    extent) is hidden by it: an e-office system stamps the month it signed over the draft's month."""
+    if not annots:
+        return words
+    x0, top = min(a[1] for a in annots), min(a[2] for a in annots)
+    x1, bottom = max(a[3] for a in annots), max(a[4] for a in annots)
+    kept = [w for w in words if w[3] <= x0 or w[1] >= x1 or w[4] <= top or w[2] >= bottom
+            or not any(_lies_on(a, w) for a in annots)]
+    return kept + annots
+
+
+def _lies_on(a: tuple, w: tuple) -> bool:
+    across = min(a[3], w[3]) - max(a[1], w[1])
+    down = min(a[4], w[4]) - max(a[2], w[2])
+    return across > 0.5 * min(a[3] - a[1], w[3] - w[1]) and down > 0.5 * min(a[4] - a[2], w[4] - w[2])
 
 
 def page_words(path: str, number: int) -> list:
-    """pdfium's words of one page (the stamp reader places its crops by these, whatever the engine)."""
+    """pdfium's words of one page as printed, annotations included (the stamp reader places its crops by
+    these, whatever the engine)."""
     pdf = open_pdf(path)
     try:
-        page = pdf[number - 1]
-        return _pdfium_words(page, page.get_size()[1])
+        page = _pdfium_page(pdf, number - 1)
+        return with_annotations(page.words, page.annots)
     finally:
         pdf.close()
 
 
-def _plumber_pages(path: str) -> list[PdfPage]:
+def printed_annotations(path: str, number: int) -> list[tuple[tuple[float, float, float, float], str]]:
+    """The printed annotations of a page (those pdfium flattens for print) as (box in points, top-left
+    origin; what their normal appearance draws: "text", "image" when images and no text, else "nothing")."""
+    pdf = open_pdf(path)
+    try:
+        page = pdf[number - 1]
+        height = page.get_size()[1]
+        out = []
+        for k in range(pdfium_raw.FPDFPage_GetAnnotCount(page.raw)):
+            annot = pdfium_raw.FPDFPage_GetAnnot(page.raw, k)
+            try:
+                rect = pdfium_raw.FS_RECTF()
+                if not _printed(annot) or not pdfium_raw.FPDFAnnot_GetRect(annot, rect):
+                    continue
+                kinds = {kind for _, kind in _drawn(_appearance(annot))}
+                holds = "text" if pdfium_raw.FPDF_PAGEOBJ_TEXT in kinds else \
+                    "image" if pdfium_raw.FPDF_PAGEOBJ_IMAGE in kinds else "nothing"
+                x0, x1 = sorted((rect.left, rect.right))
+                y0, y1 = sorted((rect.bottom, rect.top))
+                out.append(((x0, height - y1, x1, height - y0), holds))
+            finally:
+                pdfium_raw.FPDFPage_CloseAnnot(annot)
+        page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def _plumber_pages(path: str, annotations: bool = True) -> list[PdfPage]:
     import pdfplumber  # only when asked for: it is 69× slower and pulls in pdfminer
 
     pages = []
     with pdfplumber.open(path) as pdf:
         for i, page in enumerate(pdf.pages):
-            pages.append(PdfPage(i + 1, float(page.width), float(page.height), _plumber_words(page.chars)))
+            warnings: list[str] = []
+            annots = _plumber_words(_plumber_annotation_chars(pdf, page, warnings)) if annotations else []
+            pages.append(PdfPage(i + 1, float(page.width), float(page.height), _plumber_words(page.chars), annots,
+                                 warnings))
     return pages
+
+
+def _plumber_annotation_chars(pdf, page, warnings: list) -> list[dict]:
+    """The characters the page's printed annotations draw (the ones pdfium flattens for print: not hidden,
+    no popups), as pdfplumber's chars: pdfminer's interpreter runs each normal appearance stream with the
+    matrix of PDF 32000 §12.5.5 (the stream's /BBox through its /Matrix, fitted to the /Rect), into the
+    page's device. An appearance that cannot be read is a warning; pdfminer skips a form that calls itself."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.utils import mult_matrix
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    annots = resolve1(page.page_obj.annots)
+    if not isinstance(annots, list) or not annots:
+        return []
+    device = PDFPageAggregatorWithMarkedContent(pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+    interpreter = PDFPageInterpreter(pdf.rsrcmgr, device)
+    ctm = _page_ctm(page.page_obj)
+    device.begin_page(page.page_obj, ctm)
+    for n, annot in enumerate(annots, start=1):
+        try:
+            annot = resolve1(annot)
+            if not isinstance(annot, dict) or _name(annot.get("Subtype")) == "Popup":
+                continue
+            flags = resolve1(annot.get("F")) or 0
+            if not isinstance(flags, int) or flags & _HIDDEN or not flags & _PRINT:
+                continue
+            stream = _normal_appearance(annot)
+            if not isinstance(stream, PDFStream):
+                continue
+            matrix = _appearance_matrix(resolve1(annot.get("Rect")), stream)
+            if matrix is None:
+                continue
+            resources = resolve1(stream.get("Resources")) or {}
+            interpreter.render_contents(resources if isinstance(resources, dict) else {}, [stream],
+                                        ctm=mult_matrix(matrix, ctm))
+        except Exception as exc:  # a broken appearance stream: the page is still read (reliability.md rule 2)
+            warnings.append(f"page {page.page_number}: annotation {n} cannot be read ({type(exc).__name__}: {exc})")
+    device.end_page(page.page_obj)
+    return [o for o in page.iter_layout_objects(device.get_result()._objs) if o["object_type"] == "char"]
+
+
+def _name(value) -> str | None:
+    from pdfminer.psparser import PSLiteral
+    return value.name if isinstance(value, PSLiteral) else None
+
+
+def _normal_appearance(annot: dict):
+    """/AP /N: a stream, or (check boxes, radio buttons) the one named by /AS."""
+    from pdfminer.pdftypes import resolve1
+
+    ap = resolve1(annot.get("AP"))
+    normal = resolve1(ap.get("N")) if isinstance(ap, dict) else None
+    if isinstance(normal, dict):
+        state = _name(resolve1(annot.get("AS")))
+        normal = resolve1(normal.get(state)) if state else None
+    return normal
+
+
+def _appearance_matrix(rect, stream) -> tuple | None:
+    """PDF 32000 §12.5.5: the appearance's /BBox, transformed by its /Matrix, is fitted to the annotation's
+    /Rect by a scale and a translation A; the stream is drawn with Matrix × A (Matrix applied first). None
+    when either box is empty (nothing is drawn)."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import apply_matrix_pt, mult_matrix
+
+    box = [resolve1(v) for v in resolve1(stream.get("BBox")) or ()]
+    matrix = [resolve1(v) for v in resolve1(stream.get("Matrix")) or (1, 0, 0, 1, 0, 0)]
+    rect = [resolve1(v) for v in rect or ()]
+    if len(box) != 4 or len(matrix) != 6 or len(rect) != 4:
+        return None
+    corners = [apply_matrix_pt(tuple(matrix), (x, y)) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    bx0, by0 = min(c[0] for c in corners), min(c[1] for c in corners)
+    bx1, by1 = max(c[0] for c in corners), max(c[1] for c in corners)
+    rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
+    if bx1 - bx0 <= 0 or by1 - by0 <= 0 or rx1 - rx0 <= 0 or ry1 - ry0 <= 0:
+        return None
+    sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
+    return mult_matrix(tuple(matrix), (sx, 0, 0, sy, rx0 - bx0 * sx, ry0 - by0 * sy))
+
+
+def _page_ctm(page_obj) -> tuple:
+    """The device matrix pdfminer's process_page gives a page (its rotation and media box)."""
+    x0, y0, x1, y1 = page_obj.mediabox
+    return {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+            270: (0, 1, -1, 0, y1, -x0)}.get(page_obj.rotate, (1, 0, 0, 1, -x0, -y0))
 
 
 def _plumber_words(chars: list[dict]) -> list:

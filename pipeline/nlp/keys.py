@@ -9,7 +9,9 @@ letters folded; mixed-case codes (TTr, QyĐ) compare case-insensitively. The iss
 the issuer with the usual abbreviations spelled out (UBND → ỦY BAN NHÂN DÂN), so 'UBND tỉnh Lào Cai' and
 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' meet. Central issuers are unique by symbol: their administrative numbers use
 the symbol's issuer code as the slug when the text names no issuer. An administrative number without a year
-has no key (None): it cannot be told apart from the same number of another year.
+has no key (None): it cannot be told apart from the same number of another year. The year of a normative or
+law-like key is the one printed inside its number (domain.md §4), as every citation of it prints it, never the
+year of a misread or misprinted date.
 """
 from __future__ import annotations
 
@@ -33,6 +35,19 @@ def fold_number(full_number: str) -> str:
     """'05 / QĐ – UBND' → '5/QD-UBND'. Only the number's own leading zeros go: 'C06' in '787/C06-P3' stays."""
     key = fold(full_number).replace(" ", "")
     return re.sub(r"^0+(?=\d)", "", key)
+
+
+def canonical_key(key: str) -> str:
+    """A key as typed (any case, Đ or D, spaces, dashes, leading zeros) or as stored by an older vanban →
+    the key as vanban makes it now: '05/2026/qđ-ttg' → '5/2026/QD-TTG'; '649/2023/ubnd-kstthc@UBND tỉnh
+    Hậu Giang' → '649/2023/UBND-KSTTHC@uy-ban-nhan-dan-tinh-hau-giang'. Names ('name:luat-dau-tu/2020') and
+    the '#no-year' mark are kept."""
+    if key.startswith("name:"):
+        return key
+    head, mark, tail = key.partition("#")
+    number, at, who = head.partition("@")
+    slug = issuer_slug(who) if at else None
+    return fold_number(number) + (f"@{slug}" if slug else "") + mark + tail
 
 
 def slugify(text: str) -> str:

@@ -134,7 +134,8 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         warnings.append("number is blank" if header.blank_symbol else "number not found")
     if header.date is None:
         warnings.append("date is incomplete" if header.date_incomplete else "date not found")
-    key = document_key(number.number, number.symbol, year, shape=number.shape, issuer=header.issuer,
+    # a normative number carries its own year (07/2026/TT-BCT however its date reads): the key takes that one
+    key = document_key(number.number, number.symbol, number.year or year, shape=number.shape, issuer=header.issuer,
                        org_code=number.org_code) if number else None
     references = tuple(_reference(r, year, header, number) for r in refs)
     spans = dict(header.spans, **sig.spans)

@@ -109,3 +109,18 @@ def ascii_fold(text: str) -> str:
     """`fold` without any diacritic: the key for diacritic-insensitive search ("dao tao" ~ "đào tạo")."""
     decomposed = unicodedata.normalize("NFD", fold(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# What full-text search folds itself: SQLite FTS5's `unicode61 remove_diacritics 2` tokenizer removes every
+# Vietnamese tone and vowel mark (ấ, ờ, ự → a, o, u; hoà = hòa) and lowers the case, but keeps đ (a letter of
+# its own, not d with a mark). The archive's index (pipeline/archive/schema.py, view documents_search) holds
+# each text twice: as printed, and with these four letters replaced by the same SQL replace(); queries get the
+# same replacement here.
+D_STROKE = {"đ": "d", "Đ": "D", "\u00f0": "d", "\u00d0": "D"}
+_D_STROKE = str.maketrans(D_STROKE)
+
+
+def fold_d(text: str) -> str:
+    """Đ→D, đ→d (and the look-alike Icelandic Ð/ð), nothing else: one character for one, so offsets in the
+    result are offsets in `text`. `fold_d("Đào tạo")` == "Dào tạo"."""
+    return text.translate(_D_STROKE)

@@ -331,7 +331,10 @@ def _write(path: Path, rng, docs: dict, src: np.ndarray, dst: np.ndarray, verbos
                        dates[i], SUBJECTS[subj[i]], SIGNERS[signer[i]], a[0], a[1], "[]", "[]", "[]",
                        created, created)
 
-    db.executemany("INSERT INTO documents VALUES (" + ", ".join("?" * 21) + ")", doc_rows())
+    # the first columns of each table, as migrations 1-5 made them (later migrations add columns at the end,
+    # which stay NULL here)
+    doc_cols = ", ".join(r[1] for r in db.execute("PRAGMA table_info(documents)").fetchall()[:21])
+    db.executemany(f"INSERT INTO documents ({doc_cols}) VALUES (" + ", ".join("?" * 21) + ")", doc_rows())
     t1 = time.perf_counter()
     if verbose:
         print(f"  wrote documents in {t1 - t0:.1f} s")
@@ -353,7 +356,8 @@ def _write(path: Path, rng, docs: dict, src: np.ndarray, dst: np.ndarray, verbos
                 text = f"{TRIGGER[relation]} {types[j]} số {fulls[j]}"
                 yield (s, d, relation, fulls[j], dates[j], types[j], names[j], None, text, st, st + len(text))
 
-    db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ref_rows())
+    ref_cols = ", ".join(r[1] for r in db.execute("PRAGMA table_info(refs)").fetchall()[:11])
+    db.executemany(f"INSERT INTO refs ({ref_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ref_rows())
     t2 = time.perf_counter()
     for _, sql, _ in indexes:
         db.execute(sql)

@@ -280,7 +280,7 @@ def test_an_ambiguous_key_is_a_json_error_with_its_candidates(tmp_path):
     assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == \
         "vanban: '15/SGDĐT-VP' matches 2 documents; use one of the keys listed"
     error = json_error(proc)
-    assert [(c["key"], c["date"], c["stub"]) for c in error["candidates"]] == [
+    assert sorted((c["key"], c["date"], c["stub"]) for c in error["candidates"]) == [
         ("15/2022/SGDDT-VP@so-giao-duc-va-dao-tao", "2022-03-10", False),
         ("15/2023/SGDDT-VP@so-giao-duc-va-dao-tao", "2023-03-10", False)]
 

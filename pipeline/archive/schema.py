@@ -9,7 +9,8 @@ documents   one row per document identity: a letter we hold (stub = 0) or a docu
 contents    per held letter, the whole letter record (JSON) and the text read from the original: the large
             values, apart from documents so that a million rows stay small (migration 3 moved them here).
 sources     one row per original file (by SHA-256): which document it is, where it came from, where the
-            unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database).
+            unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database), and whether it was
+            imported for reference (`reference` = 1: `vanban ingest --reference`, a portal corpus; migration 8).
 refs        one row per (citing document, cited document): the strongest relation and the citation's details.
 events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
 state       one row: the archive's identity (random, made once) and a change counter that triggers on documents
@@ -21,8 +22,10 @@ corrections the clerk's corrections of extracted fields, apart from extraction: 
             JSON, the extracted value it replaced, who, when); the latest per field wins when a record is read,
             whatever re-extraction does. A `_checked` row marks a letter the clerk reviewed with no change.
 register    the incoming-letters register (sổ đăng ký văn bản đến, Nghị định 30/2020 Phụ lục IV): số đến
-            assigned in order within the year a letter arrived, ngày đến, and what the clerk adds (the unit
-            it went to, a note); the other columns come from the (corrected) record.
+            assigned in order within the year a letter arrived (a run files its letters in arrival order: the
+            inbox file's mtime, then its path), ngày đến, and what the clerk adds (the unit it went to, a
+            note); the other columns come from the (corrected) record. A document imported for reference
+            only has no row.
 search      (migrations 1-6) FTS5 over ASCII-folded text; dropped by migration 7.
 documents_search  a view: each document as the clerk sees it (the latest corrections of number, type, date,
             issuer, subject applied), its text, and the same fields with đ/Đ replaced (*_folded); rowid =
@@ -355,3 +358,8 @@ def _migration_6() -> str:
 MIGRATIONS.append((7, "documents_fts: full-text search over the printed and the đ-folded text, tied to "
                       "documents_search (content=), for vanban and Datasette alike; the register as a view",
                    _migration_6()))
+
+# -- migration 8: documents imported for reference (a portal corpus) are not letters received --------------------
+MIGRATIONS.append((8, "sources.reference: a file imported for reference, which gets no số đến", """
+ALTER TABLE sources ADD COLUMN reference INTEGER NOT NULL DEFAULT 0
+"""))

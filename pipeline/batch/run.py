@@ -576,7 +576,8 @@ def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None
             if copy is None or not copy.is_file():
                 batch._finish(entry, "skipped", reason=f"{row['reason']}: nothing to parse (never opened, or the copy is gone)")
                 continue
-            batch.todo.append(Item(entry, row["sha256"], copy.suffix, copy, retry=row["id"]))
+            batch.todo.append(Item(entry, row["sha256"], copy.suffix, copy, retry=row["id"],
+                                   reference=batch._for_reference(row["path"])))  # under a marked folder
         try:
             batch.parse_all()
         except Interrupted as exc:

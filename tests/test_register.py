@@ -1,5 +1,5 @@
-"""Issue 19 item 6, a register a văn thư can print: documents imported for reference get no số đến; số đến in
-arrival order (the inbox file's mtime, then its path), the same for two runs over one inbox whichever worker
+"""Issue 19 item 6, a register a văn thư can print: documents imported for reference get no số đến; số đến
+in arrival order (the inbox file's mtime, then its path), the same for two runs over one inbox whichever worker
 finishes first; the XLSX with real dates and numbers, a filter, a frozen heading and a print setup; a CSV
 that a spreadsheet (LibreOffice Calc, run on it here) does not turn into dates.
 

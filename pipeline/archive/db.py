@@ -175,8 +175,8 @@ class Archive:
                             (int(received[:4]), doc_id, received, int(received[:4])))
         self.db.execute("INSERT INTO sources (sha256, document_id, path, format, size, stored, added, reference) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored, now(),
-                         int(reference)))
+                        (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored,
+                         now(), int(reference)))
         edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
         self.event(outcome if outcome != "new" else "intake", sha, doc_id,
                    {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)}

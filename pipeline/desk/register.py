@@ -14,7 +14,7 @@ The CSV is for other tools and for a spreadsheet that opens it. CSV holds no typ
 each cell, and "1/2026" or "15/3" becomes a date. The export therefore writes no value of its own that can be
 taken for anything but what it is: Số đến is the bare number (as Phụ lục IV numbers each year's register from
 1; the year is Ngày đến's), and the dates are ISO 8601 (2026-03-15: read as that very date by every
-spreadsheet in every locale, where 15/03/2026 is 3 December... or nothing, depending on the locale). A text
+spreadsheet in every locale, where 03/12/2026 is 3 December in a Vietnamese one and 12 March in an American one). A text
 value that would still be taken for a date, a time or a number that loses its zeros (a Số, ký hiệu printed
 without its symbol, "15/3"; a note "1/2026"; "0123") gets the same leading single quote as a formula, the one
 mark a reader of this export has to know: `'` in front means "kept as text". The alternatives are worse for

@@ -216,3 +216,16 @@ def test_csv_cells_stay_what_they_are_in_a_spreadsheet(archive, tmp_path, locale
                 assert not isinstance(value, (datetime, date, int, float)), (key, value)
                 stored = row[key] if row.get(key) is not None else ""
                 assert (value or "") in (stored, "'" + stored), (key, value, stored)
+
+
+@pytest.mark.slow
+def test_a_full_waiting_room_holds_the_workers_back_and_still_files_in_order(tmp_path, monkeypatch):
+    """While the scan is read, at most WAITING parsed letters wait for it (here 1): the run neither stalls
+    nor files out of order."""
+    from pipeline.batch import Options, run, run_ingest
+
+    monkeypatch.setattr(run, "WAITING", 1)
+    report = run_ingest([inbox(tmp_path / "inbox", ARRIVALS)], tmp_path / "a.sqlite",
+                        options=Options(workers=2, settle=0))
+    assert report["new_documents"] == 4
+    assert numbers(tmp_path / "a.sqlite") == IN_ARRIVAL_ORDER

@@ -45,6 +45,7 @@ OUTCOMES = ("done", "done_with_warnings", "duplicate", "skipped", "quarantined")
 INCOMING = "incoming"
 REFERENCE_MARK = ".vanban-reference"  # a file of this name marks everything under its folder as for reference
 RESERVE = 64 << 20  # bytes kept free on the archive's disk beyond each copy
+WAITING = 256       # parsed letters held at most while an earlier file is still being read (the filing order)
 
 
 @dataclasses.dataclass
@@ -433,7 +434,7 @@ class Batch:
             turn = 0
             while queue or pool.busy():
                 self._stop_point()
-                while queue and pool.busy() < pool.capacity():
+                while queue and pool.busy() < pool.capacity() and (len(done) < WAITING or not pool.busy()):
                     item = queue.pop()
                     pool.submit(ids[id(item)], str(item.copy), dict(options, name=os.path.basename(item.entry["path"])))
                 for task_id, status, *rest in pool.results(timeout=0.5):

@@ -386,13 +386,29 @@ def graph():
     """
 
 
-def _graph_query(name: str, fn_name: str, doc: str):
-    @graph.command(name, help=doc)
+def _at_option(value):
+    from pipeline.graph.status import check_date
+
+    try:
+        return check_date(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _with_status(command):
+    """--at and --in-force (cited-by, impact): each document's status at the date (graph/status.py)."""
+    command = click.option("--in-force", "in_force", is_flag=True,
+                           help="Only documents in force at --at (in_force, amended, partly_repealed; default today).")(command)
+    return click.option("--at", "at", default=None, callback=lambda ctx, p, v: _at_option(v), metavar="YYYY-MM-DD",
+                        help="Give each document's status at this date (graph status).")(command)
+
+
+def _graph_query(name: str, fn_name: str, doc: str, validity: bool = False):
     @click.argument("key", type=KEY)
     @_db_option
     @click.option("--depth", type=click.IntRange(1), default=None, help="Stop after this many hops (chain, impact).")
     @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
-    def command(key, db, depth, as_json):
+    def command(key, db, depth, as_json, at=None, in_force=False):
         import pipeline.graph as g
         from pipeline.archive import Archive, resolve
 
@@ -400,15 +416,45 @@ def _graph_query(name: str, fn_name: str, doc: str):
             doc_id = resolve(archive.db, key)["id"]
             fn = getattr(g, fn_name)
             rows = fn(archive.db, doc_id, max_depth=depth) if fn_name in ("chain", "impact") else fn(archive.db, doc_id)
+            if at or in_force:
+                from pipeline.graph.status import IN_FORCE, statuses
+
+                found = statuses(archive.db, [r["id"] for r in rows], at)
+                rows = [dict(r, status=found[r["id"]]["status"]) for r in rows]
+                rows = [r for r in rows if r["status"] in IN_FORCE] if in_force else rows
         _print_rows(rows, as_json, g.format_table)
 
-    return command
+    return graph.command(name, help=doc)(_with_status(command) if validity else command)
 
 
 _graph_query("cites", "cites", "Documents KEY cites directly. Example:\n\n    vanban graph cites 7432/2026/UBND-XD@uy-ban-nhan-dan-tinh-lao-cai")
-_graph_query("cited-by", "cited_by", "Documents that cite KEY directly. Example:\n\n    vanban graph cited-by 1074/QĐ-BXD")
+_graph_query("cited-by", "cited_by", "Documents that cite KEY directly; --in-force keeps those in force (at --at, "
+             "default today). Example:\n\n    vanban graph cited-by 1074/QĐ-BXD --in-force", validity=True)
 _graph_query("chain", "chain", "Everything KEY rests on, with depth. Example:\n\n    vanban graph chain 7432/UBND-XD")
-_graph_query("impact", "impact", "Everything that rests on KEY, with depth. Example:\n\n    vanban graph impact 33/2025/ND-CP")
+_graph_query("impact", "impact", "Everything that rests on KEY, with depth; --in-force keeps what is in force (at "
+             "--at, default today). Example:\n\n    vanban graph impact 33/2025/ND-CP --in-force --at 2026-07-01", validity=True)
+
+
+@graph.command("status")
+@click.argument("key")
+@_db_option
+@click.option("--at", "at", default=None, callback=lambda ctx, p, v: _at_option(v), metavar="YYYY-MM-DD",
+              help="The date (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the status and its evidence as JSON.")
+def graph_status(key, db, at, as_json):
+    """Is KEY in force at a date, and since when repealed, replaced or amended, by what: inferred from the
+    effective dates the documents state and the repeal, replace and amend sentences that point at KEY
+    (in_force, amended, partly_repealed, repealed, replaced, not_yet_in_force, unknown). Works for documents
+    known only because something cites them. Example:
+
+        vanban graph status 70/2010/ND-CP --at 2026-07-01
+    """
+    from pipeline.archive import Archive, resolve
+    from pipeline.graph.status import format_status, status
+
+    with Archive(db) as archive:
+        record = status(archive.db, resolve(archive.db, key)["id"], at)
+    click.echo(json.dumps(record, ensure_ascii=False, indent=1) if as_json else format_status(record))
 
 
 @graph.command("path")

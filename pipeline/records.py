@@ -103,6 +103,8 @@ class Reference:
     end: int
     name: str | None = None  # "Luật Tổ chức Chính phủ" when cited by name
     trigger: str | None = None  # the phrase that decided the relation
+    scope: str | None = None  # amends/replaces/repeals/terminates: "whole" or the parts named (nlp/validity.py)
+    effective: str | None = None  # ISO: the date the sentence gives the act itself ("hết hiệu lực kể từ ngày …")
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -140,6 +142,7 @@ class Letter:
     warnings: tuple[str, ...] = ()
     spans: dict = field(default_factory=dict)  # field → [start, end] (lists: one pair per item)
     confidence: dict = field(default_factory=dict)  # field → 0..1 where OCR or a guess was involved
+    effective_date: str | None = None  # ISO: when the letter takes effect, as its text states (nlp/validity.py)
 
     def read_from(self, path: str) -> "Letter":
         """The same letter with its source's path set to where it really came from (a worker read a copy)."""
@@ -159,4 +162,5 @@ class Letter:
         record["warnings"] = list(self.warnings)
         record["spans"] = dict(self.spans)
         record["confidence"] = dict(self.confidence)
+        record["effective_date"] = self.effective_date
         return record

@@ -187,7 +187,8 @@ def test_cli_ingest_report_and_show(tmp_path):
     assert again["new_documents"] == 0 and again["counts"]["skipped"] >= 2
     shown = CliRunner().invoke(main, ["show", "Quyết định 1074", "--db", db, "--json"])
     data = json.loads(shown.stdout)
-    assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == [None]
+    # 022 prints its number in an e-office widget, read as text even with --no-ocr (issue 16)
+    assert data["full_number"] == "1074/QĐ-BXD" and [d["full_number"] for d in data["cited_by"]] == ["7432/UBND-XD"]
 
 
 def test_a_batch_that_changed_a_large_archive_prepares_the_graph_arrays(tmp_path, monkeypatch):

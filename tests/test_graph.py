@@ -16,6 +16,7 @@ from pipeline.archive import Archive
 from pipeline.errors import NotFound, UsageError
 from pipeline.graph import (FORMATS, build_graph, chain, cited_by, cites, clear_cache, export, format_table, impact,
                             missing, pagerank, path, top)
+from pipeline.graph.status import STATUSES
 from pipeline.ingest import read_document
 from pipeline.nlp import extract_letter
 
@@ -303,12 +304,13 @@ def test_csv_export_is_neo4j_admin_import(corpus, tmp_path):
         nodes = list(csv.reader(f))
     with open(folder / "edges.csv", encoding="utf-8", newline="") as f:
         edges = list(csv.reader(f))
-    assert nodes[0] == ["id:ID", "key", "full_number", "doc_type", "issuer", "date", "stub:boolean", ":LABEL"]
+    assert nodes[0] == ["id:ID", "key", "full_number", "doc_type", "issuer", "date", "stub:boolean", ":LABEL", "status"]
     assert edges[0] == [":START_ID", ":END_ID", ":TYPE", "relation"]
     assert (len(nodes) - 1, len(edges) - 1) == counts(archive.db)
     known = {row[0] for row in nodes[1:]}
     assert all(row[0] in known and row[1] in known for row in edges[1:])
     assert all(row[6] in ("true", "false") and row[7] in ("Document", "Document;Stub") for row in nodes[1:])
+    assert all(row[8] in STATUSES for row in nodes[1:]) and {row[8] for row in nodes[1:]} >= {"in_force", "unknown"}
     assert all(row[2] == row[3].upper() for row in edges[1:])
 
 

@@ -187,10 +187,10 @@ class Archive:
         values = [record[f] for f in FIELDS]
         self.db.execute(
             f"UPDATE documents SET stub = 0, {', '.join(f + ' = ?' for f in FIELDS)}, recipients = ?, distribution = ?, "
-            "warnings = ?, updated = ? WHERE id = ?",
+            "warnings = ?, effective_date = ?, updated = ? WHERE id = ?",
             (*values, json.dumps(record["recipients"], ensure_ascii=False),
              json.dumps(record["distribution"], ensure_ascii=False), json.dumps(record["warnings"], ensure_ascii=False),
-             now(), doc_id))
+             record.get("effective_date"), now(), doc_id))
         self.db.execute("INSERT OR REPLACE INTO contents (document_id, record, text) VALUES (?, ?, ?)",
                         (doc_id, json.dumps(record, ensure_ascii=False), letter.source.text))
 
@@ -217,9 +217,10 @@ class Archive:
             if old and rank.get(old[0], 99) <= rank.get(ref.relation, 99):
                 continue
             self.db.execute(
-                "INSERT OR REPLACE INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'INSERT OR REPLACE INTO refs (src_id, dst_id, relation, full_number, date, doc_type, issuer, name, text, '
+                'start, "end", scope, effective) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                 (src, dst, ref.relation, ref.full_number, ref.date, ref.doc_type, ref.issuer, ref.name, ref.text,
-                 ref.start, ref.end))
+                 ref.start, ref.end, ref.scope, ref.effective))
             new_edges += old is None
         return new_edges
 

@@ -10,7 +10,7 @@ contents    per held letter, the whole letter record (JSON) and the text read fr
             values, apart from documents so that a million rows stay small (migration 3 moved them here).
 sources     one row per original file (by SHA-256): which document it is, where it came from, where the
             unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database), and whether it was
-            imported for reference (`reference` = 1: `vanban ingest --reference`, a portal corpus; migration 8).
+            imported for reference (`reference` = 1: `vanban ingest --reference`, a portal corpus; migration 9).
 refs        one row per (citing document, cited document): the strongest relation and the citation's details.
 events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
 state       one row: the archive's identity (random, made once) and a change counter that triggers on documents
@@ -26,6 +26,11 @@ register    the incoming-letters register (sổ đăng ký văn bản đến, Ng
             inbox file's mtime, then its path), ngày đến, and what the clerk adds (the unit it went to, a
             note); the other columns come from the (corrected) record. A document imported for reference
             only has no row.
+validity    (migration 8) documents.effective_date: when the document takes effect, as its text states; refs.scope
+            ("whole" or the parts named) and refs.effective (a date the sentence gives the act itself) for the
+            amends/replaces/repeals/terminates edges; graph/status.py turns them into a status at a date. Filled
+            from the stored records; a record filed before the extractor read them is read lazily from its
+            stored text by graph/status.py.
 search      (migrations 1-6) FTS5 over ASCII-folded text; dropped by migration 7.
 documents_search  a view: each document as the clerk sees it (the latest corrections of number, type, date,
             issuer, subject applied), its text, and the same fields with đ/Đ replaced (*_folded); rowid =
@@ -319,7 +324,7 @@ def _refresh(table: str, when: str, ids: str, event: str, columns: str = "", aft
     return before + after
 
 
-def _migration_6() -> str:
+def _migration_7() -> str:
     shown = {"date": _corrected("date"),
              "number": f"coalesce({_corrected('full_number')}, d.symbol)", "doc_type": _corrected("doc_type"),
              "issuer": _corrected("issuer"), "subject": _corrected("subject"), "text": "t.text"}
@@ -357,9 +362,24 @@ def _migration_6() -> str:
 
 MIGRATIONS.append((7, "documents_fts: full-text search over the printed and the đ-folded text, tied to "
                       "documents_search (content=), for vanban and Datasette alike; the register as a view",
-                   _migration_6()))
+                   _migration_7()))
 
-# -- migration 8: documents imported for reference (a portal corpus) are not letters received --------------------
-MIGRATIONS.append((8, "sources.reference: a file imported for reference, which gets no số đến", """
+# -- migration 8: validity at a date (graph/status.py) ------------------------------------------------------------
+MIGRATIONS.append((8, "validity: effective dates of documents, scope and own date of repeal/replace/amend edges", """
+ALTER TABLE documents ADD COLUMN effective_date TEXT;
+ALTER TABLE refs ADD COLUMN scope TEXT;
+ALTER TABLE refs ADD COLUMN effective TEXT;
+UPDATE documents SET effective_date = (SELECT json_extract(c.record, '$.effective_date') FROM contents c
+    WHERE c.document_id = documents.id) WHERE stub = 0 AND id IN (SELECT document_id FROM contents
+    WHERE json_extract(record, '$.effective_date') IS NOT NULL);
+UPDATE refs SET scope = (SELECT json_extract(j.value, '$.scope') FROM contents c, json_each(c.record, '$.references') j
+        WHERE c.document_id = refs.src_id AND json_extract(j.value, '$.start') = refs.start),
+    effective = (SELECT json_extract(j.value, '$.effective') FROM contents c, json_each(c.record, '$.references') j
+        WHERE c.document_id = refs.src_id AND json_extract(j.value, '$.start') = refs.start)
+    WHERE relation IN ('amends', 'replaces', 'repeals', 'terminates')
+"""))
+
+# -- migration 9: documents imported for reference (a portal corpus) are not letters received --------------------
+MIGRATIONS.append((9, "sources.reference: a file imported for reference, which gets no số đến", """
 ALTER TABLE sources ADD COLUMN reference INTEGER NOT NULL DEFAULT 0
 """))

@@ -142,6 +142,15 @@ def upload(files) -> dict:
     return report
 
 
+def _validity(doc: int) -> dict:
+    """The letter page's block: the status today, in Vietnamese, with its evidence (graph/status.py)."""
+    from pipeline.graph import status as st
+
+    record = st.status(archive().db, doc)
+    return {"record": record, "summary": st.summary_vi(record), "today": st.vi_date(record["at"]),
+            "relations": st.RELATIONS_VI, "vi_date": st.vi_date}
+
+
 def graph_of(doc: int, depth: int):
     from pipeline.graph import build_graph
     return build_graph(archive().db, around=doc, depth=depth)
@@ -179,14 +188,15 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     def review(ref):
         doc = document_id(ref)
         info = archive().document(doc)
+        validity = _validity(doc)
         if info["record"] is None:
-            return page(info["full_number"] or info["key"] or "Document", pages.STUB, doc=info)
+            return page(info["full_number"] or info["key"] or "Document", pages.STUB, doc=info, validity=validity)
         rec = cx.record(archive(), doc)
         pdf = next((s for s in info["sources"] if (s["format"] or "") == "pdf"), None)
         pages_n = _pdf_pages(pdf) if pdf else 0
         fields = [_field_view(rec, name) for name in cx.CORRECTABLE]
         return page(rec.get("full_number") or "Letter", pages.REVIEW, rec=rec, doc=info, fields=fields,
-                    pdf=pdf, pages_n=pages_n)
+                    pdf=pdf, pages_n=pages_n, validity=validity)
 
     @app.post("/letters/<int:doc>/correct")
     def correct_form(doc):

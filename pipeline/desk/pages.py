@@ -79,13 +79,15 @@ LETTERS = """<h1>Letters</h1>
 STUB = """<h1>{{ doc.full_number or doc.key }}</h1>
 <p class="stub">Known only because letters cite it: not in the archive yet ({{ doc.doc_type or "" }}
 {{ doc.date or "" }} {{ doc.issuer or "" }}). It becomes a letter when it arrives.</p>
-<p><a href="/letters/{{ doc.id }}/graph">What cites it</a></p>"""
+<p><a href="/letters/{{ doc.id }}/graph">What cites it</a></p>
+{{VALIDITY}}"""
 
 REVIEW = """<h1>{{ rec.doc_type or "Letter" }} {{ rec.full_number or "(number blank)" }}</h1>
 <p class="muted">{{ rec.issuer or "" }} · {{ rec.date or "no date" }} ·
 <a href="/letters/{{ doc.id }}/graph">citation graph</a> ·
 {% for s in doc.sources %}<a href="/files/{{ s.sha256 }}">original ({{ s.format }})</a>{% if not loop.last %}, {% endif %}{% endfor %}
 {% if rec.checked %} · <strong>checked</strong>{% endif %}</p>
+{{VALIDITY}}
 <div class="review">
 <section class="original">
 {% for n in range(1, pages_n + 1) %}<img src="/letters/{{ doc.id }}/page/{{ n }}.png" alt="page {{ n }}" loading="lazy">{% endfor %}
@@ -116,6 +118,18 @@ extracted: {{ fl.correction.extracted if fl.correction.extracted is not none els
 {% else %}<tr><td colspan="3" class="muted">none</td></tr>{% endfor %}</table>
 {% if rec.warnings %}<h2>Warnings</h2><ul>{% for w in rec.warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
 </section></div>"""
+
+# the status at today and its evidence (graph/status.py), on a letter's page and a stub's
+VALIDITY = """{% if validity %}<div class="validity" id="validity"><p>Hiệu lực: <strong>{{ validity.summary }}</strong>
+<span class="muted">(suy ra từ văn bản, ngày {{ validity.today }})</span></p>
+{% if validity.record.note %}<p class="note">{{ validity.record.note }}</p>{% endif %}
+{% if validity.record.by %}<table><tr><th>Văn bản</th><th>Tác động</th><th>Phạm vi</th><th>Từ ngày</th><th>Câu</th></tr>
+{% for a in validity.record.by %}<tr><td><a href="/letters/{{ a.id }}">{{ a.full_number or a.key or ("#" ~ a.id) }}</a></td>
+<td>{{ validity.relations[a.relation] }}</td><td>{{ "toàn bộ" if a.scope == "whole" else a.scope }}</td>
+<td>{{ validity.vi_date(a.effective) or "chưa rõ" }}</td><td class="note">{{ a.sentence }}</td></tr>{% endfor %}</table>{% endif %}
+</div>{% endif %}"""
+STUB = STUB.replace("{{VALIDITY}}", VALIDITY)
+REVIEW = REVIEW.replace("{{VALIDITY}}", VALIDITY)
 
 REGISTER = """<h1>Sổ đăng ký văn bản đến</h1>
 <form method="get" action="/register">

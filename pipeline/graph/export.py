@@ -4,6 +4,9 @@ graphml  yEd, Gephi, Cytoscape, networkx          gexf  Gephi
 json     networkx node_link_data (D3 and friends)  csv   a folder for `neo4j-admin database import`
 html     one self-contained page (page.py): an SVG drawing, readable offline, with nothing to load
 
+Every node carries `status`: its validity today (graph/status.py: in_force, amended, partly_repealed, repealed,
+replaced, not_yet_in_force, unknown).
+
 GraphML and GEXF cannot hold a missing value (networkx refuses None, Gephi chokes on it), so unknown text
 becomes "" there; JSON keeps null, which is what the archive means by unknown.
 """
@@ -19,9 +22,10 @@ import networkx as nx
 from pipeline.errors import UsageError, VanbanError
 from pipeline.graph.build import build_graph
 from pipeline.graph.page import render_page
+from pipeline.graph.status import statuses
 
 FORMATS = ("graphml", "gexf", "json", "csv", "html")
-NODE_HEADER = ["id:ID", "key", "full_number", "doc_type", "issuer", "date", "stub:boolean", ":LABEL"]
+NODE_HEADER = ["id:ID", "key", "full_number", "doc_type", "issuer", "date", "stub:boolean", ":LABEL", "status"]
 EDGE_HEADER = [":START_ID", ":END_ID", ":TYPE", "relation"]
 
 
@@ -87,7 +91,7 @@ def _csv(g: nx.DiGraph, output: Path) -> Path:
         for n, a in sorted(g.nodes(data=True)):
             w.writerow([n, a.get("key") or "", a.get("full_number") or "", a.get("doc_type") or "",
                         a.get("issuer") or "", a.get("date") or "", "true" if a.get("stub") else "false",
-                        "Document;Stub" if a.get("stub") else "Document"])
+                        "Document;Stub" if a.get("stub") else "Document", a.get("status") or ""])
     with open(output / "edges.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(EDGE_HEADER)
@@ -113,6 +117,8 @@ def export(db, fmt: str, output: str | os.PathLike, around: int | None = None, d
     output = Path(output)
     _check_output(fmt, output)
     g = build_graph(db, around=around, depth=depth) if around is not None else build_graph(db)
+    g = g.copy()  # the built graph is cached: the status of today is this export's own attribute
+    nx.set_node_attributes(g, {n: r["status"] for n, r in statuses(db, list(g.nodes)).items()}, "status")
     try:
         return WRITERS[fmt](g, output)
     except OSError as exc:  # a folder not writable by this user, a full disk

@@ -11,6 +11,7 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
+from pipeline.nlp.validity import act_date, effective_date, scope_of
 from pipeline.nlp.signature import TITLE_WORDS, Signature, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
 
@@ -138,6 +139,9 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
                        org_code=number.org_code) if number else None
     references = tuple(_reference(r, year, header, number) for r in refs)
     spans = dict(header.spans, **sig.spans)
+    effective, effective_span = effective_date(source.text, header.date, header.doc_type)
+    if effective_span:
+        spans["effective_date"] = effective_span
     if r_spans:
         spans["recipients"] = r_spans
     if d_spans:
@@ -161,7 +165,8 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         signing_authority=sig.signing_authority, signer_title=sig.signer_title, references=references,
         abbreviations=find_abbreviations(source.text), warnings=tuple(dict.fromkeys(warnings)), spans=spans,
         confidence=_capped(_confidence(source, spans), {"issuer": 0.6} if header.issuer_from_body else {},
-                           {"signer": 0.5} if cut else {}))
+                           {"signer": 0.5} if cut else {}),
+        effective_date=effective)
 
 
 def _capped(confidence: dict, *caps: dict) -> dict:
@@ -184,9 +189,12 @@ def _reference(r: dict, letter_year, header: Header, number) -> Reference:
         if not issuer and number is not None and org and number.org_code == org:
             key_issuer = header.issuer
         key = document_key(r["number"], r["symbol"], r["year"], shape=r["shape"], issuer=key_issuer, org_code=org)
+    hint = r["text"].find(r["name"]) if r["name"] and not r["number"] else None  # a law cited by name
     return Reference(full_number=r["full_number"], number=r["number"], symbol=r["symbol"], year=r["year"],
                      date=r["date"], doc_type=r["doc_type"], issuer=issuer, relation=r["relation"], key=key,
-                     text=r["text"], start=r["start"], end=r["end"], name=r["name"], trigger=r["trigger"])
+                     text=r["text"], start=r["start"], end=r["end"], name=r["name"], trigger=r["trigger"],
+                     scope=scope_of(r["relation"], r["text"], r["full_number"], r["trigger"], hint),
+                     effective=act_date(r["relation"], r["text"], r["full_number"], hint))
 
 
 def read_letter(source: Source, lex: Lexicon) -> Letter:

@@ -19,6 +19,7 @@ from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_
 from pipeline.nlp.dates import date_after, find_dates
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
+from pipeline.nlp.validity import PARTS, scope_of
 from pipeline.text.normalize import ascii_fold, fold
 
 _ISSUER_AFTER = re.compile(r"[\s,]*(?:\([^)]{0,40}\)\s*)?của\s+(?P<iss>[^;:,.()\n]*?(?:\n[^;:,.()\n]*?)?)(?=\s+(?:về|như sau|quy định|ban hành|hướng dẫn|"
@@ -38,6 +39,9 @@ _LAW_NAME = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh|Hiế
                        r"(?P<name>(?:(?!(?:,|;)\s+(?:Bộ luật|Luật|Pháp lệnh)\b)[^;:()\n]){2,160}?)\s*"
                        r"(?=(?:ngày|năm)\s+\d|số\s*:?\s*\d|\d|;|\.\s|\(|$)")
 _ACTIONS = ("repeals", "terminates", "replaces", "amends", "suspends", "corrects", "consolidates")
+_ACT_OPENS = re.compile(r"\s*(?:(?:điều\s+\d+[a-z]?\s*\.?|[a-zđ0-9]{1,2}[.)]|[-–+•])\s*)?"
+                        r"(?:(?:thông tư|nghị định|quyết định|luật|nghị quyết|pháp lệnh) này\s+)?$")
+_ACT_RIGHT_BEFORE = re.compile(r"(?:bãi bỏ|thay thế|sửa đổi|bổ sung)[\s,]*(?:các\s+|một số\s+)?$")
 # Only these can repeal, amend or replace another document; a công văn or a report that says "sửa đổi
 # Nghị định X" proposes or reports it (ND30 Điều 7; Luật 64/2025 Điều 4). A công văn may correct (đính chính,
 # ND30 Điều 18.3).
@@ -127,6 +131,7 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
     segment = segment[-300:]  # a trigger stands within a few words of what it governs
     low = segment.lower()
     best: tuple[int, str, str] | None = None
+    found: list[tuple[int, int, str, str]] = []
     for relation, spec in lex.triggers.items():
         if relation in _CONTEXT_ONLY and not own_title:
             continue
@@ -139,17 +144,38 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
                 continue
             if any(low[:at].rstrip().endswith(w) for w in spec.get("not_after", ())):
                 continue
+            if relation == "refers_to" and _ACT_RIGHT_BEFORE.search(low[:at]):  # "bãi bỏ quy định tại khoản 1 …":
+                continue  # the parts the act names, not a citation of its own
             cut = max(0, after.rfind(" ", 0, max(0, len(after) - 60)))  # the tail regex reads ~60 chars, on a word edge
             gap_words = after[:cut].split() + _type_tail(lex).sub("", after[cut:]).split()
+            if relation in _ACTIONS and len(gap_words) > _MAX_GAP_WORDS["action"]:  # "bãi bỏ điểm b, điểm c khoản 3 và
+                gap_words = PARTS.sub(" ", after).split()  # khoản 5 Điều 1 Thông tư …": the parts acted on are no gap
             limit = _MAX_GAP_WORDS["action" if relation in _ACTIONS or own_title else "other"]
             listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
+            # "Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục … ban hành kèm theo Thông tư số …": the part acted on,
+            # however long its description, ends at "kèm theo" its document
+            listed = listed or relation in _ACTIONS and re.search(r"kèm\s+theo\s*$", _type_tail(lex).sub("", after))
+            # "Bãi bỏ các quy định về … tại Nghị định số …": a clause that opens with the act names its document last
+            listed = listed or relation in _ACTIONS and head and _ACT_OPENS.match(low[:at]) \
+                and re.search(r"\b(?:tại|của|thuộc)\s*$", _type_tail(lex).sub("", after))
             if len(gap_words) > limit and not (relation == "implements" and _TASKS_AT.search(after)) and not listed:
                 continue
             if relation in _ACTIONS and (_PASSIVE.search(segment[:at]) or not head and re.search(r"\bcủa\b|quy định|\bvề\b", low[:at])):
                 continue
+            found.append((at, at + len(phrase), relation, phrase))
             if best is None or at + len(phrase) > best[0]:
                 best = (at + len(phrase), relation, phrase)
-    return (best[1], best[2]) if best else None
+    if best is None:
+        return None
+    # "Thay thế, bãi bỏ, bổ sung một số điểm, khoản …": acts named in one breath; the strongest speaks for them
+    rank = {r: i for i, r in enumerate(lex.strength)}
+    start = min(a for a, e, r, _ in found if e == best[0])
+    chain = [best[1:]]
+    for at, end, relation, phrase in sorted(found, key=lambda f: -f[1]):
+        if relation in _ACTIONS and best[1] in _ACTIONS and end <= start and re.fullmatch(r"[\s,]*(?:và\s+)?", low[end:start]):
+            chain.append((relation, phrase))
+            start = at
+    return min(chain, key=lambda c: rank.get(c[0], 99))
 
 
 def _opener(clause_text: str, lex: Lexicon) -> tuple[str, str] | None:
@@ -347,6 +373,13 @@ def _same_document(a: DocNumber, b: DocNumber) -> bool:
     return len(x) == len(y) + 1 and any(x[:i] + x[i + 1:] == y for i in range(len(x)))
 
 
+def _ends_whole(rec: dict) -> bool:
+    """A citation whose clause ends the whole document ("Luật số A … hết hiệu lực"): it outranks a repeal of a
+    part of it elsewhere in the letter ("bãi bỏ khoản 1 Điều 79 Luật số A"), which the whole one contains."""
+    return rec["relation"] in ("repeals", "terminates", "replaces") and \
+        scope_of(rec["relation"], rec["text"], rec["full_number"], rec["trigger"]) == "whole"
+
+
 def _merge(cites: list[_Cite], ctx: _Context) -> list[dict]:
     """One entry per document (first mention's details, strongest relation, missing details filled in)."""
     rank = {r: i for i, r in enumerate(ctx.lex.strength)}
@@ -363,7 +396,7 @@ def _merge(cites: list[_Cite], ctx: _Context) -> list[dict]:
         kept = merged[key]
         for f in ("date", "doc_type", "issuer", "year", "name"):
             kept[f] = kept[f] or rec[f]
-        if rank.get(rec["relation"], 99) < rank.get(kept["relation"], 99):
+        if not _ends_whole(kept) and (_ends_whole(rec) or rank.get(rec["relation"], 99) < rank.get(kept["relation"], 99)):
             kept["relation"], kept["trigger"], kept["text"] = rec["relation"], rec["trigger"], rec["text"]
     return list(merged.values())
 

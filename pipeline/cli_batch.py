@@ -93,15 +93,21 @@ def register(main, db_option, pdf_options) -> None:
                        "left for the next run.")
     @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
                   help="Parse on this Dask scheduler (tcp://host:8786); the archive is still written here.")
+    @click.option("--reference", is_flag=True,
+                  help="Documents imported for reference (a portal corpus), not letters received: filed and "
+                       "searchable, but given no số đến in the register. A folder holding a file named "
+                       ".vanban-reference is imported so without it.")
     @_quiet_option
     @pdf_options
-    def ingest(paths, db, as_json, workers, timeout, memory_mb, settle, dask_address, quiet, pdf_engine, no_ocr):
+    def ingest(paths, db, as_json, workers, timeout, memory_mb, settle, dask_address, reference, quiet, pdf_engine,
+               no_ocr):
         """File every letter under PATHS into the archive. Originals are stored by SHA-256 before anything else;
         each file is read in a watched worker process (time and memory limits); unreadable files go to the
         quarantine folder with their reason; every file appears once in the report. One run at a time per
-        archive (a second exits 3); a run killed at any point is finished by the next. Example:
+        archive (a second exits 3); a run killed at any point is finished by the next. Letters are filed, and
+        numbered in the register (số đến), in arrival order: the file's modification time, then its path. Example:
 
-            vanban ingest ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
+            vanban ingest --reference ../shared/corpus/vbpl/docs --db outputs/vbpl.sqlite
         """
         from pipeline.batch import Options, run_ingest
         from pipeline.errors import UsageError
@@ -112,7 +118,7 @@ def register(main, db_option, pdf_options) -> None:
         options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, settle=settle,
                           pdf_engine=pdf_engine, ocr=not no_ocr, dask=dask_address)
         tick, done = _reporter("filing letters", as_json, quiet)
-        report = run_ingest(paths, db, options=options, progress=tick)
+        report = run_ingest(paths, db, options=options, progress=tick, reference=reference)
         done()
         _print_report(report, as_json, quiet)
 

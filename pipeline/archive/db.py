@@ -122,9 +122,11 @@ class Archive:
         row = self.db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def add(self, path: str | os.PathLike, letter: Letter, stored: str | None = None) -> Added:
+    def add(self, path: str | os.PathLike, letter: Letter, stored: str | None = None, reference: bool = False) -> Added:
         """File one letter read from `path` (its Source's sha256 names the original). `stored`: the batch
-        has already put the original in the store under that name (relative to `originals`)."""
+        has already put the original in the store under that name (relative to `originals`). `reference`: a
+        document imported for reference (a portal corpus), not a letter received: it gets no số đến, and its
+        source says so (sources.reference, the event's detail)."""
         sha = letter.source.sha256 or sha256_of(path)
         known = self.has_source(sha)
         if known is not None:
@@ -132,7 +134,7 @@ class Archive:
         if stored is None:
             stored = store_original(self.originals, path, sha)
         with self.transaction():
-            return self._file(letter, sha, str(path), stored)
+            return self._file(letter, sha, str(path), stored, reference)
 
     @contextmanager
     def transaction(self):
@@ -152,7 +154,7 @@ class Archive:
     def sqlite_version(self) -> str:
         return sqlite3.sqlite_version
 
-    def _file(self, letter: Letter, sha: str, path: str, stored: str) -> Added:
+    def _file(self, letter: Letter, sha: str, path: str, stored: str, reference: bool = False) -> Added:
         record = letter.to_json()
         row = self.db.execute("SELECT id, stub FROM documents WHERE key = ?", (letter.key,)).fetchone() \
             if letter.key else None
@@ -166,16 +168,19 @@ class Archive:
             doc_id = self.db.execute("INSERT INTO documents (key, created, updated) VALUES (?, ?, ?)",
                                      (letter.key, now(), now())).lastrowid
             self._write_document(doc_id, letter, record)
-        if outcome != "another_source":  # a letter received: the next số đến of this year
+        if not reference:  # a letter received: the next số đến of this year (one per document: the first source's)
             received = now()
             self.db.execute("INSERT OR IGNORE INTO register (year, number, document_id, received) SELECT ?, "
                             "coalesce(max(number), 0) + 1, ?, ? FROM register WHERE year = ?",
                             (int(received[:4]), doc_id, received, int(received[:4])))
-        self.db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored, now()))
+        self.db.execute("INSERT INTO sources (sha256, document_id, path, format, size, stored, added, reference) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored,
+                         now(), int(reference)))
         edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
         self.event(outcome if outcome != "new" else "intake", sha, doc_id,
-                   {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)})
+                   {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)}
+                   | ({"reference": True} if reference else {}))
         return Added(outcome, doc_id, letter.key, edges, int(outcome == "stub_resolved"))
 
     def _write_document(self, doc_id: int, letter: Letter, record: dict) -> None:

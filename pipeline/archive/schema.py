@@ -9,7 +9,8 @@ documents   one row per document identity: a letter we hold (stub = 0) or a docu
 contents    per held letter, the whole letter record (JSON) and the text read from the original: the large
             values, apart from documents so that a million rows stay small (migration 3 moved them here).
 sources     one row per original file (by SHA-256): which document it is, where it came from, where the
-            unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database).
+            unchanged copy is stored (`originals/ab/abcdef….pdf` beside the database), and whether it was
+            imported for reference (`reference` = 1: `vanban ingest --reference`, a portal corpus; migration 9).
 refs        one row per (citing document, cited document): the strongest relation and the citation's details.
 events      the log: intake, extraction, quarantine, merge of a stub, with the time and a JSON detail.
 state       one row: the archive's identity (random, made once) and a change counter that triggers on documents
@@ -21,8 +22,10 @@ corrections the clerk's corrections of extracted fields, apart from extraction: 
             JSON, the extracted value it replaced, who, when); the latest per field wins when a record is read,
             whatever re-extraction does. A `_checked` row marks a letter the clerk reviewed with no change.
 register    the incoming-letters register (sổ đăng ký văn bản đến, Nghị định 30/2020 Phụ lục IV): số đến
-            assigned in order within the year a letter arrived, ngày đến, and what the clerk adds (the unit
-            it went to, a note); the other columns come from the (corrected) record.
+            assigned in order within the year a letter arrived (a run files its letters in arrival order: the
+            inbox file's mtime, then its path), ngày đến, and what the clerk adds (the unit it went to, a
+            note); the other columns come from the (corrected) record. A document imported for reference
+            only has no row.
 validity    (migration 8) documents.effective_date: when the document takes effect, as its text states; refs.scope
             ("whole" or the parts named) and refs.effective (a date the sentence gives the act itself) for the
             amends/replaces/repeals/terminates edges; graph/status.py turns them into a status at a date. Filled
@@ -374,4 +377,9 @@ UPDATE refs SET scope = (SELECT json_extract(j.value, '$.scope') FROM contents c
     effective = (SELECT json_extract(j.value, '$.effective') FROM contents c, json_each(c.record, '$.references') j
         WHERE c.document_id = refs.src_id AND json_extract(j.value, '$.start') = refs.start)
     WHERE relation IN ('amends', 'replaces', 'repeals', 'terminates')
+"""))
+
+# -- migration 9: documents imported for reference (a portal corpus) are not letters received --------------------
+MIGRATIONS.append((9, "sources.reference: a file imported for reference, which gets no số đến", """
+ALTER TABLE sources ADD COLUMN reference INTEGER NOT NULL DEFAULT 0
 """))

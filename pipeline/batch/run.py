@@ -7,8 +7,12 @@ The run, in this process (the archive's single writer), under the archive's run 
   3. copy the new ones into `incoming/` beside the archive (temporary name, fsync, rename, fsync the folder),
      hashing the copy: a file that changed meanwhile waits for the next run; only the copy is parsed;
   4. parse the copies in watched workers (workers.py; cluster.py on Dask) with a time and a memory limit;
-  5. file each result: the copy moves into the store (`originals/`) and the letter, its references and an
-     event are committed in one transaction; or it moves into `quarantine/` with its reason.
+  5. file each result in arrival order (the inbox file's mtime, then its path; whichever worker finishes
+     first): the copy moves into the store (`originals/`) and the letter, its references, its số đến and an
+     event are committed in one transaction; or it moves into `quarantine/` with its reason. So the register
+     numbers a run's letters in the order they arrived, and two runs over the same inbox number it alike.
+Documents imported for reference (`--reference`, or under a folder holding a `.vanban-reference` file) are
+filed the same way but get no số đến.
 Killed at any point (kill -9, power cut), the next run finishes the work: the inbox is never modified, a
 copy left in incoming/ or the store is found by its hash and reused, a copy whose inbox file has gone is
 filed from incoming/ under the path it came from, and every commit is one transaction, so nothing is
@@ -39,7 +43,9 @@ from pipeline.errors import Interrupted, RunLocked, StorageError
 
 OUTCOMES = ("done", "done_with_warnings", "duplicate", "skipped", "quarantined")
 INCOMING = "incoming"
+REFERENCE_MARK = ".vanban-reference"  # a file of this name marks everything under its folder as for reference
 RESERVE = 64 << 20  # bytes kept free on the archive's disk beyond each copy
+WAITING = 256       # parsed letters held at most while an earlier file is still being read (the filing order)
 
 
 @dataclasses.dataclass
@@ -63,6 +69,8 @@ class Item:
     suffix: str
     copy: Path
     retry: str | None = None  # the quarantine id this item retries
+    reference: bool = False   # imported for reference: filed, never given a số đến
+    arrival: tuple = ()       # (mtime_ns of the inbox file, path): the order results are filed in
 
 
 class RunLock:
@@ -219,6 +227,8 @@ class Batch:
         self.todo: list[Item] = []
         self.finished = 0
         self.total = 0                      # files known so far (the progress bar's length)
+        self.reference = False              # this run imports for reference (`--reference`)
+        self._marks: dict[str, bool] = {}   # folder → whether it or a folder above holds REFERENCE_MARK
 
     def _stop_point(self) -> None:
         if self.stops is not None:
@@ -239,7 +249,8 @@ class Batch:
         exc.detail = f"{done} file{'s' * (done != 1)} handled, {left} left for the next run (its workers were stopped)"
 
     # -- 1-3: what is there, and which copies need parsing ----------------------------------------------
-    def collect(self, paths) -> None:
+    def collect(self, paths, reference: bool = False) -> None:
+        self.reference = reference
         self._clean_incoming()
         entries = scan(paths, self.options.settle)
         self.total = len(entries)
@@ -251,10 +262,35 @@ class Batch:
                 self._unopened(entry, e)
             elif e.wait:
                 self._finish(entry, "skipped", reason=e.wait)
+            elif os.path.basename(e.path) == REFERENCE_MARK:
+                self._finish(entry, "skipped", reason="marks its folder as imported for reference (no số đến)")
             else:
                 self._release_unopened(e)
-                self._hashed(entry, e.path)
+                self._hashed(entry, e.path, (e.mtime_ns, e.shown))
         self._recover_orphans()
+        self.todo.sort(key=lambda item: item.arrival)  # parsed, then filed, in arrival order
+
+    def _for_reference(self, path: str) -> bool:
+        """Imported for reference: the whole run (`--reference`), or a REFERENCE_MARK file in the file's folder
+        or any folder above it."""
+        if self.reference:
+            return True
+        folder = os.path.dirname(os.path.abspath(path))
+        seen = []
+        while folder not in self._marks:
+            seen.append(folder)
+            if os.path.isfile(os.path.join(folder, REFERENCE_MARK)):
+                self._marks[folder] = True
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                self._marks[folder] = False
+                break
+            folder = parent
+        answer = self._marks[folder]
+        for f in seen:
+            self._marks[f] = answer
+        return answer
 
     def _clean_incoming(self) -> None:
         """Half-written copies of a killed run (temporary names) go; whole copies stay to be reused."""
@@ -282,7 +318,7 @@ class Batch:
         if qr.held(self.archive, qid):
             qr.release(self.archive, qid, None)
 
-    def _hashed(self, entry: dict, path: str) -> None:
+    def _hashed(self, entry: dict, path: str, arrival: tuple) -> None:
         """`path` is the file as the OS names it; entry["path"] its readable form (the report's, the archive's)."""
         try:
             sha = entry["sha256"] = sha256_of(path)
@@ -309,12 +345,13 @@ class Batch:
             self._finish(entry, "skipped", reason=f"quarantined earlier ({q['reason']})")
             return
         suffix = _suffix(entry["path"])
-        copy = self._copy(path, sha, suffix, entry["path"])
+        reference = self._for_reference(path)
+        copy = self._copy(path, sha, suffix, entry["path"], arrival, reference)
         if copy is None:
             del self.seen[sha]
             self._finish(entry, "skipped", reason="changed while it was copied (still being written?); the next run takes it")
             return
-        self.todo.append(Item(entry, sha, suffix, copy))
+        self.todo.append(Item(entry, sha, suffix, copy, reference=reference, arrival=arrival))
 
     def _note_duplicate(self, sha: str, document_id: int, path: str) -> None:
         """Another name of an archived original, logged once per name (a re-run writes nothing)."""
@@ -324,7 +361,8 @@ class Batch:
         if not known:
             self.archive.event("duplicate", sha, document_id, {"path": path, "run_id": self.run_id})
 
-    def _copy(self, path: str, sha: str, suffix: str, shown: str) -> Path | None:
+    def _copy(self, path: str, sha: str, suffix: str, shown: str, arrival: tuple = (0, ""),
+              reference: bool = False) -> Path | None:
         """The copy this file's parse will read: one already in incoming/, the store or the quarantine (a
         killed run's), else a new one in incoming/, hashed as it is written; None if it no longer matches."""
         for existing in (self.incoming / f"{sha}{suffix}", self.archive.originals / stored_name(sha, suffix),
@@ -338,7 +376,8 @@ class Batch:
                 raise OSError(errno.ENOSPC, "not enough free space for the copy and its reserve")
             target, note = self.incoming / f"{sha}{suffix}", self.incoming / f"{sha}.json"
             # the note first: a copy in incoming/ always says where it came from (recovery needs it)
-            qr.write_json(note, {"path": shown, "suffix": suffix, "time": now()})
+            qr.write_json(note, {"path": shown, "suffix": suffix, "time": now(), "mtime_ns": arrival[0],
+                                 "reference": reference})
             if not durable_copy(path, target, sha):
                 note.unlink(missing_ok=True)
                 return None
@@ -374,7 +413,8 @@ class Batch:
             self.report["files"].append(entry)
             self.total += 1
             self.seen[sha] = entry
-            self.todo.append(Item(entry, sha, suffix, copy))
+            self.todo.append(Item(entry, sha, suffix, copy, reference=bool(info.get("reference")),
+                                  arrival=(int(info.get("mtime_ns") or 0), entry["path"])))
 
     def _drop_incoming(self, sha: str, suffix: str) -> None:
         (self.incoming / f"{sha}{suffix}").unlink(missing_ok=True)
@@ -390,17 +430,30 @@ class Batch:
             items = {i: item for i, item in enumerate(self.todo)}
             ids = {id(item): i for i, item in items.items()}
             options = {"pdf_engine": self.options.pdf_engine, "ocr": self.options.ocr}
+            done: dict[int, tuple] = {}  # results that wait for an earlier file's (the filing order is todo's)
+            turn = 0
             while queue or pool.busy():
                 self._stop_point()
-                while queue and pool.busy() < pool.capacity():
+                while queue and pool.busy() < pool.capacity() and (len(done) < WAITING or not pool.busy()):
                     item = queue.pop()
                     pool.submit(ids[id(item)], str(item.copy), dict(options, name=os.path.basename(item.entry["path"])))
                 for task_id, status, *rest in pool.results(timeout=0.5):
-                    item = items.pop(task_id)
+                    done[task_id] = (status, rest)
+                while turn in done:
+                    self._stop_point()
+                    status, rest = done.pop(turn)
+                    item = items.pop(turn)
+                    turn += 1
                     if status == "ok":
                         self._file(item, rest[0])
                     else:
                         self._quarantine(item, rest[0], rest[1])
+            for task_id in sorted(done):  # a pool that lost a turn's result: the rest still filed, in order
+                status, rest = done.pop(task_id)
+                if status == "ok":
+                    self._file(items.pop(task_id), rest[0])
+                else:
+                    self._quarantine(items.pop(task_id), rest[0], rest[1])
 
     def _preload(self) -> None:
         """Load the NLP pipeline before forking, so every worker starts with it (copy-on-write)."""
@@ -427,7 +480,7 @@ class Batch:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(item.copy, target)
                 fsync_dir(target.parent)
-            added = self.archive.add(entry["path"], letter, stored=name)
+            added = self.archive.add(entry["path"], letter, stored=name, reference=item.reference)
             if item.retry:
                 qr.release(self.archive, item.retry, added.document_id)
         except OSError as exc:
@@ -478,9 +531,11 @@ class Batch:
 
 
 def run_ingest(paths, db: str | os.PathLike | None = None, *, options: Options | None = None, progress=None,
-               pdf_engine: str | None = None, ocr: bool | None = None, workers: int | None = None) -> dict:
-    """File everything under `paths`; returns the run report. Raises RunLocked (exit 3) when another run
-    holds the archive, StorageError (exit 4) when the disk or the database cannot be written."""
+               pdf_engine: str | None = None, ocr: bool | None = None, workers: int | None = None,
+               reference: bool = False) -> dict:
+    """File everything under `paths`; returns the run report. `reference`: documents imported for reference
+    (a portal corpus), given no số đến. Raises RunLocked (exit 3) when another run holds the archive,
+    StorageError (exit 4) when the disk or the database cannot be written."""
     options = dataclasses.replace(options or Options(), **{k: v for k, v in
                                   (("pdf_engine", pdf_engine), ("ocr", ocr), ("workers", workers)) if v is not None})
     with Archive(db) as archive, RunLock(archive.path) as lock, Stops() as stops:
@@ -488,7 +543,7 @@ def run_ingest(paths, db: str | os.PathLike | None = None, *, options: Options |
         if lock.took_over:
             batch.report["lock_taken_over"] = lock.took_over
         try:
-            batch.collect(paths)
+            batch.collect(paths, reference)
             batch.parse_all()
         except Interrupted as exc:
             batch.interrupted(exc)
@@ -522,7 +577,8 @@ def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None
             if copy is None or not copy.is_file():
                 batch._finish(entry, "skipped", reason=f"{row['reason']}: nothing to parse (never opened, or the copy is gone)")
                 continue
-            batch.todo.append(Item(entry, row["sha256"], copy.suffix, copy, retry=row["id"]))
+            batch.todo.append(Item(entry, row["sha256"], copy.suffix, copy, retry=row["id"],
+                                   reference=batch._for_reference(row["path"])))  # under a marked folder
         try:
             batch.parse_all()
         except Interrupted as exc:

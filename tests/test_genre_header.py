@@ -67,3 +67,74 @@ AUTHORITIES = [
 def test_authority_prefix_without_space(column, authority, title):
     sig = read_signature(_lines(column), load_lexicon())
     assert (sig.signer, sig.signing_authority, sig.signer_title) == ("Lê Văn Cường", authority, title)
+
+
+# ô 2: the direct superior body over the issuer, or one name on two lines (lexicon heads and 'unfinished' words)
+#  left header lines                                                     → issuer                                   parent
+ISSUERS = [
+    ("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM | CÔNG ĐOÀN GIÁO DỤC VIỆT NAM",      "CÔNG ĐOÀN GIÁO DỤC VIỆT NAM",             "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"),
+    ("UBND TỈNH LÀO CAI | SỞ NỘI VỤ",                                        "SỞ NỘI VỤ",                               "UBND TỈNH LÀO CAI"),
+    ("TRƯỜNG ĐẠI HỌC CÔNG NGHIỆP THỰC PHẨM TP. HỒ CHÍ MINH | KHOA CÔNG NGHỆ THÔNG TIN",
+                                                                             "KHOA CÔNG NGHỆ THÔNG TIN",                "TRƯỜNG ĐẠI HỌC CÔNG NGHIỆP THỰC PHẨM TP. HỒ CHÍ MINH"),
+    ("ỦY BAN THƯỜNG VỤ | QUỐC HỘI",                                          "ỦY BAN THƯỜNG VỤ QUỐC HỘI",               None),
+    ("UỶ BAN THƯỜNG VỤ | QUỐC HỘI",                                          "UỶ BAN THƯỜNG VỤ QUỐC HỘI",               None),
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG | ĐOÀN TNCS HỒ CHÍ MINH",                     "BAN CHẤP HÀNH TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH", None),
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG | VĂN PHÒNG",                                 "VĂN PHÒNG",                               "BAN CHẤP HÀNH TRUNG ƯƠNG"),
+    ("LIÊN ĐOÀN LAO ĐỘNG TỈNH LÀO CAI | BAN CHẤP HÀNH | CÔNG ĐOÀN NGÀNH GIÁO DỤC",
+                                                                             "BAN CHẤP HÀNH CÔNG ĐOÀN NGÀNH GIÁO DỤC",  "LIÊN ĐOÀN LAO ĐỘNG TỈNH LÀO CAI"),
+    ("ỦY BAN NHÂN DÂN | TỈNH LÀO CAI",                                       "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",            None),
+    ("BỘ CÔNG THƯƠNG | CỤC HÓA CHẤT",                                        "CỤC HÓA CHẤT",                            "BỘ CÔNG THƯƠNG"),
+]
+
+_HEADER_RIGHT = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | Độc lập - Tự do - Hạnh phúc | Hà Nội, ngày 05 tháng 4 năm 2024"
+
+
+@pytest.mark.parametrize("left, issuer, parent", ISSUERS)
+def test_two_line_issuer(left, issuer, parent):
+    letter = _letter(f"{left} | Số: 12/KH-ABC | {_HEADER_RIGHT} | KẾ HOẠCH | Về việc tổ chức hội nghị | Thực hiện chỉ đạo.")
+    assert (letter["issuer"], letter["parent_issuer"]) == (issuer, parent)
+
+
+_DRAFT_LEFT = "ỦY BAN NHÂN DÂN | TỈNH LÀO CAI"
+_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | Độc lập - Tự do - Hạnh phúc"
+
+# ô 3/ô 4 of a draft: the day left blank for the văn thư; the year comes from "năm 2026" or from the number
+#  number line                 date line                                   → year  date  symbol
+DRAFTS = [
+    ("Số:    /2026/QĐ-UBND",     "Lào Cai, ngày    tháng    năm 2026",        2026, None, "QĐ-UBND"),
+    ("Số:    /2026/QĐ-UBND",     "Lào Cai, ngày    tháng    năm 20…",         2026, None, "QĐ-UBND"),
+    ("Số: …/2025/QĐ-UBND",       "Lào Cai, ngày … tháng … năm …",             2025, None, "QĐ-UBND"),
+    ("Số:    /UBND-KT",          "Lào Cai, ngày    tháng 7 năm 2026",         2026, None, "UBND-KT"),
+    ("Số:    /QĐ-UBND",          "Lào Cai, ngày    tháng    năm 2026",        2026, None, "QĐ-UBND"),
+    ("Số: 15/2026/QĐ-UBND",      "Lào Cai, ngày    tháng    năm",             2026, None, "QĐ-UBND"),
+]
+
+
+@pytest.mark.parametrize("number_line, date_line, year, date, symbol", DRAFTS)
+def test_blank_day_keeps_the_year_and_guesses_no_day(number_line, date_line, year, date, symbol):
+    letter = _letter(f"{_DRAFT_LEFT} | {number_line} | {_MOTTO} | {date_line} | QUYẾT ĐỊNH | Về việc ban hành quy chế"
+                     " | Căn cứ Luật Tổ chức chính quyền địa phương;")
+    assert (letter["year"], letter["date"], letter["symbol"]) == (year, date, symbol)
+
+
+# ô 7a/7b above 'Nơi nhận:' and the rest of the block after the list (legacy letters order the columns either way)
+#  lines before Nơi nhận             lines after the list                  → authority                          title
+ABOVE = [
+    ("TM. BAN THƯỜNG VỤ",             "CHỦ TỊCH | Nguyễn Văn Bình",           "TM. BAN THƯỜNG VỤ",                 "CHỦ TỊCH"),
+    ("T/M BAN CHẤP HÀNH",             "CHỦ TỊCH | Nguyễn Văn Bình",           "TM. BAN CHẤP HÀNH",                 "CHỦ TỊCH"),
+    ("KT.GIÁM ĐỐC",                   "PHÓ GIÁM ĐỐC | Nguyễn Văn Bình",       "KT. GIÁM ĐỐC",                      "PHÓ GIÁM ĐỐC"),
+    ("TM. ỦY BAN NHÂN DÂN | KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH | Nguyễn Văn Bình",  "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    ("KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC",   "Nguyễn Văn Bình",                      "KT. GIÁM ĐỐC",                      "PHÓ GIÁM ĐỐC"),
+    ("GIÁM ĐỐC",                      "Nguyễn Văn Bình",                      None,                                "GIÁM ĐỐC"),
+    ("",                              "KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Nguyễn Văn Bình", "KT. GIÁM ĐỐC",             "PHÓ GIÁM ĐỐC"),
+]
+
+
+@pytest.mark.parametrize("above, after, authority, title", ABOVE)
+def test_signing_authority_above_noi_nhan(above, after, authority, title):
+    lines = " | ".join(part for part in ("Thực hiện kế hoạch, đề nghị các đơn vị triển khai.", above,
+                                         "Nơi nhận: | - Như trên; | - Lưu: VT.", after) if part)
+    letter = _letter(f"SỞ NỘI VỤ | Số: 12/SNV-VP | {_MOTTO} | Lào Cai, ngày 05 tháng 4 năm 2024 | V/v triển khai"
+                     f" | Kính gửi: Các phòng. | {lines}")
+    assert (letter["signer"], letter["signing_authority"], letter["signer_title"]) == ("Nguyễn Văn Bình", authority, title)
+

@@ -2,6 +2,7 @@
 (ND30 Phụ lục I; domain.md §1, §3). In the tables ' | ' separates printed lines, top to bottom."""
 import pytest
 
+from pipeline.ingest import read_document
 from pipeline.nlp import read_letter
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.numbers import parse_number
@@ -138,3 +139,23 @@ def test_signing_authority_above_noi_nhan(above, after, authority, title):
                      f" | Kính gửi: Các phòng. | {lines}")
     assert (letter["signer"], letter["signing_authority"], letter["signer_title"]) == ("Nguyễn Văn Bình", authority, title)
 
+
+
+# ô 4 is the letter's own date: a date right after a cited number in the title is the cited document's
+CITED_IN_TITLE = [
+    ("NGHỊ QUYẾT | SỬA ĐỔI MỘT SỐ ĐIỀU CỦA NGHỊ QUYẾT SỐ 70/2025/UBTVQH15 NGÀY 07 THÁNG 02 NĂM 2025", None),
+    ("QUYẾT ĐỊNH | Bãi bỏ Quyết định số 15/2024/QĐ-UBND ngày 05 tháng 3 năm 2024 | Hà Nội, ngày 09 tháng 4 năm 2026",
+     "2026-04-09"),
+    ("QUYẾT ĐỊNH | Bãi bỏ Quyết định số 15/2024/QĐ-UBND, ngày 05/3/2024", None),
+]
+
+
+@pytest.mark.parametrize("title, date", CITED_IN_TITLE)
+def test_a_cited_date_in_the_title_is_not_the_letters_date(title, date, tmp_path):
+    text = (f"ỦY BAN THƯỜNG VỤ QUỐC HỘI | ------- | {_MOTTO} | ------- | Nghị quyết số: 120/2026/UBTVQH15 | {title}"
+            " | ỦY BAN THƯỜNG VỤ QUỐC HỘI | Căn cứ Hiến pháp;")
+    path = tmp_path / "letter.txt"
+    path.write_text(text.replace(" | ", "\n") + "\n", encoding="utf-8")
+    letter = read_letter(read_document(str(path))).to_json()
+    assert letter["date"] == date
+    assert letter["year"] == 2026

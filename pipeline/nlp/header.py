@@ -164,7 +164,7 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
     for ln in zones.header_right + zones.header_left + body_dates:
         if not DATE_LINE.search(ln.text) or _FIRST_GRANT.search(ln.text):
             continue
-        dates = find_dates(ln.text)
+        dates = [d for d in find_dates(ln.text) if not _cited_date(ln.text, d)]
         if not dates:
             continue
         d = dates[0]
@@ -186,6 +186,12 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
         if dates:
             _set_date(header, dates[0], ln.start + grant.end())
             return
+
+
+def _cited_date(text: str, d) -> bool:
+    """A date right after a document number ("NGHỊ QUYẾT SỐ 70/2025/UBTVQH15 NGÀY 07 THÁNG 02 NĂM 2025" in a
+    title) is the cited document's (domain.md §1: a citation gives type, number, date), never ô 4."""
+    return any(n.end <= d.start and not text[n.end:d.start].strip(" ,\t") for n in find_numbers(text))
 
 
 def _set_date(header: Header, d, offset: int) -> None:

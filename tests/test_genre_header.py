@@ -84,6 +84,7 @@ ISSUERS = [
     ("LIÊN ĐOÀN LAO ĐỘNG TỈNH LÀO CAI | BAN CHẤP HÀNH | CÔNG ĐOÀN NGÀNH GIÁO DỤC",
                                                                              "BAN CHẤP HÀNH CÔNG ĐOÀN NGÀNH GIÁO DỤC",  "LIÊN ĐOÀN LAO ĐỘNG TỈNH LÀO CAI"),
     ("ỦY BAN NHÂN DÂN | TỈNH LÀO CAI",                                       "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",            None),
+    ("VIỆN HÀN LÂM | KHOA HỌC XÃ HỘI VIỆT NAM",                             "VIỆN HÀN LÂM KHOA HỌC XÃ HỘI VIỆT NAM",   None),
     ("BỘ CÔNG THƯƠNG | CỤC HÓA CHẤT",                                        "CỤC HÓA CHẤT",                            "BỘ CÔNG THƯƠNG"),
 ]
 

@@ -50,7 +50,9 @@ class Header:
 
 
 def _head_of(key: str, lex: Lexicon) -> str | None:
-    """The longest lexicon head that `key` (folded) opens with."""
+    """The longest lexicon head that `key` (folded) opens with (none for a 'not_heads' opening)."""
+    if any(key == w or key.startswith(w + " ") for w in lex.issuer_not_heads):
+        return None
     return next((h for h in lex.issuer_heads if key == h or key.startswith(h + " ")), None)
 
 

@@ -148,6 +148,7 @@ CITED_IN_TITLE = [
     ("QUYẾT ĐỊNH | Bãi bỏ Quyết định số 15/2024/QĐ-UBND ngày 05 tháng 3 năm 2024 | Hà Nội, ngày 09 tháng 4 năm 2026",
      "2026-04-09"),
     ("QUYẾT ĐỊNH | Bãi bỏ Quyết định số 15/2024/QĐ-UBND, ngày 05/3/2024", None),
+    ("THÔNG TƯ | Thông tư số 43/2015/TT-BGTVT ngày 20 tháng 8 năm 2015, có hiệu lực kể từ ngày 01 tháng 11 năm 2015", None),
 ]
 
 

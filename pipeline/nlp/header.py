@@ -166,8 +166,8 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
     for ln in zones.header_right + zones.header_left + body_dates:
         if not DATE_LINE.search(ln.text) or _FIRST_GRANT.search(ln.text):
             continue
-        dates = [d for d in find_dates(ln.text) if not _cited_date(ln.text, d)]
-        if not dates:
+        dates = find_dates(ln.text)
+        if not dates or _cited_date(ln.text, dates[0]):  # a citation line, whatever dates follow, is not ô 4
             continue
         d = dates[0]
         place = ln.text[:d.start].strip().rstrip(",").strip()

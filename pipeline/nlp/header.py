@@ -34,6 +34,7 @@ class Header:
 
     number: DocNumber | None = None
     blank_symbol: str | None = None  # the symbol of a blank number ("Số: /UBND-KT")
+    blank_year: int | None = None  # the year printed in a blank normative number ("Số:    /2026/QĐ-UBND")
     doc_type_hint: str | None = None  # the type before the date is read (for the passage date of a law)
     issuer_from_body: bool = False  # no header lines: the body's own name for the issuer (a guess)
     unreadable_number: str | None = None  # what stood where the number should be, when it is not digits
@@ -48,16 +49,35 @@ class Header:
     spans: dict = field(default_factory=dict)
 
 
+def _head_of(key: str, lex: Lexicon) -> str | None:
+    """The longest lexicon head that `key` (folded) opens with (none for a 'not_heads' opening)."""
+    if any(key == w or key.startswith(w + " ") for w in lex.issuer_not_heads):
+        return None
+    return next((h for h in lex.issuer_heads if key == h or key.startswith(h + " ")), None)
+
+
+def _continues(upper: str, line: str, lex: Lexicon) -> bool:
+    """ô 2 (ND30 PL I; domain.md §1): the issuer's name with the direct superior body's name above it. A line
+    continues the name above it, rather than naming the body under a parent, when it is the level of a local
+    body (ỦY BAN NHÂN DÂN / TỈNH LÀO CAI), when the upper line ends with words that need a complement (a comma,
+    VÀ, CỦA, ỦY BAN THƯỜNG VỤ, BAN CHẤP HÀNH: lexicon 'unfinished'), or when the two lines together open with a
+    longer head than the upper line alone (BAN CHẤP HÀNH TRUNG ƯƠNG / ĐOÀN TNCS HỒ CHÍ MINH)."""
+    if _PLACE_LEVEL.match(line.upper()) or upper.rstrip().endswith(","):
+        return True
+    key = fold(upper)
+    if any(key == w or key.endswith(" " + w) for w in lex.issuer_unfinished):
+        return True
+    joined = _head_of(fold(f"{upper} {line}"), lex)
+    return joined is not None and len(joined) > len(key)
+
+
 def _issuer_bodies(lines: list[Line], lex: Lexicon) -> list[list[Line]]:
-    """Group the issuer lines into bodies: a line opening with an issuer word starts a new body unless it
-    continues the previous one (a place level, or the previous line ends with ',' or 'VÀ')."""
+    """Group the issuer lines into bodies: a line opening with an issuer head starts a new body (the one above
+    is its parent) unless it continues the name above it (`_continues`); a line with no head continues too."""
     bodies: list[list[Line]] = []
     for ln in lines:
-        key = fold(ln.text)
-        opens = any(key == h or key.startswith(h + " ") for h in lex.issuer_heads)
-        continues = bodies and (_PLACE_LEVEL.match(ln.text.upper()) or bodies[-1][-1].text.rstrip().endswith(",")
-                                or fold(bodies[-1][-1].text).endswith(" VA"))
-        if bodies and (continues or not opens):
+        opens = _head_of(fold(ln.text), lex) is not None
+        if bodies and (not opens or _continues(" ".join(x.text for x in bodies[-1]), ln.text, lex)):
             bodies[-1].append(ln)
         else:
             bodies.append([ln])
@@ -109,7 +129,7 @@ def find_issuer(zones: LetterZones, lex: Lexicon, header: Header) -> None:
         header.spans["parent_issuer"] = [start, end]
 
 
-_BLANK_NUMBER = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết|Lệnh)\s+)?[Ss][ốo]\s*[:.]?(?P<junk>[^/\n]{0,8}?)/[ \t]*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&]*(?:[ \t]*[-–—][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*)*)")
+_BLANK_NUMBER = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết|Lệnh)\s+)?[Ss][ốo]\s*[:.]?(?P<junk>[^/\n]{0,8}?)/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&]*(?:[ \t]*[-–—][ \t]*[A-ZĐ][A-Za-zĐđ0-9&]*)*)")
 
 
 def find_number(zones: LetterZones, header: Header) -> None:
@@ -127,6 +147,7 @@ def find_number(zones: LetterZones, header: Header) -> None:
         blank = _BLANK_NUMBER.match(ln.text)
         if blank:
             header.blank_symbol = clean_symbol(blank.group("sym"))
+            header.blank_year = int(blank.group("year")) if blank.group("year") else None
             junk = blank.group("junk").strip(" \t.…_")
             header.unreadable_number = junk or None  # a handwritten number OCR could not read
             header.spans["symbol"] = [ln.start + blank.start("sym"), ln.start + blank.end("sym")]
@@ -146,7 +167,7 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
         if not DATE_LINE.search(ln.text) or _FIRST_GRANT.search(ln.text):
             continue
         dates = find_dates(ln.text)
-        if not dates:
+        if not dates or _cited_date(ln.text, dates[0]):  # a citation line, whatever dates follow, is not ô 4
             continue
         d = dates[0]
         place = ln.text[:d.start].strip().rstrip(",").strip()
@@ -167,6 +188,12 @@ def find_place_date(zones: LetterZones, header: Header) -> None:
         if dates:
             _set_date(header, dates[0], ln.start + grant.end())
             return
+
+
+def _cited_date(text: str, d) -> bool:
+    """A date right after a document number ("NGHỊ QUYẾT SỐ 70/2025/UBTVQH15 NGÀY 07 THÁNG 02 NĂM 2025" in a
+    title) is the cited document's (domain.md §1: a citation gives type, number, date), never ô 4."""
+    return any(n.end <= d.start and not text[n.end:d.start].strip(" ,\t") for n in find_numbers(text))
 
 
 def _set_date(header: Header, d, offset: int) -> None:

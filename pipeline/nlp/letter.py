@@ -12,7 +12,8 @@ from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
-from pipeline.nlp.signature import TITLE_WORDS, Signature, read_signature, restore_surname, signature_from_tail
+from pipeline.nlp.signature import (AUTHORITY_PREFIX, TITLE_WORDS, Signature, normal_prefix, read_signature, restore_surname,
+                                    signature_from_tail)
 from pipeline.records import Letter, Reference, Source
 
 _SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
@@ -34,18 +35,30 @@ def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signatur
     sig = read_signature(lines, lex) if lines else Signature()
     if sig.signer is None and not zones.noi_nhan:
         sig = signature_from_tail(zones.body, lex)
-    if sig.signer and not sig.signer_title and zones.noi_nhan:
-        _title_above_noi_nhan(zones, sig)
+    if sig.signer and zones.noi_nhan and not (sig.signer_title and sig.signing_authority):
+        _signature_above_noi_nhan(zones, sig)
     return sig
 
 
-def _title_above_noi_nhan(zones: LetterZones, sig: Signature) -> None:
-    """A text layer that put the signer's title above 'Nơi nhận:' (the two columns read one after the
-    other): a short capitals line with a title word, right before the Nơi nhận block."""
+def _signature_above_noi_nhan(zones: LetterZones, sig: Signature) -> None:
+    """ô 7a/7b printed (or read) above 'Nơi nhận:' with the rest of the block after the list (legacy letters
+    order the two bottom columns either way; a text layer may read them one after the other): the short
+    capitals lines right before the Nơi nhận block, an authority line (TM., KT., TL., TUQ., Q.) as the
+    authority and the title lines under it as the title, each only where the block below gave none."""
     before = [ln for ln in zones.body if ln.end <= zones.noi_nhan[0].start]
-    if before and before[-1].is_caps and len(before[-1].text) <= 40 and TITLE_WORDS.search(before[-1].text):
-        sig.signer_title = before[-1].text
-        sig.spans["signer_title"] = [before[-1].start, before[-1].end]
+    block: list = []
+    for ln in reversed(before[-4:]):
+        if not (ln.is_caps and len(ln.text) <= 60 and (AUTHORITY_PREFIX.match(ln.text) or TITLE_WORDS.search(ln.text))):
+            break
+        block.insert(0, ln)
+    authority = [ln for ln in block if AUTHORITY_PREFIX.match(ln.text)]
+    title = block[block.index(authority[-1]) + 1:] if authority else block[-1:]
+    if authority and not sig.signing_authority:
+        sig.signing_authority = " / ".join(normal_prefix(ln.text) for ln in authority)
+        sig.spans["signing_authority"] = [authority[0].start, authority[-1].end]
+    if title and not sig.signer_title and len(title[-1].text) <= 40:
+        sig.signer_title = " ".join(ln.text for ln in title)
+        sig.spans["signer_title"] = [title[0].start, title[-1].end]
 
 
 def _preamble_end(zones: LetterZones) -> int:
@@ -126,7 +139,9 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         warnings.append("not an official letter: no header, number, date or signature found")
         return Letter(source=source, warnings=tuple(warnings))
     number = header.number
-    year = header.date_year or (number.year if number else None)
+    # ô 3/ô 4 of a draft: the day is left blank for the văn thư; the year printed in "năm 2026" or in the number
+    # ("…/2026/QĐ-UBND") is the letter's year, and no day is guessed (date stays null)
+    year = header.date_year or (number.year if number else header.blank_year)
     symbol = number.symbol if number else header.blank_symbol
     if number is None and header.unreadable_number:
         warnings.append(f"number is unreadable (read as {header.unreadable_number!r}): check the original")

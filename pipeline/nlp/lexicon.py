@@ -20,6 +20,8 @@ class Lexicon:
     normative_types: frozenset  # type names whose numbers carry the year
     issuer_heads: tuple[str, ...]  # folded words that open an issuing body's name
     issuer_codes: frozenset  # folded issuer codes seen in symbols (CP, BXD, UBND …)
+    issuer_unfinished: tuple[str, ...]  # folded last words of an issuer line that the next line completes
+    issuer_not_heads: tuple[str, ...]  # folded words that look like a head but continue a name (KHOA HỌC)
     ranks: tuple[str, ...]  # words before a signer's name that are not the name
     noise: tuple[str, ...]  # "(Đã ký)" and the like
     surnames: frozenset  # common family names: a name line opening with one is a name as it stands
@@ -80,6 +82,8 @@ def _load(folder: str) -> Lexicon:
         normative_types=frozenset(t["name"] for t in types if t.get("normative")),
         issuer_heads=tuple(sorted({fold(h) for h in issuers["heads"]}, key=len, reverse=True)),
         issuer_codes=frozenset(fold(c) for c in issuers["codes"]),
+        issuer_unfinished=tuple(fold(w) for w in issuers.get("unfinished", ())),
+        issuer_not_heads=tuple(fold(w) for w in issuers.get("not_heads", ())),
         ranks=tuple(sorted(people["ranks"], key=len, reverse=True)),
         noise=tuple(people["noise"]),
         surnames=frozenset(people.get("surnames", ())),

@@ -20,17 +20,19 @@ from pipeline.nlp.keys import fold_number
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.text.normalize import fold
 
-_DASH = r"[ \t]*[-\u2013\u2014](?:[ \t]*\n)?[ \t]*"  # a symbol may wrap after its dash
+_DASH = r"[ \t]*[-\u2013\u2014_](?:[ \t]*\n)?[ \t]*"  # a symbol may wrap after its dash; '_' is a dash typed wrong
 _SLASH = r"[ \t]*/[ \t]*"
-_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?!\w)"  # one symbol group ends at a word boundary: "Công" is not "C"
+_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?![^\W_])"  # a group ends at a word boundary ("Công" is not "C"); '_' joins groups
 _SYMBOL = rf"{_GROUP}(?:{_DASH}{_GROUP})*"
-_START = r"(?=\d)(?<![\w/.,:\-])"  # not inside a longer token, a date or a standard ("6909:2001")
+# Not inside a longer token, a date or a standard ("6909:2001"), but right after "Số:" (no space after the
+# colon, ND30 PL I ô 3 printed carelessly: "Số:09/2010/QĐ-UBND").
+_START = r"(?=\d)(?:(?<=[Ss]ố:)|(?<=[Ss]o:)|(?<![\w/.,:\-]))"
 _NUM = r"(?P<num>\d{1,6}(?:\.\d{1,3})?[a-z]?)"  # "66.15/2026/NQ-CP": a sub-number after a dot
 
 _NORMATIVE = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<year>(?:19|20)\d\d){_SLASH}"
                         rf"(?:(?P<term>(?:UBTVQH|QH)\d\d)(?:\d(?!\w))?(?!\w)|(?P<sym>{_SYMBOL}))")
 _PARTY = re.compile(rf"{_START}(?P<num>\d{{1,6}})[ \t]*[-\u2013\u2014][ \t]*(?P<type>[A-ZĐ][A-Za-zĐđ]*){_SLASH}"
-                    r"(?P<org>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ]*)?)(?!\w)")
+                    r"(?P<org>[A-ZĐ][A-Za-zĐđ&]*(?:[-_][A-ZĐ][A-Za-zĐđ&]*)*)(?!\w)")
 _ADMIN = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<sym>{_SYMBOL})")
 _SPACED_DASH = re.compile(_DASH)
 _FOOTNOTE_TAIL = re.compile(r"^(?P<code>[A-ZĐ][A-Za-zĐđ&]*?)(?P<digit>\d)$")
@@ -115,7 +117,8 @@ def find_numbers(text: str) -> list[DocNumber]:
             add(DocNumber(m.group("num"), clean_symbol(m.group("sym")), int(m.group("year")), "normative",
                           m.start(), m.end()))
     for m in _PARTY.finditer(text):
-        add(DocNumber(m.group("num"), f"{m.group('type')}/{m.group('org')}", None, "party", m.start(), m.end()))
+        org = m.group("org").replace("_", "-")
+        add(DocNumber(m.group("num"), f"{m.group('type')}/{org}", None, "party", m.start(), m.end()))
     for m in _ADMIN.finditer(text):
         symbol = clean_symbol(m.group("sym"))
         if _admin_symbol_ok(symbol):

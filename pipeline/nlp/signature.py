@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.segment import NOI_NHAN, Line
 
-_PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+(?=\S)")
+# ô 7a (ND30 PL I; domain.md §1): TM., KT., TL., TUQ., Q., also written T/M, K/T, T/L, T/UQ, and printed with
+# or without the space after the dot ("KT.CHỦ TỊCH", "TM.ỦY BAN NHÂN DÂN"); without a dot a space must follow.
+_PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)(?:\s*\.\s*|\s+)(?=\S)")
+AUTHORITY_PREFIX = _PREFIX
 _NOISE = re.compile(r"^\(?\s*(đã ký|ký\b|ký tên|chữ ký|đóng dấu|signature|ký bởi)|^\d{1,3}$|^[\W_]+$", re.IGNORECASE)
 TITLE_WORDS = re.compile(r"\b(TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH|THỦ TƯỚNG|TỔNG|PHÓ|BÍ THƯ|THỐNG ĐỐC|CHỦ NHIỆM)\b")
 _NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zđàáảãạâấầẩẫậăắằẳẵặèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+$")
@@ -112,7 +115,7 @@ def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
     authority = [ln for ln in above if _PREFIX.match(ln.text)]
     title = [ln for ln in above if not _PREFIX.match(ln.text)]
     if authority:
-        sig.signing_authority = " / ".join(_normal_prefix(ln.text) for ln in authority)
+        sig.signing_authority = " / ".join(normal_prefix(ln.text) for ln in authority)
         sig.spans["signing_authority"] = [authority[0].start, authority[-1].end]
         last = above.index(authority[-1])
         title = [ln for ln in above[last + 1:]]
@@ -131,7 +134,7 @@ def _with_cut_surname(name: str, below: list[Line], lex: Lexicon) -> str:
     return name
 
 
-def _normal_prefix(text: str) -> str:
+def normal_prefix(text: str) -> str:
     """'T/M ỦY BAN' → 'TM. ỦY BAN'; 'KT CHỦ TỊCH' → 'KT. CHỦ TỊCH'."""
     m = _PREFIX.match(text)
     prefix = m.group(1).replace("/", "")

@@ -1,0 +1,104 @@
+"""Saved portal pages (issue 16, item 4): the portal's properties panel, and pages saved as Markdown.
+
+Rules (pipeline.ingest.portal): a properties panel is a run of at least three property lines ("Số hiệu …",
+"Loại văn bản …", "Người ký …") or label/value cells; a field is taken from it only when the letter does not
+print it (domain.md §1). A Markdown page's header is the table row whose right cell opens with the national motto
+or the Party's name (ND30 Phụ lục I ô 1-2) and the row after it (ô 3-4); `|` lines close cells, emphasis runs that
+wrap are one line, the chrome before the header is not the letter.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import read_document
+from pipeline.ingest.portal import markdown_parts, read_properties
+from pipeline.nlp import read_letter
+
+CORPUS = Path(__file__).parent / "corpus" / "docs"
+
+PANEL_TEXT = ["Trang chủ", ">", "Văn bản hợp nhất số 12/VBHN-BTC", "Số hiệu 12/VBHN-BTC",
+              "Loại văn bản Văn bản hợp nhất", "Ngành --", "Ngày ký xác thực 03/02/2026",
+              "Cơ quan ban hành Bộ Tài chính", "Chức danh Thứ trưởng", "Người ký Nguyễn Văn An", "Tải về"]
+PANEL_CELLS = ["#", "**Số hiệu:**", "|", "45/2025/TT-BYT", "|", "|", "**Loại văn bản:**", "|", "Thông tư", "|",
+               "**Nơi ban hành:**", "|", "Bộ Y tế", "|", "|", "**Người ký:**", "|", "Trần Văn Bình", "|",
+               "**Ngày ban hành:**", "|", "05/12/2025", "|", "|", "**Tình trạng:**", "|", "Đã biết", "|"]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (PANEL_TEXT, {"number": "12/VBHN-BTC", "doc_type": "Văn bản hợp nhất", "issuer": "Bộ Tài chính",
+                  "signer_title": "Thứ trưởng", "signer": "Nguyễn Văn An", "date": "2026-02-03"}),
+    ([x.replace("**", "") for x in PANEL_CELLS if x not in ("|", "#")],
+     {"number": "45/2025/TT-BYT", "doc_type": "Thông tư", "signer": "Trần Văn Bình", "date": "2025-12-05"}),
+    (["Số hiệu: QCVN 29:2025/BXD.", "Điều 2. Hiệu lực thi hành"], {}),  # one line in the body: no panel
+    (["Số hiệu --", "Loại văn bản --", "Người ký --", "Ngày ban hành --"], {}),  # a panel of blanks
+])
+def test_read_properties(lines, expected):
+    assert read_properties(lines) == expected
+
+
+def _page(tmp_path, name: str, lines: list[str]):
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return read_letter(read_document(path)).to_json()
+
+
+LETTER_NO_NUMBER = ["BỘ TÀI CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                    "VĂN BẢN HỢP NHẤT", "Thông tư quy định chế độ báo cáo",
+                    "Điều 1. Phạm vi điều chỉnh", "Thông tư này quy định chế độ báo cáo thống kê."]
+
+
+def test_panel_fills_what_the_letter_does_not_print(tmp_path):
+    rec = _page(tmp_path, "vbhn.txt", PANEL_TEXT + LETTER_NO_NUMBER)
+    assert (rec["full_number"], rec["date"], rec["signer"]) == ("12/VBHN-BTC", "2026-02-03", "Nguyễn Văn An")
+    assert any("properties panel" in w and "date" in w and "signer" in w for w in rec["warnings"])
+
+
+def test_panel_never_overrides_the_letter(tmp_path):
+    printed = ["UỶ BAN NHÂN DÂN", "TỈNH LÀO CAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+               "Độc lập - Tự do - Hạnh phúc", "Số: 77/UBND-KT", "Lào Cai, ngày 06 tháng 4 năm 2026",
+               "Kính gửi: Sở Tài chính.", "Đề nghị Sở báo cáo.", "CHỦ TỊCH", "Lê Văn Cường"]
+    rec = _page(tmp_path, "printed.txt", PANEL_TEXT + printed)
+    assert (rec["full_number"], rec["date"], rec["signer"], rec["issuer"]) == (
+        "77/UBND-KT", "2026-04-06", "Lê Văn Cường", "UỶ BAN NHÂN DÂN TỈNH LÀO CAI")
+    assert not any("properties panel" in w for w in rec["warnings"])
+
+
+MD_HEADER = ["Bản quyền thuộc **", "THƯ VIỆN PHÁP LUẬT**.", "|", "Đang tải văn bản...", "#"] + PANEL_CELLS + [
+    "|", "**ỦY", "BAN NHÂN DÂN **", "TỈNH NINH BÌNH", "--------", "|", "**CỘNG", "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**",
+    "Độc lập - Tự do - Hạnh phúc", "---------------", "|", "|", "Số: 310/UBND-VP", "*V/v triển khai",
+    "kế hoạch năm 2026*", "|", "*Ninh Bình, ngày", "12 tháng 1 năm 2026*", "|", "|", "**Kính gửi:**", "|",
+    "- Sở Y tế;", "- Sở Tài chính.", "|", "Thực hiện [Nghị định số 30/2020/NĐ-CP](https://x.vn/a), Ủy ban",
+    "nhân dân tỉnh đề nghị các Sở báo cáo.", "|", "|", "***Nơi nhận:***", "- Như trên;", "- Lưu: VT.", "|",
+    "**KT. CHỦ TỊCH**", "**PHÓ CHỦ TỊCH**", "**Phạm Văn Dũng**", "|"]
+
+
+def test_markdown_parts_split_the_header_table():
+    left, right, body, chrome = markdown_parts(MD_HEADER)
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH", "Số: 310/UBND-VP", "V/v triển khai kế hoạch năm 2026"]
+    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "Ninh Bình, ngày 12 tháng 1 năm 2026"]
+    assert body[:3] == ["Kính gửi:", "- Sở Y tế;", "- Sở Tài chính."]
+    assert "Thực hiện Nghị định số 30/2020/NĐ-CP, Ủy ban" in body
+    assert not any("**" in x or x == "|" for x in left + right + body)
+    assert read_properties(chrome)["number"] == "45/2025/TT-BYT"
+
+
+def test_markdown_page_reads_as_a_letter(tmp_path):
+    rec = _page(tmp_path, "md.txt", MD_HEADER)
+    assert rec["issuer"] == "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"
+    assert (rec["full_number"], rec["date"], rec["place"]) == ("310/UBND-VP", "2026-01-12", "Ninh Bình")
+    assert rec["subject"] == "triển khai kế hoạch năm 2026"
+    assert rec["recipients"] == ["Sở Y tế", "Sở Tài chính"]
+    assert rec["signer"] == "Phạm Văn Dũng"
+    assert not any("properties panel" in w for w in rec["warnings"])  # the letter prints every field
+
+
+@pytest.mark.parametrize("cid, number, issuer, date", [
+    ("c001", "4085/UBND-ĐT", "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "2025-11-25"),
+    ("c012", "5348/CT-CS", "CỤC THUẾ", "2025-11-20"),
+])
+def test_thuvienphapluat_markdown_letters(cid, number, issuer, date):
+    rec = read_letter(read_document(CORPUS / f"{cid}.txt")).to_json()
+    assert (rec["full_number"], rec["issuer"], rec["date"]) == (number, issuer, date)

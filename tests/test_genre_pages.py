@@ -15,6 +15,8 @@ import pytest
 from pipeline.ingest import read_document
 from pipeline.ingest.portal import markdown_parts, read_properties
 from pipeline.nlp import read_letter
+from pipeline.nlp.parties import find_distribution
+from pipeline.nlp.segment import lines_of
 
 CORPUS = Path(__file__).parent / "corpus" / "docs"
 
@@ -71,17 +73,22 @@ MD_HEADER = ["Bản quyền thuộc **", "THƯ VIỆN PHÁP LUẬT**.", "|", "Đ
     "kế hoạch năm 2026*", "|", "*Ninh Bình, ngày", "12 tháng 1 năm 2026*", "|", "|", "**Kính gửi:**", "|",
     "- Sở Y tế;", "- Sở Tài chính.", "|", "Thực hiện [Nghị định số 30/2020/NĐ-CP](https://x.vn/a), Ủy ban",
     "nhân dân tỉnh đề nghị các Sở báo cáo.", "|", "|", "***Nơi nhận:***", "- Như trên;", "- Lưu: VT.", "|",
-    "**KT. CHỦ TỊCH**", "**PHÓ CHỦ TỊCH**", "**Phạm Văn Dũng**", "|"]
+    "**KT. CHỦ TỊCH**", "**PHÓ CHỦ TỊCH**", "**Phạm Văn Dũng**", "|",
+    "Công văn 310/UBND-VP năm 2026 triển khai kế hoạch", "## Văn bản liên quan",
+    "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "[Đăng nhập](https://x.vn/login)"]
 
 
 def test_markdown_parts_split_the_header_table():
-    left, right, body, chrome = markdown_parts(MD_HEADER)
+    left, right, body, noi_nhan, signature, chrome = markdown_parts(MD_HEADER)
     assert left == ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH", "Số: 310/UBND-VP", "V/v triển khai kế hoạch năm 2026"]
     assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                      "Ninh Bình, ngày 12 tháng 1 năm 2026"]
     assert body[:3] == ["Kính gửi:", "- Sở Y tế;", "- Sở Tài chính."]
     assert "Thực hiện Nghị định số 30/2020/NĐ-CP, Ủy ban" in body
-    assert not any("**" in x or x == "|" for x in left + right + body)
+    assert noi_nhan == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    assert signature == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phạm Văn Dũng",
+                         "Công văn 310/UBND-VP năm 2026 triển khai kế hoạch"]  # cut at the site's "##" heading
+    assert not any("**" in x or x == "|" for x in left + right + body + noi_nhan + signature)
     assert read_properties(chrome)["number"] == "45/2025/TT-BYT"
 
 
@@ -92,6 +99,8 @@ def test_markdown_page_reads_as_a_letter(tmp_path):
     assert rec["subject"] == "triển khai kế hoạch năm 2026"
     assert rec["recipients"] == ["Sở Y tế", "Sở Tài chính"]
     assert rec["signer"] == "Phạm Văn Dũng"
+    assert rec["distribution"] == ["Như trên", "Lưu: VT"]
+    assert [r["full_number"] for r in rec["references"]] == ["30/2020/NĐ-CP"]  # not the site's 13/2023 after "##"
     assert not any("properties panel" in w for w in rec["warnings"])  # the letter prints every field
 
 
@@ -102,3 +111,26 @@ def test_markdown_page_reads_as_a_letter(tmp_path):
 def test_thuvienphapluat_markdown_letters(cid, number, issuer, date):
     rec = read_letter(read_document(CORPUS / f"{cid}.txt")).to_json()
     assert (rec["full_number"], rec["issuer"], rec["date"]) == (number, issuer, date)
+
+
+@pytest.mark.parametrize("lines, items", [
+    (["Nơi nhận:", "- VPCP: BTCN,", "PCN Phạm Mạnh Cường,", "Trợ lý TTg, các Vụ: NN, PL;", "- Lưu: VT."],
+     ["VPCP: BTCN, PCN Phạm Mạnh Cường, Trợ lý TTg, các Vụ: NN, PL", "Lưu: VT"]),
+    (["Nơi nhận:", "- Các đồng chí Ủy viên", "Ban Chấp hành Trung ương Đảng,", "- Lưu Văn phòng Trung ương Đảng."],
+     ["Các đồng chí Ủy viên Ban Chấp hành Trung ương Đảng", "Lưu Văn phòng Trung ương Đảng"]),
+    (["Nơi nhận:", "+ Công ty TNHH Suhil Electronics", "Vina (đ/c: xã An Phước);", "+ Lưu: VT."],
+     ["Công ty TNHH Suhil Electronics Vina (đ/c: xã An Phước)", "Lưu: VT"]),
+    (["Nơi nhận:", "- Như trên;", "- Sở Tài chính", "- Lưu: VT."], ["Như trên", "Sở Tài chính", "Lưu: VT"]),
+])
+def test_noi_nhan_items_that_wrap(lines, items):
+    text = "\n".join(lines)
+    assert find_distribution(lines_of(text, 0, len(text)))[0] == items
+
+
+def test_signature_lines_after_an_open_item_stay_the_signature():
+    """The last item has no closing mark; the flattened signature column after it is not part of it."""
+    text = "\n".join(["Nơi nhận:", "- Như trên;", "- Lưu: VT, KGVX (3) Q", "KT. BỘ TRƯỞNG", "PHÓ CHỦ NHIỆM",
+                      "(Đã ký)", "Phạm Mạnh Cường"])
+    items, _, signature = find_distribution(lines_of(text, 0, len(text)))
+    assert items == ["Như trên", "Lưu: VT, KGVX (3) Q"]
+    assert [ln.text for ln in signature] == ["KT. BỘ TRƯỞNG", "PHÓ CHỦ NHIỆM", "(Đã ký)", "Phạm Mạnh Cường"]

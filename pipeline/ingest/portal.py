@@ -102,6 +102,8 @@ _DECORATION = re.compile(r"^[\s*\-–—_=~.]+$")  # rules under the header name
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")
 _ESCAPED = re.compile(r"\\([*_#|\[\]\\-])")
+_UNDERSCORE_EM = re.compile(r"(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")  # __strong__
+_NOI_NHAN = re.compile(r"^n[ơo]i nh[aậ]n\b")  # folded: ô 9b
 _MOTTO_FOLDED = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
 
 
@@ -118,7 +120,7 @@ def _emphasis_open(text: str) -> bool:
 
 def _plain(text: str) -> str:
     text = _LINK.sub(r"\1", _HEADING.sub("", text))
-    text = re.sub(r"(?<!\\)\*+", "", text)
+    text = re.sub(r"(?<!\\)\*+", "", _UNDERSCORE_EM.sub(r"\1", text))
     return " ".join(_ESCAPED.sub(r"\1", text).split())
 
 
@@ -151,9 +153,10 @@ def _cells(lines: list[str]) -> list[list[str]]:
     return cells
 
 
-def markdown_parts(lines: list[str]) -> tuple[list[str], list[str], list[str], list[str]] | None:
-    """(header_left, header_right, body, chrome_before) of a Markdown page, or None when no cell opens with
-    the national motto (or the Party's name) after a left cell."""
+def markdown_parts(lines: list[str]) -> tuple[list[str], list[str], list[str], list[str], list[str], list[str]] | None:
+    """(header_left, header_right, body, noi_nhan, signature, chrome_before) of a Markdown page, or None when no
+    cell opens with the national motto (or the Party's name) after a left cell. The Nơi nhận cell (ô 9b) and
+    the cell beside it (ô 7, the signature) are the two columns of the closing table row."""
     cells = _cells(lines)
     found = None
     for k in range(1, len(cells)):
@@ -174,6 +177,16 @@ def markdown_parts(lines: list[str]) -> tuple[list[str], list[str], list[str], l
             left, right, k = left + row_left, right + nxt, k + 2
         elif row_left and re.match(r"^s[ốo]\b", row_left[0], re.I):
             left, k = left + row_left, k + 1
-    body = [x for cell in cells[k:] for x in _cell_lines(cell)]
+    rest = []
+    for cell in cells[k:]:  # the site's sections after the letter ("## Văn bản liên quan") open with a heading
+        cut = next((i for i, x in enumerate(cell) if _HEADING.match(x)), None)
+        rest.append(_cell_lines(cell[:cut]))
+        if cut is not None:
+            break
     chrome = [x for cell in cells[:found - 1] for x in _cell_lines(cell)]
-    return left, right, body, chrome
+    at = next((i for i, c in enumerate(rest) if c and _NOI_NHAN.match(fold(c[0]))), None)
+    if at is None:
+        return left, right, [x for c in rest for x in c], [], [], chrome
+    body = [x for c in rest[:at] for x in c]
+    signature = [x for c in rest[at + 1:] for x in c]
+    return left, right, body, rest[at], signature, chrome

@@ -24,10 +24,13 @@ def read_txt_page(data: bytes) -> tuple[list[Segment], str, dict]:
     text, encoding = decode_bytes(data)
     lines = text.split("\n")
     if is_markdown_page(lines) and (parts := markdown_parts(lines)) is not None:
-        left, right, body, chrome = (
-            [repair_split_glyphs(x) for x in part] for part in parts)
-        segments = [Segment("header_left", [Line(x) for x in left]),
-                    Segment("header_right", [Line(x) for x in right])] + split_flat_signature(body)
+        left, right, body, noi_nhan, signature, chrome = ([repair_split_glyphs(x) for x in part] for part in parts)
+        segments = [Segment("header_left", [Line(x) for x in left]), Segment("header_right", [Line(x) for x in right])]
+        if noi_nhan:  # the closing row's two cells: Nơi nhận | signature
+            segments += [Segment("body", [Line(x) for x in body]), Segment("signature_left", [Line(x) for x in noi_nhan]),
+                         Segment("signature_right", [Line(x) for x in signature])]
+        else:
+            segments += split_flat_signature(body)
         return segments, encoding, read_properties(chrome)
     text = repair_split_glyphs(_MD_BOLD.sub(r"\1", text))
     lines = text.split("\n")

@@ -19,6 +19,20 @@ def _clean(item: str) -> str:
     return _END_PUNCT.sub("", _ITEM_MARK.sub("", item)).strip()
 
 
+def _continues(prev: Line, ln: Line) -> bool:
+    """A Nơi nhận item runs until the next dash or plus (ND30 Phụ lục I ô 9b; domain.md): a line without its own
+    marker continues the item above while that item is open (no closing ';' or '.'), unless it is the signature
+    column's (a caps authority or title, a bare name, '(Đã ký)')."""
+    text = ln.text.rstrip()
+    if _ITEM_MARK.match(text) or re.search(r"[;.]$", prev.text.rstrip()) or _SIGNATURE_NOISE.match(text):
+        return False
+    if text[:1].islower():
+        return True
+    if ln.is_caps:
+        return False
+    return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
+
+
 def _join_lone_marks(lines: list[Line]) -> list[Line]:
     """OCR and some PDFs put an item's dash on a line of its own ('-' / 'Chủ tịch UBND tỉnh;')."""
     out: list[Line] = []
@@ -40,7 +54,7 @@ def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
             break
         marked = bool(_ITEM_MARK.match(ln.text))
         prev_open = items and not re.search(r"[;.:]$", items[-1].text)
-        if items and not marked and prev_open and ln.text[:1].islower():
+        if items and not marked and (prev_open and ln.text[:1].islower() or _continues(items[-1], ln)):
             last = items[-1]
             items[-1] = Line(last.text + " " + ln.text, last.start, ln.end)
             continue
@@ -93,7 +107,7 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             if rest:
                 signature.append(Line(rest, ln.end - len(rest), ln.end))
             continue
-        if dashed and (_ITEM_MARK.match(ln.text) or own and ln.text[:1].islower()):
+        if dashed and (_ITEM_MARK.match(ln.text) or own and (ln.text[:1].islower() or _continues(own[-1], ln))):
             own.append(ln)
             continue
         if dashed:  # after the dash list: the signature of a letter whose layout was flattened

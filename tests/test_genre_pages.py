@@ -15,7 +15,7 @@ import pytest
 from pipeline.ingest import read_document
 from pipeline.ingest.portal import markdown_parts, read_properties
 from pipeline.nlp import read_letter
-from pipeline.nlp.parties import find_distribution
+from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.segment import lines_of
 
 CORPUS = Path(__file__).parent / "corpus" / "docs"
@@ -134,3 +134,26 @@ def test_signature_lines_after_an_open_item_stay_the_signature():
     items, _, signature = find_distribution(lines_of(text, 0, len(text)))
     assert items == ["Như trên", "Lưu: VT, KGVX (3) Q"]
     assert [ln.text for ln in signature] == ["KT. BỘ TRƯỞNG", "PHÓ CHỦ NHIỆM", "(Đã ký)", "Phạm Mạnh Cường"]
+
+
+@pytest.mark.parametrize("lines, recipients", [
+    (["THỦ TƯỚNG CHÍNH PHỦ điện:", "- Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc", "Chính phủ;",
+      "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.", "Thời gian qua, mưa lớn kéo dài."],
+     ["Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+      "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+    (["CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện:", "- Giám đốc các Sở, ban, ngành tỉnh;",
+      "- Chủ tịch UBND các huyện, thị xã, thành phố.", "Để chủ động ứng phó với bão số 3."],
+     ["Giám đốc các Sở, ban, ngành tỉnh", "Chủ tịch UBND các huyện, thị xã, thành phố"]),
+    (["BỘ TRƯỞNG BỘ Y TẾ điện: Giám đốc Sở Y tế các tỉnh, thành phố.", "Thực hiện chỉ đạo của Thủ tướng."],
+     ["Giám đốc Sở Y tế các tỉnh, thành phố"]),
+    (["1. Nguyên tắc áp dụng giá bán điện:", "- Giá bán điện phải áp dụng đúng đối tượng;"], []),  # not a Công điện
+])
+def test_cong_dien_addressees_are_the_recipients(lines, recipients):
+    text = "\n".join(lines)
+    assert find_recipients(lines_of(text, 0, len(text)), [])[0] == recipients
+
+
+def test_cong_dien_letter():
+    rec = read_letter(read_document(CORPUS / "c007.txt")).to_json()
+    assert rec["doc_type"] == "Công điện" and len(rec["recipients"]) == 7
+    assert rec["recipients"][0] == "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line
+from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line, cong_dien_head
 
 _ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _END_PUNCT = re.compile(r"[\s;.,:]+$")
@@ -80,10 +80,10 @@ def _as_output(items: list[Line]) -> tuple[list[str], list[list[int]]]:
 
 
 def find_recipients(body: list[Line], header_left: list[Line]) -> tuple[list[str], list[list[int]]]:
-    """`Kính gửi: X` on one line, or the list under it."""
+    """`Kính gửi: X` on one line, or the list under it; a Công điện's list after "<SENDER> điện:"."""
     lines = header_left + body[:40]
     for i, ln in enumerate(lines):
-        head = KINH_GUI.match(ln.text)
+        head = KINH_GUI.match(ln.text) or cong_dien_head(ln.text)
         if not head:
             continue
         rest = ln.text[head.end():].strip()

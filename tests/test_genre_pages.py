@@ -146,6 +146,9 @@ def test_signature_lines_after_an_open_item_stay_the_signature():
      ["Giám đốc các Sở, ban, ngành tỉnh", "Chủ tịch UBND các huyện, thị xã, thành phố"]),
     (["BỘ TRƯỞNG BỘ Y TẾ điện: Giám đốc Sở Y tế các tỉnh, thành phố.", "Thực hiện chỉ đạo của Thủ tướng."],
      ["Giám đốc Sở Y tế các tỉnh, thành phố"]),
+    (["Kính gửi:", "- Khoa Mác - Lênin", "- Khoa Khoa học Cơ bản",
+      "Căn cứ vào kế hoạch đào tạo học kỳ hè năm học 2015-2016."],  # the body's sentence is not an item's wrap
+     ["Khoa Mác - Lênin", "Khoa Khoa học Cơ bản"]),
     (["1. Nguyên tắc áp dụng giá bán điện:", "- Giá bán điện phải áp dụng đúng đối tượng;"], []),  # not a Công điện
 ])
 def test_cong_dien_addressees_are_the_recipients(lines, recipients):

@@ -19,10 +19,11 @@ def _clean(item: str) -> str:
     return _END_PUNCT.sub("", _ITEM_MARK.sub("", item)).strip()
 
 
-def _continues(prev: Line, ln: Line) -> bool:
+def _continues(prev: Line, ln: Line, before_prose: bool = False) -> bool:
     """A Nơi nhận item runs until the next dash or plus (ND30 Phụ lục I ô 9b; domain.md): a line without its own
     marker continues the item above while that item is open (no closing ';' or '.'), unless it is the signature
-    column's (a caps authority or title, a bare name, '(Đã ký)')."""
+    column's (a caps authority or title, a bare name, '(Đã ký)'). A list that the body follows (Kính gửi)
+    takes a capitalised line only when it ends as an item does (';' or ','): a sentence is the body's."""
     text = ln.text.rstrip()
     if _ITEM_MARK.match(text) or re.search(r"[;.]$", prev.text.rstrip()) or _SIGNATURE_NOISE.match(text):
         return False
@@ -30,6 +31,8 @@ def _continues(prev: Line, ln: Line) -> bool:
         return True
     if ln.is_caps:
         return False
+    if before_prose:
+        return bool(re.search(r"[,;]$", text))
     return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
 
 
@@ -54,7 +57,7 @@ def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
             break
         marked = bool(_ITEM_MARK.match(ln.text))
         prev_open = items and not re.search(r"[;.:]$", items[-1].text)
-        if items and not marked and (prev_open and ln.text[:1].islower() or _continues(items[-1], ln)):
+        if items and not marked and (prev_open and ln.text[:1].islower() or _continues(items[-1], ln, stop_on_prose)):
             last = items[-1]
             items[-1] = Line(last.text + " " + ln.text, last.start, ln.end)
             continue

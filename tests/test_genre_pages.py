@@ -160,3 +160,23 @@ def test_cong_dien_letter():
     rec = read_letter(read_document(CORPUS / "c007.txt")).to_json()
     assert rec["doc_type"] == "Công điện" and len(rec["recipients"]) == 7
     assert rec["recipients"][0] == "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ"
+
+
+CLOSING = ["Ủy ban nhân dân huyện báo cáo như sau."]
+
+
+@pytest.mark.parametrize("rows", [
+    ["Nơi nhận:\t\t\t\t\tKT. CHỦ TỊCH", "- Như trên;\t\t\t\t\tPHÓ CHỦ TỊCH", "- Lưu: VT.", "\t\t\t\t\t\tNguyễn Văn Bình"],
+    ["Nơi nhận:                              KT. CHỦ TỊCH", "- Như trên;                            PHÓ CHỦ TỊCH",
+     "- Lưu: VT.", "                                        Nguyễn Văn Bình"],
+    ["Nơi nhận:\tKT. CHỦ TỊCH", "- Như trên;\tPHÓ CHỦ TỊCH", "- Lưu: VT.\tNguyễn Văn Bình"],
+])
+def test_signature_column_on_the_noi_nhan_lines(tmp_path, rows):
+    head = ["ỦY BAN NHÂN DÂN\t\t\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN BẢO THẮNG\t\t\tĐộc lập - Tự do - Hạnh phúc",
+            "Số: 125/UBND-VP\t\t\tBảo Thắng, ngày 06 tháng 4 năm 2012", "Kính gửi: Ủy ban nhân dân tỉnh Lào Cai."]
+    rec = _page(tmp_path, "flat.txt", head + CLOSING + rows)
+    assert (rec["full_number"], rec["issuer"], rec["date"]) == ("125/UBND-VP", "ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG",
+                                                              "2012-04-06")
+    assert rec["distribution"] == ["Như trên", "Lưu: VT"]
+    assert (rec["signing_authority"], rec["signer_title"], rec["signer"]) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+                                                                              "Nguyễn Văn Bình")

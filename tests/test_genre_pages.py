@@ -166,13 +166,15 @@ CLOSING = ["Ủy ban nhân dân huyện báo cáo như sau."]
 
 
 @pytest.mark.parametrize("rows", [
-    ["Nơi nhận:\t\t\t\t\tKT. CHỦ TỊCH", "- Như trên;\t\t\t\t\tPHÓ CHỦ TỊCH", "- Lưu: VT.", "\t\t\t\t\t\tNguyễn Văn Bình"],
+    ["Nơi nhận:\t\t\t\t\tKT. CHỦ TỊCH", "- Như trên;\t\t\t\t\tPHÓ CHỦ TỊCH", "- Lưu: VT.",
+     "\t\t\t\t\t\tNguyễn Văn Bình"],
     ["Nơi nhận:                              KT. CHỦ TỊCH", "- Như trên;                            PHÓ CHỦ TỊCH",
      "- Lưu: VT.", "                                        Nguyễn Văn Bình"],
     ["Nơi nhận:\tKT. CHỦ TỊCH", "- Như trên;\tPHÓ CHỦ TỊCH", "- Lưu: VT.\tNguyễn Văn Bình"],
 ])
 def test_signature_column_on_the_noi_nhan_lines(tmp_path, rows):
-    head = ["ỦY BAN NHÂN DÂN\t\t\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN BẢO THẮNG\t\t\tĐộc lập - Tự do - Hạnh phúc",
+    head = ["ỦY BAN NHÂN DÂN\t\t\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "HUYỆN BẢO THẮNG\t\t\tĐộc lập - Tự do - Hạnh phúc",
             "Số: 125/UBND-VP\t\t\tBảo Thắng, ngày 06 tháng 4 năm 2012", "Kính gửi: Ủy ban nhân dân tỉnh Lào Cai."]
     rec = _page(tmp_path, "flat.txt", head + CLOSING + rows)
     assert (rec["full_number"], rec["issuer"], rec["date"]) == ("125/UBND-VP", "ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG",

@@ -27,7 +27,8 @@ def read_txt_page(data: bytes) -> tuple[list[Segment], str, dict]:
         left, right, body, noi_nhan, signature, chrome = ([repair_split_glyphs(x) for x in part] for part in parts)
         segments = [Segment("header_left", [Line(x) for x in left]), Segment("header_right", [Line(x) for x in right])]
         if noi_nhan:  # the closing row's two cells: Nơi nhận | signature
-            segments += [Segment("body", [Line(x) for x in body]), Segment("signature_left", [Line(x) for x in noi_nhan]),
+            segments += [Segment("body", [Line(x) for x in body]),
+                         Segment("signature_left", [Line(x) for x in noi_nhan]),
                          Segment("signature_right", [Line(x) for x in signature])]
         else:
             segments += split_flat_signature(body)

@@ -110,7 +110,8 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             if rest:
                 signature.append(Line(rest, ln.end - len(rest), ln.end))
             continue
-        if dashed and (_ITEM_MARK.match(ln.text) or own and (ln.text[:1].islower() or _continues(own[-1], ln))):
+        if dashed and (_ITEM_MARK.match(ln.text)
+                       or own and (ln.text[:1].islower() or _continues(own[-1], ln))):
             own.append(ln)
             continue
         if dashed:  # after the dash list: the signature of a letter whose layout was flattened

@@ -121,6 +121,8 @@ def test_thuvienphapluat_markdown_letters(cid, number, issuer, date):
     (["Nơi nhận:", "+ Công ty TNHH Suhil Electronics", "Vina (đ/c: xã An Phước);", "+ Lưu: VT."],
      ["Công ty TNHH Suhil Electronics Vina (đ/c: xã An Phước)", "Lưu: VT"]),
     (["Nơi nhận:", "- Như trên;", "- Sở Tài chính", "- Lưu: VT."], ["Như trên", "Sở Tài chính", "Lưu: VT"]),
+    (["Nơi nhận:", "- Các khoa có HSSV:", "TTCNTT (để đưa lên Website Trường);", "- Lưu: VT."],  # ';' read as ':'
+     ["Các khoa có HSSV", "Lưu: VT"]),  # a closed item is not continued (its unmarked line is not joined to it)
 ])
 def test_noi_nhan_items_that_wrap(lines, items):
     text = "\n".join(lines)

@@ -21,11 +21,12 @@ def _clean(item: str) -> str:
 
 def _continues(prev: Line, ln: Line, before_prose: bool = False) -> bool:
     """A Nơi nhận item runs until the next dash or plus (ND30 Phụ lục I ô 9b; domain.md): a line without its own
-    marker continues the item above while that item is open (no closing ';' or '.'), unless it is the signature
+    marker continues the item above while that item is open (no closing ';', '.' or ':'), unless it is the signature
     column's (a caps authority or title, a bare name, '(Đã ký)'). A list that the body follows (Kính gửi)
     takes a capitalised line only when it ends as an item does (';' or ','): a sentence is the body's."""
     text = ln.text.rstrip()
-    if _ITEM_MARK.match(text) or re.search(r"[;.]$", prev.text.rstrip()) or _SIGNATURE_NOISE.match(text):
+    if _ITEM_MARK.match(text) or re.search(r"[;.:]$", prev.text.rstrip()) or _SIGNATURE_NOISE.match(text) \
+            or re.match(r"(?:\d+|[IVX]+)\.\s", text):  # a closed item (OCR reads its ';' as ':'); a numbered section
         return False
     if text[:1].islower():
         return True

@@ -259,12 +259,13 @@ def _read_legacy_word(path: str, data: bytes, kind: str, pdf_engine: str, ocr: b
 
 
 def _read_txt(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
-    from pipeline.ingest.txt import read_txt
+    from pipeline.ingest.txt import read_txt_page
 
-    segments, encoding = read_txt(data)
+    segments, encoding, properties = read_txt_page(data)
     warnings = [f"legacy encoding {encoding.split('+')[-1].upper()} converted to Unicode"] \
         if encoding.split("+")[-1] in ("tcvn3", "vni", "cp1258") else []
-    return {"segments": segments, "encoding": encoding, "warnings": warnings, "engine": "text"}
+    return {"segments": segments, "encoding": encoding, "warnings": warnings, "engine": "text",
+            **({"portal_properties": properties} if properties else {})}
 
 
 def _read_html(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:

@@ -27,6 +27,7 @@ _TIEU_NGU = re.compile(r"Đ[ộo]c\s*l[ậa]p\s*[-–—]\s*T[ựu]\s*do\s*[-–
 _RULE = re.compile(r"^[\s\-–—_=*.~]+$")
 # "<địa danh>, ngày ..." (ô 4); the place is 1-6 words without digits.
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^\d,;:]{0,40}?,\s*ngày\b.*)$", re.I)
+_ITEM_START = re.compile(r"^\s*[-–—+•]")
 _SO_LINE = re.compile(r"^\s*S[ốo]\s*[:;.]", re.I)
 
 
@@ -300,8 +301,9 @@ def split_flat_header(lines: list[str]) -> list[Segment]:
 
     Right column = national motto, tiêu ngữ, their rules, and the place-and-date line (ô 1 and ô 4);
     a line holding both columns ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…", "Số: 5/UBND Vị Thanh, ngày …")
-    is cut where the right part begins. The header ends at Kính gửi, Căn cứ, or a CAPS title after Số."""
-    lines = [clean_line(x) for x in lines]
+    is cut where the right part begins. The header ends at Kính gửi, Căn cứ, or a CAPS title after Số.
+    The Nơi nhận and signature columns printed side by side are taken apart at their gap (_closing_columns)."""
+    lines = [clean_line(x) for x in _closing_columns(lines)]
     lines = [x for x in lines if x]
     if not lines:
         return []
@@ -324,6 +326,37 @@ def split_flat_header(lines: list[str]) -> list[Segment]:
         end = head_n
     return [Segment("header_left", left), Segment("header_right", right)] + \
         split_flat_signature(lines[end:])
+
+
+_COLUMN_GAP = re.compile(r"^(\s*\S.*?\S?)(?:\t+\s*| {4,})(\S.*)$")
+_INDENTED = re.compile(r"^(?:\t+| {8,})\S")
+_SIGNATURE_ROWS = 16
+
+
+def _closing_columns(lines: list[str]) -> list[str]:
+    """Nơi nhận (ô 9b, left) and the signature (ô 7, right) share the closing row (ND30 Phụ lục I); flattened to
+    text (antiword, a saved page) each line holds both cells, apart by tabs or a run of spaces
+    ("- Như trên;\t\tPHÓ CHỦ TỊCH"), and a line holding only the right cell is indented. From the Nơi nhận
+    line on, the left cells are kept in place and the right cells follow them, in order."""
+    at = next((i for i, x in enumerate(lines) if NOI_NHAN.match(x)), None)
+    if at is None:
+        return lines
+    stop = min(len(lines), at + _SIGNATURE_ROWS)
+    rows = lines[at:stop]
+    if not any(_COLUMN_GAP.match(x.rstrip()) for x in rows[:3]):
+        return lines
+    left, right = [], []
+    for raw in rows:
+        raw = raw.rstrip()
+        gap = _COLUMN_GAP.match(raw)
+        if gap and not _INDENTED.match(raw):
+            left.append(gap.group(1))
+            right.append(gap.group(2))
+        elif _INDENTED.match(raw) and not _ITEM_START.match(raw):
+            right.append(raw)
+        else:
+            left.append(raw)
+    return lines[:at] + left + right + lines[stop:]
 
 
 def _is_title(text: str) -> bool:

@@ -3,11 +3,13 @@ per-field confidence. Pure: the spaCy components (components.py) call these same
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.nlp.abbreviations import find_abbreviations
 from pipeline.nlp.header import Header, read_header
 from pipeline.nlp.keys import document_key
 from pipeline.nlp.lexicon import Lexicon
+from pipeline.nlp.numbers import parse_number
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
@@ -135,6 +137,7 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
                  refs: list[dict], lex: Lexicon) -> Letter:
     recipients, r_spans, distribution, d_spans, _ = parties
     warnings = list(source.warnings)
+    header, sig = _with_portal_properties(source, header, sig, warnings)
     if not _looks_like_letter(zones, header, sig):
         warnings.append("not an official letter: no header, number, date or signature found")
         return Letter(source=source, warnings=tuple(warnings))
@@ -182,6 +185,46 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         confidence=_capped(_confidence(source, spans), {"issuer": 0.6} if header.issuer_from_body else {},
                            {"signer": 0.5} if cut else {}),
         effective_date=effective)
+
+
+_FROM_PANEL = {"number": "number", "doc_type": "type", "issuer": "issuer", "date": "date", "signer": "signer",
+               "signer_title": "signer's title"}
+
+
+def _with_portal_properties(source: Source, header: Header, sig: Signature, warnings: list):
+    """Fields the letter's text does not print, taken from the properties panel of the portal page it was saved
+    from (pipeline.ingest.portal; domain.md §1: what the letter prints comes first, never overwritten)."""
+    panel = source.meta.get("portal_properties") or {}
+    if not panel:
+        return header, sig
+    header, sig, taken = replace(header, spans=dict(header.spans)), replace(sig, spans=dict(sig.spans)), []
+    printed_number = header.number is not None or header.blank_symbol is not None
+    if header.number is None and header.blank_symbol is None and "number" in panel:
+        number = parse_number(panel["number"])
+        if number is not None:
+            header.number = replace(number, start=0, end=0)
+            taken.append("number")
+    if header.date is None and "date" in panel:
+        header.date, header.date_year, header.date_incomplete = panel["date"], int(panel["date"][:4]), False
+        taken.append("date")
+    # a numbered letter without a type name is a công văn (ND30 Phụ lục I ô 5b): the panel's type only when the
+    # letter prints no number line at all (a page that kept the body without its header)
+    if header.doc_type is None and "doc_type" in panel and not printed_number:
+        header.doc_type = panel["doc_type"]
+        taken.append("doc_type")
+    if header.issuer is None and "issuer" in panel:
+        header.issuer = panel["issuer"].upper()
+        taken.append("issuer")
+    if sig.signer is None and "signer" in panel:
+        sig.signer = panel["signer"]
+        taken.append("signer")
+    if sig.signer_title is None and "signer_title" in panel and sig.signer is not None:
+        sig.signer_title = panel["signer_title"].upper()
+        taken.append("signer_title")
+    if taken:
+        warnings.append("taken from the portal's properties panel, not printed in the letter: "
+                        + ", ".join(_FROM_PANEL[f] for f in taken))
+    return header, sig
 
 
 def _capped(confidence: dict, *caps: dict) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line
+from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line, cong_dien_head
 
 _ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _END_PUNCT = re.compile(r"[\s;.,:]+$")
@@ -17,6 +17,24 @@ _SIGNATURE_NOISE = re.compile(r"^\(?\s*(Đã ký|Ký\b|Chữ ký)", re.IGNORECAS
 
 def _clean(item: str) -> str:
     return _END_PUNCT.sub("", _ITEM_MARK.sub("", item)).strip()
+
+
+def _continues(prev: Line, ln: Line, before_prose: bool = False) -> bool:
+    """A Nơi nhận item runs until the next dash or plus (ND30 Phụ lục I ô 9b; domain.md): a line without its own
+    marker continues the item above while that item is open (no closing ';', '.' or ':'), unless it is the signature
+    column's (a caps authority or title, a bare name, '(Đã ký)'). A list that the body follows (Kính gửi)
+    takes a capitalised line only when it ends as an item does (';' or ','): a sentence is the body's."""
+    text = ln.text.rstrip()
+    if _ITEM_MARK.match(text) or re.search(r"[;.:]$", prev.text.rstrip()) or _SIGNATURE_NOISE.match(text) \
+            or re.match(r"(?:\d+|[IVX]+)\.\s", text):  # a closed item (OCR reads its ';' as ':'); a numbered section
+        return False
+    if text[:1].islower():
+        return True
+    if ln.is_caps:
+        return False
+    if before_prose:
+        return bool(re.search(r"[,;]$", text))
+    return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
 
 
 def _join_lone_marks(lines: list[Line]) -> list[Line]:
@@ -40,7 +58,7 @@ def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
             break
         marked = bool(_ITEM_MARK.match(ln.text))
         prev_open = items and not re.search(r"[;.:]$", items[-1].text)
-        if items and not marked and prev_open and ln.text[:1].islower():
+        if items and not marked and (prev_open and ln.text[:1].islower() or _continues(items[-1], ln, stop_on_prose)):
             last = items[-1]
             items[-1] = Line(last.text + " " + ln.text, last.start, ln.end)
             continue
@@ -66,10 +84,10 @@ def _as_output(items: list[Line]) -> tuple[list[str], list[list[int]]]:
 
 
 def find_recipients(body: list[Line], header_left: list[Line]) -> tuple[list[str], list[list[int]]]:
-    """`Kính gửi: X` on one line, or the list under it."""
+    """`Kính gửi: X` on one line, or the list under it; a Công điện's list after "<SENDER> điện:"."""
     lines = header_left + body[:40]
     for i, ln in enumerate(lines):
-        head = KINH_GUI.match(ln.text)
+        head = KINH_GUI.match(ln.text) or cong_dien_head(ln.text)
         if not head:
             continue
         rest = ln.text[head.end():].strip()
@@ -93,7 +111,8 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             if rest:
                 signature.append(Line(rest, ln.end - len(rest), ln.end))
             continue
-        if dashed and (_ITEM_MARK.match(ln.text) or own and ln.text[:1].islower()):
+        if dashed and (_ITEM_MARK.match(ln.text)
+                       or own and (ln.text[:1].islower() or _continues(own[-1], ln))):
             own.append(ln)
             continue
         if dashed:  # after the dash list: the signature of a letter whose layout was flattened

@@ -235,14 +235,26 @@ def test_extract_still_prints_the_record_of_a_non_letter(tmp_path):
 @pytest.mark.slow
 def test_no_real_document_of_the_shared_corpus_is_not_a_letter():
     """The rule over every document of dev, dev2 and vbpl through the extract path: it refuses only the
-    portal's "no such document" pages (vbpl saved 25 of them), never a real document."""
+    portal's "no such document" pages (vbpl saved 25 of them), never a real document. Read without OCR (the
+    scans, which then have no text, are left to the OCR tests: reading them here doubled the suite's longest
+    test)."""
     from conftest import SHARED
+    from pipeline.errors import ReadError
     from pipeline.ingest import read_document
     from pipeline.nlp import extract_letter
     from pipeline.nlp.genre import not_a_letter
 
+    def letter_of(path):
+        try:
+            return extract_letter(read_document(path, ocr=False))
+        except ReadError as exc:
+            assert exc.reason == "no_text", (path, exc)  # a scan
+            return None
+
     paths = sorted(p for corpus in ("dev", "dev2", "vbpl") for p in (SHARED / "corpus" / corpus / "docs").iterdir())
     assert len(paths) >= 950
-    refused = {p: letter.source.text for p in paths if not_a_letter(letter := extract_letter(read_document(p)))}
+    letters = {p: letter for p in paths if (letter := letter_of(p)) is not None}
+    assert len(letters) >= 900
+    refused = {p: letter.source.text for p, letter in letters.items() if not_a_letter(letter)}
     assert set(refused.values()) == {"Văn bản không tồn tại\nVề trang chủ"}, sorted(refused)[:5]
     assert all(p.parent.parent.name == "vbpl" for p in refused)

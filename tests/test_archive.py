@@ -12,7 +12,7 @@ from pipeline.errors import Ambiguous, NotFound
 from pipeline.ingest import read_document
 from pipeline.nlp import extract_letter
 
-from conftest import DEV, SAMPLES
+from conftest import DEV, SAMPLES, archive_before
 
 DOCS = DEV / "docs"
 
@@ -47,13 +47,8 @@ def test_schema_pragmas_and_migrations(tmp_path):
 def test_migration_3_moves_record_and_text_apart_and_keeps_them(tmp_path):
     """An archive made before migration 3 (record and text inside documents) opens with both moved to
     contents, unchanged, the documents rows otherwise as they were, and the change counter in place."""
-    from pipeline.archive.schema import MIGRATIONS
     path = tmp_path / "old.sqlite"
-    old = sqlite3.connect(path)
-    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
-    for version, name, sql in MIGRATIONS[:2]:
-        old.executescript(sql)
-        old.execute("INSERT INTO schema_migrations VALUES (?, ?, 't')", (version, name))
+    old = archive_before(path, 3)
     old.execute("INSERT INTO documents (id, key, stub, full_number, record, text, created, updated) "
                 "VALUES (1, '5/2024/ND-CP', 0, '5/2024/NĐ-CP', '{\"subject\": \"Về việc\"}', 'Điều 1. …', 't', 't')")
     old.execute("INSERT INTO documents (id, key, stub, created, updated) VALUES (2, 'stub', 1, 't', 't')")

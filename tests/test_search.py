@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEV, ROOT, SHARED
+from conftest import DEV, ROOT, SHARED, archive_before
 
 VBPL = SHARED / "corpus" / "vbpl" / "docs"
 # doc_000421 and doc_000471 say "đấu thầu"; doc_000294 says "đầu tư" and "thầu" but never "đấu thầu"
@@ -269,14 +269,9 @@ def test_an_archive_made_before_the_index_opens_with_it(tmp_path):
     """Migrations 1-5 only (the old `search` table, folded text inside it): opening the archive builds
     documents_fts from the tables and drops `search`."""
     from pipeline.archive import Archive
-    from pipeline.archive.schema import MIGRATIONS
 
     path = tmp_path / "old.sqlite"
-    old = sqlite3.connect(path)
-    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
-    for version, name, sql in MIGRATIONS[:5]:
-        old.executescript(sql)
-        old.execute("INSERT INTO schema_migrations VALUES (?, ?, 't')", (version, name))
+    old = archive_before(path, 6)
     old.execute("INSERT INTO documents (id, key, stub, full_number, doc_type, issuer, subject, created, updated) VALUES "
                 "(1, '12/2026/SGDDT', 0, '12/SGDĐT', 'Công văn', 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', 'Về đào tạo giáo viên', 't', 't')")
     old.execute("INSERT INTO contents VALUES (1, '{}', 'Kính gửi các trường. Về công tác đấu thầu thiết bị.')")

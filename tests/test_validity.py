@@ -14,13 +14,12 @@ import sys
 import pytest
 
 from pipeline.archive import Archive
-from pipeline.archive.schema import MIGRATIONS
 from pipeline.graph.status import decide
 from pipeline.ingest import read_document
 from pipeline.nlp import extract_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, archive_before
 
 VBPL = SHARED / "corpus" / "vbpl" / "docs"
 PAIR = ("doc_000599.txt", "doc_000030.txt", "doc_000026.txt", "doc_000133.txt")
@@ -232,11 +231,7 @@ def test_cited_by_and_impact_keep_what_is_in_force(archive):
 def test_migration_8_fills_the_columns_from_stored_records(tmp_path):
     """An archive made before migration 8 whose records already hold effective_date and scopes."""
     path = tmp_path / "old.sqlite"
-    old = sqlite3.connect(path)
-    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
-    for version, name, sql in MIGRATIONS[:5]:
-        old.executescript(sql)
-        old.execute("INSERT INTO schema_migrations VALUES (?, ?, 't')", (version, name))
+    old = archive_before(path, 6)
     record = {"effective_date": "2025-11-01", "references": [
         {"start": 10, "scope": "Điều 1", "effective": None}, {"start": 50, "scope": "whole", "effective": "2026-07-01"}]}
     old.execute("INSERT INTO documents (id, key, stub, date, created, updated) VALUES (1, 'A', 0, '2025-10-22', 't', 't')")

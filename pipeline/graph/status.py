@@ -36,7 +36,7 @@ import json
 from datetime import date as _date
 
 from pipeline.graph.base import cursor, require, snapshot
-from pipeline.nlp.validity import ACTS, act_date, effective_date, scope_of
+from pipeline.nlp.validity import act_date, effective_date, scope_of
 
 STATUSES = ("in_force", "amended", "partly_repealed", "repealed", "replaced", "not_yet_in_force", "unknown")
 IN_FORCE = frozenset({"in_force", "amended", "partly_repealed"})

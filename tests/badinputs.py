@@ -18,7 +18,6 @@ import http.server
 import io
 import json
 import os
-import socket
 import stat
 import struct
 import subprocess

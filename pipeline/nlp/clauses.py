@@ -38,8 +38,8 @@ def _caps_line_ends(text: str, start: int, end: int):
     for m in _CAPS_CANDIDATE.finditer(text, start, end):
         if m.end() >= end or not m.group(0).lstrip()[0].isupper():
             continue
-        letters = [c for c in m.group(0) if c.isalpha()]
-        if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        letters = list(filter(str.isalpha, m.group(0)))  # counted in C: most lines are candidates
+        if len(letters) >= 4 and sum(map(str.isupper, letters)) >= 0.8 * len(letters):
             yield m.end(), m.end() + 1
 
 

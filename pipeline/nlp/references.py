@@ -126,10 +126,19 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
     return len(words.split()) == 0 and len(gap) < 200
 
 
+@lru_cache(maxsize=4)
+def _any_before(lex: Lexicon) -> re.Pattern:
+    """Every 'before' trigger phrase in one pattern: most segments hold none, and one search says so."""
+    phrases = sorted({p for spec in lex.triggers.values() for p in spec.get("before", ())}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, phrases)))
+
+
 def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tuple[str, str] | None:
     """The trigger nearest to the citation in `segment`: (relation, phrase), or None."""
     segment = segment[-300:]  # a trigger stands within a few words of what it governs
     low = segment.lower()
+    if not _any_before(lex).search(low):
+        return None
     best: tuple[int, str, str] | None = None
     found: list[tuple[int, int, str, str]] = []
     for relation, spec in lex.triggers.items():

@@ -115,14 +115,19 @@ def _issuer_after(text: str, pos: int) -> str | None:
     return None
 
 
+_BRACKETED = re.compile(r"\([^)]*\)")
+_DAY_OR_OF = re.compile(r"\b(?:ngày|của\s+[^,;]*$)")
+_CONNECTING = re.compile(r"\b(?:và|hoặc|số|các|cùng|văn bản|tại)\b|[,;:]", re.IGNORECASE)
+
+
 def _coordinated(gap: str, lex: Lexicon) -> bool:
     """Two citations in a row joined only by connecting words ('…, số 216/KH-UBND', '… và Văn bản số')."""
-    gap = re.sub(r"\([^)]*\)", " ", gap)
+    gap = _BRACKETED.sub(" ", gap)
     for d in reversed(find_dates(gap)):
         gap = gap[:d.start] + " " + gap[d.end:]
-    gap = re.sub(r"\b(?:ngày|của\s+[^,;]*$)", " ", gap)
+    gap = _DAY_OR_OF.sub(" ", gap)
     words = _type_anywhere(lex).sub(" ", gap)
-    words = re.sub(r"\b(?:và|hoặc|số|các|cùng|văn bản|tại)\b|[,;:]", " ", words, flags=re.IGNORECASE)
+    words = _CONNECTING.sub(" ", words)
     return len(words.split()) == 0 and len(gap) < 200
 
 

@@ -9,7 +9,6 @@ not just the text; each component adds its part (`doc._.zones`, `._.header`, `._
 """
 from __future__ import annotations
 
-import gc
 from functools import lru_cache
 from pathlib import Path
 
@@ -125,13 +124,8 @@ def blank_pipeline() -> Language:
 
 @lru_cache(maxsize=2)
 def load_pipeline(path: str | None = None) -> Language:
-    """The pipeline in models/vanban-vi (or `path`), loaded once per process. What is loaded lives as long
-    as the process: it is moved out of the cyclic collector's sight (gc.freeze), so that the full collections
-    a run over many letters triggers do not walk the ~90,000 objects of the vocabulary and lexicons again
-    each time (about 1 ms a letter over a batch)."""
-    nlp = spacy.load(path or PIPELINE_DIR)
-    gc.freeze()
-    return nlp
+    """The pipeline in models/vanban-vi (or `path`), loaded once per process."""
+    return spacy.load(path or PIPELINE_DIR)
 
 
 def letter_doc(source: Source, nlp: Language | None = None) -> Doc:

@@ -145,8 +145,25 @@ def _norm_item(value: Any) -> str:
     return fold_value(_BULLET.sub("", fold_value(value)))
 
 
+_AUTHORITY_PREFIX = re.compile(r"^(tm|kt|tl|tuq|q|t/m|k/t|t/l|t/uq)(?:\s*\.\s*|\s+)(?=\S)", re.IGNORECASE)
+
+
+_AUTHORITY_SPLIT = re.compile(r"\s*/\s*(?=(?:T/M|K/T|T/L|T/UQ|TM|KT|TL|TUQ|Q)\b)", re.IGNORECASE)  # "TM. X / KT. Y"
+
+
+def _norm_authority(value: Any) -> str:
+    """ô 7a's prefix as ND30 writes it, whichever way the letter printed it: 'K/T CHÁNH VĂN PHÒNG', 'KT.CHÁNH
+    VĂN PHÒNG' and 'KT. CHÁNH VĂN PHÒNG' are one authority (the older T/M, K/T forms, the dot without its space;
+    domain.md §1), folded the same way on both sides."""
+    parts = []
+    for part in _AUTHORITY_SPLIT.split(fold_value(value)):
+        m = _AUTHORITY_PREFIX.match(part)
+        parts.append(f"{m.group(1).replace('/', '').upper()}. {part[m.end():].strip()}" if m else part)
+    return " / ".join(parts)
+
+
 _NORMALIZERS = {"number": _norm_number, "full_number": _norm_full_number, "year": _norm_year,
-                "date": _norm_date, "subject": _norm_subject}
+                "date": _norm_date, "subject": _norm_subject, "signing_authority": _norm_authority}
 
 
 def _similar(a: str, b: str) -> bool:

@@ -72,6 +72,14 @@ def test_all_null_extractor(dev_docs):
     ("subject", "tiếp tục đẩy mạnh công tác cải cách hành chính", "báo cáo kết quả thực hiện", False),
     ("signer", None, "", True),
     ("signer", None, "Phạm Quốc Hiệu", False),
+    # ô 7a's prefix however printed: the older T/M, K/T, the dot without its space, no dot
+    ("signing_authority", "K/T CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG", True),
+    ("signing_authority", "T/M ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN", True),
+    ("signing_authority", "KT.TRƯỞNG KHOA", "KT. TRƯỞNG KHOA", True),
+    ("signing_authority", "KT GIÁM ĐỐC", "KT. GIÁM ĐỐC", True),
+    ("signing_authority", "T/M UBND / K/T CHỦ TỊCH", "TM. UBND / KT. CHỦ TỊCH", True),
+    ("signing_authority", "KT. GIÁM ĐỐC", "TL. GIÁM ĐỐC", False),
+    ("signing_authority", "TM. UBND / KT. CHỦ TỊCH", "TM. UBND", False),
 ])
 def test_folding(name, expected, got, same):
     assert field_matches(name, expected, got) is same

@@ -97,6 +97,29 @@ RELATIONS = [
     ("Thông tư số 05/2024/TT-BNV hướng dẫn thi hành Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ.", "Công văn",
      [("05/2024/TT-BNV", "refers_to"), ("30/2020/NĐ-CP", "refers_to")]),   # someone else's guidance
     ("Áp dụng TCVN 6909:2001, QCVN 122:2024/BGTVT và ISO 9001:2015.", "Công văn", []),   # standards are not documents
+    # a preamble item after ';' with no opener of its own goes on with the previous one's (ô 5b, one ground a line)
+    ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo thẩm định bổ sung số 217/BC-BQL ngày "
+     "09/7/2026 của Ban Quản lý Khu kinh tế tỉnh Lào Cai.", "Quyết định",
+     [("17/BC-BQL", "proposed_by"), ("217/BC-BQL", "proposed_by")]),   # 'bổ sung' names the report, not an act
+    ("Theo đề nghị của Sở Tài chính tại Công văn số 4687/STC-GCS ngày 10/10/2025; đề nghị của Sở Giáo dục và Đào "
+     "tạo tại Công văn số 1383/SGDĐT-KHTC ngày 30/9/2025.", "Quyết định",
+     [("4687/STC-GCS", "proposed_by"), ("1383/SGDĐT-KHTC", "proposed_by")]),
+    ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ;\nXét đề nghị của Giám đốc Sở Nội vụ "
+     "tại Tờ trình số 45/TTr-SNV ngày 02/3/2026; Báo cáo thẩm định số 12/BC-STP ngày 01/3/2026 của Sở Tư pháp.",
+     "Quyết định", [("30/2020/NĐ-CP", "legal_basis"), ("45/TTr-SNV", "proposed_by"), ("12/BC-STP", "proposed_by")]),
+    # who proposed it, however long the name, and where: "đề nghị của … tại Tờ trình số"
+    ("UBND tỉnh thống nhất chủ trương theo đề nghị của Sở Nông nghiệp và Phát triển nông thôn tỉnh Lào Cai tại "
+     "Tờ trình số 88/TTr-SNN ngày 05/5/2024.", "Công văn", [("88/TTr-SNN", "proposed_by")]),
+    # "Trên cơ sở xem xét Tờ trình …": the proposals a resolution rests on, every one of the list
+    ("Trên cơ sở xem xét Tờ trình số 691/TTr-CP ngày 08/8/2025 của Chính phủ, Tờ trình số 302/TANDTC-PC ngày "
+     "08/8/2025 của Tòa án nhân dân tối cao và Báo cáo số 860/BC-UBPLTP15 ngày 20/8/2025 của Thường trực Ủy ban "
+     "Pháp luật và Tư pháp,", "Nghị quyết",
+     [("691/TTr-CP", "proposed_by"), ("302/TANDTC-PC", "proposed_by"), ("860/BC-UBPLTP15", "proposed_by")]),
+    ("Trên cơ sở Đơn đề nghị xác định mã số số 01/CV ngày 30/10/2025 của Công ty TNHH Suhil Electronics Vina,",
+     "Công văn", [("01/CV", "proposed_by")]),
+    # an act that is the letter's own still counts after a type word when the act names the type itself
+    ("Bổ sung Quyết định số 12/QĐ-UBND ngày 02/01/2024 của UBND tỉnh như sau:", "Quyết định",
+     [("12/QĐ-UBND", "amends")]),
 ]
 
 
@@ -306,3 +329,32 @@ def test_an_omnibus_law_amends_every_listed_law_but_not_their_earlier_amendments
     found = {r["full_number"]: r["relation"] for r in refs(text, "Luật")}
     assert found == {"72/2020/QH14": "amends", "11/2022/QH15": "refers_to", "32/2018/QH14": "amends",
                      "18/2017/QH14": "amends", "16/2023/QH15": "refers_to"}
+
+
+# ------------------------------------------------------------------------------------------- answers
+# A công văn trả lời goes back to the body that wrote the cited letter and opens its answer with "… có ý kiến
+# như sau:" (ND30 Phụ lục III; domain.md §6). The same formula in a letter to others acts on what it received.
+ANSWERS = [
+    ("Cục Thuế nhận được công văn số 324/QTR-KTr2 ngày 22/7/2025 của Thuế tỉnh Quảng Trị về việc hướng dẫn góp "
+     "vốn điều lệ. Về vấn đề này, Cục Thuế có ý kiến như\nsau:\nCăn cứ Luật Doanh nghiệp số 59/2020/QH14:",
+     ["Thuế tỉnh Quảng Trị"], [("324/QTR-KTr2", "replies_to"), ("59/2020/QH14", "legal_basis")]),
+    ("Về các vướng mắc nêu tại Công văn số 13821/CHQ-GSQL ngày 16 tháng 3 năm 2026 của Cục Hải quan, Cục Hóa "
+     "chất có ý kiến như sau:", ["Cục Hải quan"], [("13821/CHQ-GSQL", "replies_to")]),
+    ("Xét Tờ trình số 226/TTr-BKHCN ngày 05 tháng 11 năm 2025 của Bộ Khoa học và Công nghệ về thành lập Mạng "
+     "lưới quan trắc, Phó Thủ tướng Chính phủ Nguyễn Chí Dũng có ý kiến như sau:", ["Bộ Khoa học và Công nghệ"],
+     [("226/TTr-BKHCN", "replies_to")]),
+    ("Ủy ban nhân dân tỉnh nhận được Văn bản số 2265/BCT-ATMT ngày 02/4/2026 của Bộ Công Thương về việc triển "
+     "khai thủ tục (gửi kèm theo); việc này, Chủ tịch UBND tỉnh có ý kiến như sau:", ["Sở Công Thương"],
+     [("2265/BCT-ATMT", "proposed_by")]),   # to a department, on the ministry's letter: acts on it
+    ("Ủy ban nhân dân tỉnh nhận được Công văn số 847/UBND-VX1 ngày 22 tháng 3 năm 2011 của UBND tỉnh Quảng Ninh "
+     "V/v tiếp tục phối hợp tuyên truyền, Chủ tịch UBND tỉnh có ý kiến như sau:", ["Các sở, ban, ngành"],
+     [("847/UBND-VX1", "proposed_by")]),
+    ("Sở nhận được Công văn số 15/PGD ngày 02/3/2026 của Phòng Giáo dục và Kế hoạch số 20/KH-UBND ngày 01/3/2026 "
+     "của UBND huyện. Sở có ý kiến như sau:", ["Phòng Giáo dục"],
+     [("15/PGD", "proposed_by"), ("20/KH-UBND", "proposed_by")]),   # another citation stands between: no answer to 15
+]
+
+
+@pytest.mark.parametrize("text, recipients, expected", ANSWERS)
+def test_an_answer_replies_to_the_letter_of_its_recipient(text, recipients, expected):
+    assert [(r["full_number"], r["relation"]) for r in refs(text, "Công văn", recipients=recipients)] == expected

@@ -77,7 +77,7 @@ def _signature(doc, lex):
 
 
 def _references(doc, lex):
-    doc._.references = read_refs(doc._.source, doc._.zones, doc._.header, lex)
+    doc._.references = read_refs(doc._.source, doc._.zones, doc._.header, lex, recipients=doc._.parties[0])
 
 
 def _letter(doc, lex):

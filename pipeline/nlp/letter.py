@@ -70,7 +70,7 @@ def _preamble_end(zones: LetterZones) -> int:
     return len(zones.text)
 
 
-def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) -> list[dict]:
+def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon, recipients=()) -> list[dict]:
     exclude = [(ln.start, ln.end) for ln in zones.noi_nhan]
     for name in ("number", "symbol"):
         if name in header.spans:
@@ -81,7 +81,8 @@ def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon) 
     own = header.number.full_number if header.number else None
     title = header.spans.get("subject")
     return find_references(source.text, lex, own_number=own, exclude=exclude, title_span=title,
-                           doc_type=header.doc_type, preamble_end=_preamble_end(zones), ocr=source.ocr)
+                           doc_type=header.doc_type, preamble_end=_preamble_end(zones), ocr=source.ocr,
+                           recipients=recipients)
 
 
 _APPENDIX = re.compile(r"(?:Phụ lục|PHỤ LỤC)\b")

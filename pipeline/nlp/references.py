@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_clauses
 from pipeline.nlp.dates import date_after, find_dates
+from pipeline.nlp.keys import issuer_slug
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
 from pipeline.nlp.validity import PARTS, scope_of
@@ -48,6 +49,7 @@ _ACT_RIGHT_BEFORE = re.compile(r"(?:bãi bỏ|thay thế|sửa đổi|bổ sung)
 ACTING_TYPES = frozenset({"Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Nghị quyết", "Nghị quyết liên tịch",
                           "Chỉ thị", "Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Hiến pháp", "Quy định", "Quy chế",
                           "Văn bản hợp nhất", None})
+_PROPOSER_AT = re.compile(r"\s*(?:của\s+[^;:.()]{1,120}?\s+)?(?:tại|theo|ở)\s*", re.IGNORECASE)
 _MAX_GAP_WORDS = {"action": 10, "other": 6}  # words between a mid-clause trigger and the citation it governs
 _CONTEXT_ONLY = ("guides", "details", "attached_to")  # only as the letter's own title says so
 
@@ -116,7 +118,7 @@ def _issuer_after(text: str, pos: int) -> str | None:
 
 
 _BRACKETED = re.compile(r"\([^)]*\)")
-_DAY_OR_OF = re.compile(r"\b(?:ngày|của\s+[^,;]*$)")
+_DAY_OR_OF = re.compile(r"\b(?:ngày|của\s+[^,;]*(?=[,;]|$))")  # "… của Chính phủ, Tờ trình số …": each item's issuer
 _CONNECTING = re.compile(r"\b(?:và|hoặc|số|các|cùng|văn bản|tại)\b|[,;:]", re.IGNORECASE)
 
 
@@ -129,6 +131,20 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
     words = _type_anywhere(lex).sub(" ", gap)
     words = _CONNECTING.sub(" ", words)
     return len(words.split()) == 0 and len(gap) < 200
+
+
+@lru_cache(maxsize=4)
+def _NAMED_BY_TYPE(lex: Lexicon) -> re.Pattern:
+    """A document type word and up to three words of its name right before a phrase ('báo cáo thẩm định ')."""
+    return re.compile(rf"(?:^|[^\w])(?:{lex.type_name_pattern})(?:\s+[^\W\d]+){{0,3}}\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _answer(lex: Lexicon) -> re.Pattern | None:
+    """The formula that opens a letter's answer ('… có ý kiến như sau:'), triggers.json replies_to 'answer'."""
+    phrases = lex.triggers.get("replies_to", {}).get("answer", ())
+    alternatives = (r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile("|".join(alternatives), re.IGNORECASE) if phrases else None  # a phrase may wrap a line
 
 
 @lru_cache(maxsize=4)
@@ -165,6 +181,14 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             if relation in _ACTIONS and len(gap_words) > _MAX_GAP_WORDS["action"]:  # "bãi bỏ điểm b, điểm c khoản 3 và
                 gap_words = PARTS.sub(" ", after).split()  # khoản 5 Điều 1 Thông tư …": the parts acted on are no gap
             limit = _MAX_GAP_WORDS["action" if relation in _ACTIONS or own_title else "other"]
+            # "đề nghị của Sở Giáo dục và Đào tạo tại Công văn số …": who proposed it, however long the name, and
+            # where (domain.md §6, "Xét đề nghị của … tại Tờ trình số …")
+            if relation == "proposed_by" and _PROPOSER_AT.fullmatch(_type_tail(lex).sub("", after)):
+                limit = len(gap_words)
+            # "Báo cáo thẩm định bổ sung số 217/BC-BQL": the act's word names the cited document (its type word
+            # stands before it and "số" right after), it is not this letter's act on it
+            if relation in _ACTIONS and re.fullmatch(r"\s*số\s*", after) and _NAMED_BY_TYPE(lex).search(low[:at]):
+                continue
             listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
             # "Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục … ban hành kèm theo Thông tư số …": the part acted on,
             # however long its description, ends at "kèm theo" its document
@@ -229,6 +253,7 @@ class _Context:
         self.title_span, self.preamble_end = title_span, preamble_end
         self.report = doc_type == "Báo cáo"
         self.can_act = doc_type in ACTING_TYPES
+        self.recipients: list[str] = []
 
     def clause_relation(self, index: int | None) -> tuple[str, str] | None:
         """The relation a clause gives all its citations: its opener; for a clause that opens with a
@@ -242,6 +267,13 @@ class _Context:
             return opener
         if index and not c.marker and self.clauses[index - 1].ends_with == ";" and starts_with_citation(self.text, c.start):
             return self.clause_relation(index - 1)
+        # "Theo đề nghị của A tại Công văn số …; đề nghị của B tại …", "Xét Báo cáo số …; Báo cáo … số …": a
+        # preamble item ends with ';' and the next opens with its own opener (Căn cứ, Xét, Theo đề nghị) or goes
+        # on with the previous one's (ND30 Phụ lục I ô 5b: the grounds, one per line)
+        if index and not c.marker and self.clauses[index - 1].ends_with == ";" and c.start < self.preamble_end:
+            previous = self.clause_relation(index - 1)
+            if previous and previous[0] in ("legal_basis", "proposed_by"):
+                return previous
         if c.list_intro is not None:
             intro = self.clauses[c.list_intro]
             intro_text = self.text[intro.start:intro.end]
@@ -278,8 +310,35 @@ def _decide(cite: _Cite, prev: _Cite | None, ctx: _Context, lead: _Cite | None =
         if choice:
             cite.relation, cite.trigger = choice
             break
+    if cite.relation in (None, "refers_to", "proposed_by") and _to_its_issuer(cite, ctx) and _answers(ctx, n.end):
+        cite.relation, cite.trigger = "replies_to", "như sau"
     if cite.relation == "implements" and ctx.report and n.start > ctx.preamble_end and not own_title:
         cite.relation, cite.trigger = "refers_to", None  # a report narrates what was done; it implements what its opening names
+
+
+def _to_its_issuer(cite: _Cite, ctx: _Context) -> bool:
+    """The letter is addressed to the body that issued the cited one (Kính gửi: Sở Công Thương tỉnh Lào Cai …
+    'Công văn số 212/SCT-QLCN … của Sở Công Thương tỉnh Lào Cai'): an answer to it goes back to its sender; the
+    same formula in a letter to others acts on what it received (per a request or instruction)."""
+    issuer = issuer_slug(cite.issuer)
+    return bool(issuer) and any(r in issuer or issuer in r for r in ctx.recipients)
+
+
+_SENTENCE_END = re.compile(r"[.:;]\s|\n\s*\n|\n\s*(?:[-+•]|\d+[.)]|[a-zđ][.)])\s")
+
+
+def _answers(ctx: _Context, end: int) -> bool:
+    """The letter answers the document cited at `end`: its answer formula ('Về vấn đề này, Cục Thuế có ý kiến
+    như sau:') ends the sentence of the citation or the one after it ('Cục Thuế nhận được công văn số … về việc
+    …. Về vấn đề này, …'), with no other citation between (ND30 Phụ lục III, công văn trả lời; domain.md §6)."""
+    pattern = _answer(ctx.lex)
+    if pattern is None:
+        return False
+    text = ctx.text[end:end + 600]
+    m = pattern.search(text)
+    if not m or re.search(r"\bsố\s*:?\s*\d", text[:m.start()]):
+        return False
+    return len(_SENTENCE_END.findall(text[:m.start()])) <= 1
 
 
 def _initials(name: str) -> str:
@@ -327,12 +386,14 @@ def _share_run_context(cites: list[_Cite]) -> None:
 
 
 def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, exclude=(), title_span=None,
-                    doc_type: str | None = None, preamble_end: int | None = None, ocr: bool = False) -> list[dict]:
+                    doc_type: str | None = None, preamble_end: int | None = None, ocr: bool = False,
+                    recipients=()) -> list[dict]:
     """The references of a letter's text. `exclude` holds (start, end) ranges not to read (own number line,
     Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
-    letter's act)."""
+    letter's act); `recipients` the Kính gửi items (a letter that answers goes back to the cited letter's issuer)."""
     clauses = split_clauses(text)
     ctx = _Context(text, clauses, lex, title_span, doc_type, len(text) if preamble_end is None else preamble_end)
+    ctx.recipients = [slug for slug in map(issuer_slug, recipients or ()) if slug]
     own = number_key(own_number) if own_number else None
     cites: list[_Cite] = []
     for n in find_numbers(repair_ocr_codes(text) if ocr else text):

@@ -16,6 +16,10 @@ SHAPES = [
     ("Số: 05/BNV-VP",                        "05/BNV-VP",             "05",   "BNV-VP",         None, "admin"),
     ("Nghị định số 30/2020/NĐ-CP",           "30/2020/NĐ-CP",         "30",   "NĐ-CP",          2020, "normative"),
     ("Thông tư liên tịch 03/2016/TTLT-BTP-BTC", "03/2016/TTLT-BTP-BTC", "03", "TTLT-BTP-BTC",   2016, "normative"),
+    # joint circulars numbered before ND110/2004: a slash between the type and the issuers
+    ("Thông tư liên tịch số 01/2001/TTLT/BNG-TCBĐ ngày", "01/2001/TTLT/BNG-TCBĐ", "01", "TTLT/BNG-TCBĐ", 2001, "normative"),
+    ("theo Thông tư số 46/2001/TTLT/BTC-BGD&ĐT ngày",  "46/2001/TTLT/BTC-BGD&ĐT", "46", "TTLT/BTC-BGD&ĐT", 2001, "normative"),
+    ("số 12/2003/TTLT /BTC-BLĐTBXH ngày",         "12/2003/TTLT/BTC-BLĐTBXH", "12", "TTLT/BTC-BLĐTBXH", 2003, "normative"),
     ("Quyết định 15/2025/QĐ-UBND",           "15/2025/QĐ-UBND",       "15",   "QĐ-UBND",        2025, "normative"),
     ("Luật số 80/2015/QH13",                 "80/2015/QH13",          "80",   "QH13",           2015, "law"),
     ("Pháp lệnh số 02/2022/UBTVQH15",        "02/2022/UBTVQH15",      "02",   "UBTVQH15",       2022, "law"),
@@ -57,6 +61,7 @@ PARTS = [
     ("649/UBND-KSTTHC",  "UBND",    None),            # công văn: issuer first, no type element
     ("30/2020/NĐ-CP",    "CP",      "Nghị định"),
     ("03/2016/TTLT-BTP-BTC", "BTP", "Thông tư liên tịch"),
+    ("01/2001/TTLT/BNG-TCBĐ", "BNG", "Thông tư liên tịch"),
     ("80/2015/QH13",     "QH13",    None),
     ("18/VBHN-VPQH",     "VPQH",    "Văn bản hợp nhất"),
     ("05/SY-UBND",       "UBND",    "Bản sao y"),

@@ -29,8 +29,11 @@ _SYMBOL = rf"{_GROUP}(?:{_DASH}{_GROUP})*"
 _START = r"(?=\d)(?:(?<=[Ss]ố:)|(?<=[Ss]o:)|(?<![\w/.,:\-]))"
 _NUM = r"(?P<num>\d{1,6}(?:\.\d{1,3})?[a-z]?)"  # "66.15/2026/NQ-CP": a sub-number after a dot
 
+# Joint circulars numbered before ND110/2004 put a slash between their type and their issuers
+# ("01/2001/TTLT/BNG-TCBĐ", "46/2001/TTLT/BTC-BGD&ĐT"): the part after that slash belongs to the symbol.
+_JOINT = r"(?:TTLT|NQLT)"  # the joint types of doc_types.json
 _NORMATIVE = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<year>(?:19|20)\d\d){_SLASH}"
-                        rf"(?:(?P<term>(?:UBTVQH|QH)\d\d)(?:\d(?!\w))?(?!\w)|(?P<sym>{_SYMBOL}))")
+                        rf"(?:(?P<term>(?:UBTVQH|QH)\d\d)(?:\d(?!\w))?(?!\w)|(?P<sym>{_JOINT}{_SLASH}{_SYMBOL}|{_SYMBOL}))")
 _PARTY = re.compile(rf"{_START}(?P<num>\d{{1,6}})[ \t]*[-\u2013\u2014][ \t]*(?P<type>[A-ZĐ][A-Za-zĐđ]*){_SLASH}"
                     r"(?P<org>[A-ZĐ][A-Za-zĐđ&]*(?:[-_][A-ZĐ][A-Za-zĐđ&]*)*)(?!\w)")
 _ADMIN = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<sym>{_SYMBOL})")
@@ -68,7 +71,7 @@ class DocNumber:
             return None
         if self.shape == "party":
             return self.symbol.split("/")[-1]
-        parts = self.symbol.split("-")
+        parts = re.split(r"[-/]", self.symbol)  # "TTLT/BNG-TCBĐ": a joint circular's older form
         if len(parts) > 1 and fold(parts[0]).replace(" ", "") in load_lexicon().type_by_code:
             return parts[1]
         return parts[0]
@@ -78,7 +81,7 @@ class DocNumber:
         """The document type named by the symbol's type element (QĐ → Quyết định), if it has one."""
         if not self.symbol or self.shape == "law":
             return None
-        first = self.symbol.split("/")[0] if self.shape == "party" else self.symbol.split("-")[0]
+        first = self.symbol.split("/")[0] if self.shape == "party" else re.split(r"[-/]", self.symbol)[0]
         if self.shape == "admin" and "-" not in self.symbol:
             return None
         return load_lexicon().type_by_code.get(fold(first))
@@ -114,8 +117,8 @@ def find_numbers(text: str) -> list[DocNumber]:
         if m.group("term"):
             add(DocNumber(m.group("num"), m.group("term"), int(m.group("year")), "law", m.start(), m.end()))
         else:
-            add(DocNumber(m.group("num"), clean_symbol(m.group("sym")), int(m.group("year")), "normative",
-                          m.start(), m.end()))
+            symbol = re.sub(r"[ \t]*/[ \t]*", "/", clean_symbol(m.group("sym")))  # "TTLT /BTC-…" as "TTLT/BTC-…"
+            add(DocNumber(m.group("num"), symbol, int(m.group("year")), "normative", m.start(), m.end()))
     for m in _PARTY.finditer(text):
         org = m.group("org").replace("_", "-")
         add(DocNumber(m.group("num"), f"{m.group('type')}/{org}", None, "party", m.start(), m.end()))

@@ -160,13 +160,17 @@ def register(main, db_option, pdf_options) -> None:
                           ocr=not no_ocr)
         terminal = sys.stderr.isatty() and not quiet and not as_json
 
+        shown = [None]  # the progress line now on the terminal
+
         def status(text):
-            if terminal:
+            if terminal and text != shown[0]:
                 click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+                shown[0] = text
 
         def on_file(entry):
             if terminal:
                 click.echo("\r\x1b[K", err=True, nl=False)
+                shown[0] = None
             if as_json:
                 click.echo(json.dumps(entry, ensure_ascii=False))
             if entry["outcome"] == "quarantined":

@@ -69,12 +69,14 @@ class Watcher:
         self.on_status = on_status or (lambda text: None)    # a progress line (a terminal)
         self.seen: dict[str, tuple] = {}      # path → (size, mtime_ns, since): how it looked, since when
         self.handled: dict[str, tuple] = {}   # path → (size, mtime_ns) it had when a run gave it an outcome
+        self.ready: dict[str, tuple] = {}     # path → (size, mtime_ns) as it was when found ready
         self.counts: dict[str, int] = {}
         self.waiting_lock = False
 
     def look(self) -> tuple[list[str], int]:
         """The files ready to file, and how many others are still settling."""
         now, ready, settling, present = time.monotonic(), [], 0, set()
+        self.ready = {}
         for e in scan([self.folder], settle=0):
             present.add(e.path)
             if e.wait:
@@ -84,6 +86,7 @@ class Watcher:
                 continue
             if e.problem:  # a link, a FIFO, a hard link: the batch reports it, unopened
                 ready.append(e.path)
+                self.ready[e.path] = sig
                 continue
             before = self.seen.get(e.path)
             if before is None or before[:2] != sig:
@@ -98,6 +101,7 @@ class Watcher:
                 settling += 1
                 continue
             ready.append(e.path)
+            self.ready[e.path] = sig
         for gone in set(self.seen) - present:
             del self.seen[gone]
         for gone in set(self.handled) - present:
@@ -118,13 +122,8 @@ class Watcher:
         for entry in report["files"]:
             path = by_path.get(entry["path"])
             if path is not None and not _transient(entry):
-                sig = self.seen.pop(path, None)
-                try:
-                    st = os.lstat(path)
-                    sig = (st.st_size, st.st_mtime_ns)
-                except OSError:
-                    pass
-                self.handled[path] = sig[:2] if sig else (0, 0)
+                self.seen.pop(path, None)
+                self.handled[path] = self.ready.get(path, (0, 0))  # as it looked: a change is a new file
                 if self.settings.done and (entry["outcome"] in FILED or (entry["outcome"] == "skipped" and entry["key"])):
                     entry["moved_to"] = self._move(path)
             self.counts[entry["outcome"]] = self.counts.get(entry["outcome"], 0) + 1

@@ -16,7 +16,6 @@ import os
 import re
 import sys
 import threading
-import time
 import unicodedata
 import uuid
 from datetime import date

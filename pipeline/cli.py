@@ -536,7 +536,7 @@ def graph_export(db, fmt, output, around, depth, quiet):
         click.echo(f"wrote {written}")
 
 
-from pipeline import cli_batch  # noqa: E402  (ingest, quarantine, verify: registered on `main`)
+from pipeline import cli_batch  # noqa: E402  (ingest, watch, quarantine, verify: registered on `main`)
 
 cli_batch.register(main, _db_option, _pdf_options)
 

@@ -1,4 +1,4 @@
-"""The batch commands of `vanban`: ingest, quarantine list|retry, verify (registered on cli.main).
+"""The batch commands of `vanban`: ingest, watch, quarantine list|retry, verify (registered on cli.main).
 
 Made for cron, where any output is mailed and silence is success. On a terminal: a progress bar on stderr,
 then the quarantined files and a one-line summary on stdout. Not on a terminal (cron, a pipe): no progress
@@ -121,6 +121,72 @@ def register(main, db_option, pdf_options) -> None:
         report = run_ingest(paths, db, options=options, progress=tick, reference=reference)
         done()
         _print_report(report, as_json, quiet)
+
+    @main.command()
+    @click.argument("folder", type=click.Path(exists=False, path_type=str))
+    @db_option
+    @click.option("--interval", type=_Seconds(0.1, 3600), default=5.0, show_default=True,
+                  help="Seconds between two looks at the folder.")
+    @click.option("--settle", type=_Seconds(0, 3600), default=5.0, show_default=True,
+                  help="A file is taken once its size and time have not changed for this many seconds (and, where "
+                       "the system can tell, no program has it open for writing).")
+    @click.option("--once", is_flag=True,
+                  help="One pass (for cron): file what is there, waiting --settle for files still arriving, then exit.")
+    @click.option("--done", "done_folder", default=None, type=click.Path(file_okay=False, path_type=str),
+                  metavar="DIR", help="Move each file that is in the archive after its run into DIR (outside FOLDER). "
+                                      "Without it the originals are never touched.")
+    @click.option("--json", "as_json", is_flag=True,
+                  help="One JSON line per file (its entry of the run report vanban.run/1).")
+    @_limit_options
+    @_quiet_option
+    @pdf_options
+    def watch(folder, db, interval, settle, once, done_folder, as_json, workers, timeout, memory_mb, quiet,
+              pdf_engine, no_ocr):
+        """File whatever lands in FOLDER (a scanner's, a mail client's) with the batch's limits, quarantine and
+        lock: a file is taken once it stops growing; while another run holds the archive the watch waits its
+        turn. Runs until stopped (SIGTERM, Ctrl-C: exit 0 at the next safe point); --once for cron. One line per
+        file (quarantined files on stderr); --quiet: nothing on success. Example:
+
+            vanban watch /srv/scans --db /srv/vanban/archive.sqlite --quiet
+        """
+        from pipeline.batch import Options
+        from pipeline.batch.watch import Settings
+        from pipeline.batch.watch import watch as run_watch
+        from pipeline.errors import UsageError
+
+        if not os.path.isdir(folder):
+            raise UsageError(f"{folder}: no such folder")
+        options = Options(workers=workers, timeout=timeout, memory_mb=memory_mb, pdf_engine=pdf_engine,
+                          ocr=not no_ocr)
+        terminal = sys.stderr.isatty() and not quiet and not as_json
+
+        shown = [None]  # the progress line now on the terminal
+
+        def status(text):
+            if terminal and text != shown[0]:
+                click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+                shown[0] = text
+
+        def on_file(entry):
+            if terminal:
+                click.echo("\r\x1b[K", err=True, nl=False)
+                shown[0] = None
+            if as_json:
+                click.echo(json.dumps(entry, ensure_ascii=False))
+            if entry["outcome"] == "quarantined":
+                click.echo(f"vanban: quarantined {entry['path']!r} [{entry['reason']}]", err=True)
+            elif not quiet and not as_json:
+                what = entry["key"] or entry["reason"] or ""
+                moved = f" → {entry['moved_to']}" if entry.get("moved_to") else ""
+                click.echo(f"{entry['outcome'].replace('_', ' '):<18} {entry['path']}  {what}{moved}".rstrip())
+
+        counts = run_watch(folder, db, options, Settings(interval=interval, settle=settle, done=done_folder, once=once),
+                           on_file=on_file, on_status=status)
+        if terminal:
+            click.echo("", err=True)
+        if not quiet and not as_json:
+            summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing"
+            click.echo(f"watch of {folder} ended: {summary}")
 
     @main.group()
     def quarantine():

@@ -13,6 +13,8 @@ The run, in this process (the archive's single writer), under the archive's run 
      numbers a run's letters in the order they arrived, and two runs over the same inbox number it alike.
 Documents imported for reference (`--reference`, or under a folder holding a `.vanban-reference` file) are
 filed the same way but get no số đến.
+Files accepted into the pending queue (pending.py: desk uploads made while a run held the lock) are taken
+with the inbox's files, and again at the end of the run (what arrived meanwhile), before the lock is released.
 Killed at any point (kill -9, power cut), the next run finishes the work: the inbox is never modified, a
 copy left in incoming/ or the store is found by its hash and reused, a copy whose inbox file has gone is
 filed from incoming/ under the path it came from, and every commit is one transaction, so nothing is
@@ -36,6 +38,7 @@ from pathlib import Path
 from pipeline.archive import Archive
 from pipeline.archive.db import now
 from pipeline.archive.store import durable_copy, fsync_dir, sha256_of, stored_name
+from pipeline.batch import pending
 from pipeline.batch import quarantine as qr
 from pipeline.batch.scan import scan
 from pipeline.batch.workers import CLOSE_IN_CHILD, DEFAULT_MEMORY_MB, DEFAULT_RECYCLE, DEFAULT_TIMEOUT_S, LocalPool
@@ -229,6 +232,8 @@ class Batch:
         self.total = 0                      # files known so far (the progress bar's length)
         self.reference = False              # this run imports for reference (`--reference`)
         self._marks: dict[str, bool] = {}   # folder → whether it or a folder above holds REFERENCE_MARK
+        self._notes: dict[int, tuple] = {}  # id(entry) → (note, info) of a file from the pending queue
+        self._taken: set[str] = set()       # queue notes this run has taken already
 
     def _stop_point(self) -> None:
         if self.stops is not None:
@@ -268,7 +273,42 @@ class Batch:
                 self._release_unopened(e)
                 self._hashed(entry, e.path, (e.mtime_ns, e.shown))
         self._recover_orphans()
+        self.take_queue()
         self.todo.sort(key=lambda item: item.arrival)  # parsed, then filed, in arrival order
+
+    def take_queue(self, upload: str | None = None) -> int:
+        """Files accepted into the pending queue (pending.py: desk uploads made while a run held the lock)
+        become this run's to file, in the order they arrived; with `upload`, only that upload's. Returns how
+        many are to parse."""
+        before = len(self.todo)
+        for note, info in pending.notes(self.root, upload):
+            if note.name in self._taken:
+                continue
+            self._taken.add(note.name)
+            self._stop_point()
+            shown = info.get("path") or str(note)
+            entry = {"path": shown, "sha256": None, "outcome": None, "reason": None, "key": None, "queued": True}
+            self.report["files"].append(entry)
+            self.total += 1
+            self._notes[id(entry)] = (note, info)
+            copy = pending.copy_of(note, info) if info.get("sha256") else None
+            if copy is not None and not copy.is_file():  # a run stopped between moving the copy and its commit
+                suffix = info.get("suffix") or ""
+                copy = next((c for c in (self.archive.originals / stored_name(info["sha256"], suffix),
+                                         qr.folder(self.archive) / f"{info['sha256']}{suffix}") if c.is_file()), copy)
+            if copy is None or not copy.is_file():
+                sha = entry["sha256"] = info.get("sha256")
+                held = self.archive.has_source(sha) if sha else None
+                if held is not None:
+                    self._finish(entry, "skipped", key=self.archive.key_of(held))
+                elif sha and (q := qr.held(self.archive, sha)) is not None:
+                    self._finish(entry, "skipped", reason=f"quarantined earlier ({q['reason']})")
+                else:
+                    self._finish(entry, "skipped", reason="its copy in the pending queue is gone; nothing to file")
+                continue
+            arrival = (int(info.get("arrival_ns") or 0), shown)
+            self._hashed(entry, str(copy), arrival, queued=copy, reference=bool(info.get("reference")))
+        return len(self.todo) - before
 
     def _for_reference(self, path: str) -> bool:
         """Imported for reference: the whole run (`--reference`), or a REFERENCE_MARK file in the file's folder
@@ -318,11 +358,14 @@ class Batch:
         if qr.held(self.archive, qid):
             qr.release(self.archive, qid, None)
 
-    def _hashed(self, entry: dict, path: str, arrival: tuple) -> None:
-        """`path` is the file as the OS names it; entry["path"] its readable form (the report's, the archive's)."""
+    def _hashed(self, entry: dict, path: str, arrival: tuple, queued: Path | None = None,
+                reference: bool | None = None) -> None:
+        """`path` is the file as the OS names it; entry["path"] its readable form (the report's, the archive's).
+        `queued`: the file is a copy in the pending queue, parsed and filed from there (no second copy)."""
         try:
             sha = entry["sha256"] = sha256_of(path)
         except OSError as exc:
+            self._notes.pop(id(entry), None)  # a queued copy that cannot be read now stays queued
             self._finish(entry, "skipped", reason=f"cannot be read ({exc.strerror}); the next run tries again")
             return
         first = self.seen.get(sha)
@@ -345,6 +388,9 @@ class Batch:
             self._finish(entry, "skipped", reason=f"quarantined earlier ({q['reason']})")
             return
         suffix = _suffix(entry["path"])
+        if queued is not None:
+            self.todo.append(Item(entry, sha, suffix, queued, reference=bool(reference), arrival=arrival))
+            return
         reference = self._for_reference(path)
         copy = self._copy(path, sha, suffix, entry["path"], arrival, reference)
         if copy is None:
@@ -513,6 +559,11 @@ class Batch:
 
     def _finish(self, entry: dict, outcome: str, reason: str | None = None, key: str | None = None) -> None:
         entry.update(outcome=outcome, reason=reason, key=key)
+        if id(entry) in self._notes:  # from the pending queue: its outcome is committed, the note goes
+            first = self.seen.get(entry["sha256"])
+            if outcome != "duplicate" or first is None or first is entry or first["outcome"] is not None:
+                pending.release(*self._notes.pop(id(entry)))
+            # else: a duplicate of a file of this run not filed yet: released by close() once it is
         self.report["counts"][outcome] += 1
         self.finished += 1
         if self.progress:
@@ -526,6 +577,9 @@ class Batch:
                 held = self.archive.has_source(entry["sha256"])
                 if held is not None:
                     self._note_duplicate(entry["sha256"], held, entry["path"])
+        for entry in self.report["files"]:  # queued duplicates of this run's files: now those are filed
+            if id(entry) in self._notes and entry["outcome"] is not None:
+                pending.release(*self._notes.pop(id(entry)))
         self.report["finished"] = now()
         return self.report
 
@@ -545,13 +599,52 @@ def run_ingest(paths, db: str | os.PathLike | None = None, *, options: Options |
         try:
             batch.collect(paths, reference)
             batch.parse_all()
+            _queue_rounds(batch)
         except Interrupted as exc:
             batch.interrupted(exc)
             raise
-        if batch.report["new_documents"] or batch.report["new_edges"]:
-            from pipeline.graph import warm
-            warm(archive.db)  # the nightly run pays the graph arrays, not the researcher's first question
-        return batch.close()
+        return _close(batch)
+
+
+QUEUE_ROUNDS = 3  # a run's extra passes over the pending queue at its end; what arrives later, the next run files
+
+
+def _queue_rounds(batch: Batch) -> None:
+    """What was accepted into the pending queue while the run parsed (desk uploads waiting for the lock) is
+    filed before the lock is released."""
+    for _ in range(QUEUE_ROUNDS):
+        batch.todo = []
+        if not batch.take_queue():
+            break
+        batch.parse_all()
+    pending.tidy(batch.root)
+
+
+def _close(batch: Batch) -> dict:
+    if batch.report["new_documents"] or batch.report["new_edges"]:
+        from pipeline.graph import warm
+        warm(batch.archive.db)  # the nightly run pays the graph arrays, not the researcher's first question
+    return batch.close()
+
+
+def file_queue(db: str | os.PathLike | None = None, *, options: Options | None = None, upload: str | None = None,
+               progress=None) -> dict:
+    """File the pending queue (pending.py), or only the files of `upload`, now; returns the run report over
+    them. Raises RunLocked (exit 3) when a run holds the archive: the queue then waits for it."""
+    options = options or Options()
+    with Archive(db) as archive, RunLock(archive.path) as lock, Stops() as stops:
+        batch = Batch(archive, options, progress, stops)
+        if lock.took_over:
+            batch.report["lock_taken_over"] = lock.took_over
+        try:
+            batch.take_queue(upload)
+            batch.parse_all()
+            if upload is None:
+                _queue_rounds(batch)
+        except Interrupted as exc:
+            batch.interrupted(exc)
+            raise
+        return _close(batch)
 
 
 def retry_quarantined(db: str | os.PathLike | None = None, ids: list[str] | None = None, reason: str | None = None,

@@ -27,13 +27,28 @@ OPENAPI = {
                     "responses": {"200": {"description": "letters", "headers": {"X-Total-Count": {
                         "description": "letters matching the filters over all pages", "schema": {"type": "integer"}}},
                         "content": {"application/json": {"schema": {"type": "array", "items": _LETTER_ITEM}}}}}},
-            "post": {"summary": "Upload one or more files (form field `files`): the batch files them; returns the "
-                                "run report (vanban.run/1)",
+            "post": {"summary": "Upload one or more files (form field `files`): each is stored in the pending "
+                                "queue, then filed by the batch: at once (201, the run report vanban.run/1), or, "
+                                "while another run holds the archive's lock, as soon as it is free (202: outcome "
+                                "`pending`, state \"đang chờ xử lý\"; follow `status`/Location)",
                      "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
                          "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
-                     "responses": {"201": {"description": "run report"}, "409": {"description": "a run holds the lock"},
+                     "responses": {"201": {"description": "run report; each file adds `name`, `id`, `full_number`, "
+                                                          "`state` (its outcome in Vietnamese); the report adds "
+                                                          "`upload` (its id) and `status` (/api/uploads/{upload})"},
+                                   "202": {"description": "accepted, not filed yet: the same report with `counts.pending` "
+                                                          "and every file `pending`; `Location` is its status"},
+                                   "507": {"description": "the upload cannot be stored (disk full): nothing kept"},
                                    "413": {"description": "upload over the size limit"},
                                    "415": {"description": "a file whose extension is not a letter format"}}}},
+        "/api/uploads/{upload}": {
+            "get": {"summary": "Where each file of an upload is now: `outcome` one of `pending` (waiting for the "
+                               "archive), `done`, `duplicate` (with `duplicate_of`), `quarantined` (with `reason` and "
+                               "`message`); `state` says it in Vietnamese; `id`, `key`, `full_number` once filed",
+                    "parameters": [{"name": "upload", "in": "path", "required": True, "schema": {"type": "string"},
+                                    "description": "the `upload` of the upload's answer"}],
+                    "responses": {"200": {"description": "{upload, time, counts, pending, files}"},
+                                  "404": {"description": "unknown upload"}}}},
         "/api/letters/{ref}": {
             "get": {"summary": "One letter record (vanban.letter/1) with corrections applied, plus `corrections`",
                     "parameters": [_REF], "responses": {"200": {"description": "record"},

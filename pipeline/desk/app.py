@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import getpass
 import io
+import json
 import os
 import re
-import shutil
+import sys
+import threading
 import unicodedata
 import uuid
 from datetime import date
@@ -27,10 +29,12 @@ from pipeline.archive import Archive, resolve
 from pipeline.archive import corrections as cx
 from pipeline.archive.db import SNIPPET_MARKS, snippet_parts
 from pipeline.archive.listing import count, find
+from pipeline.batch import pending
+from pipeline.batch import quarantine as qr
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.desk import pages, security
 from pipeline.desk.api_spec import OPENAPI
-from pipeline.errors import Ambiguous, NotFound, RunLocked, UsageError, VanbanError
+from pipeline.errors import Ambiguous, NotFound, RunLocked, StorageError, UsageError, VanbanError
 
 DEFAULT_MAX_UPLOAD_MB = 50
 PAGE_SIZE = 25  # letters per page of /letters
@@ -40,13 +44,14 @@ UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".h
 
 def create_app(db: str | os.PathLike | None = None, token: str | None = None,
                max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
-               memory_mb: int = DEFAULT_MEMORY_MB) -> Flask:
+               memory_mb: int = DEFAULT_MEMORY_MB, filer: bool = True) -> Flask:
     app = Flask("vanban-desk")
     probe = Archive(db)  # creates / migrates the archive once, and fixes its path
     app.config.update(VANBAN_DB=str(probe.path), VANBAN_TOKEN=token, MAX_CONTENT_LENGTH=max_upload_mb << 20,
                       VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb, VANBAN_TIMEOUT=timeout,
                       VANBAN_MEMORY_MB=memory_mb, VANBAN_PAGE_SIZE=PAGE_SIZE)
     probe.close()
+    app.extensions["vanban_filer"] = Filer(app.config) if filer else None  # files the pending queue
     app.before_request(lambda: security.check(app))
     app.after_request(lambda response: security.after(app, response))
 
@@ -64,7 +69,8 @@ def create_app(db: str | os.PathLike | None = None, token: str | None = None,
 
     @app.errorhandler(VanbanError)
     def _vanban_error(exc):
-        code = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, RunLocked) else 400
+        code = (404 if isinstance(exc, NotFound) else 409 if isinstance(exc, RunLocked) else
+                507 if isinstance(exc, StorageError) else 400)
         body = {"error": type(exc).__name__, "message": str(exc)}
         if isinstance(exc, Ambiguous):
             body["candidates"] = exc.candidates
@@ -110,11 +116,23 @@ def safe_name(name: str | None, index: int) -> str:
     return f"{index:03d}-{stem[:100]}{suffix[:16].lower()}"
 
 
-def upload(files) -> dict:
-    """Files from a form or the API through the same batch as `vanban ingest` (same quarantine, limits, lock)."""
+def _options(config) -> "Options":
+    from pipeline.batch import Options
+    return Options(workers=config["VANBAN_WORKERS"], timeout=config["VANBAN_TIMEOUT"],
+                   memory_mb=config["VANBAN_MEMORY_MB"], settle=0, start_method="forkserver")
+
+
+def upload(files) -> tuple[dict, int]:
+    """Files from a form or the API, filed by the same batch as `vanban ingest` (same quarantine, limits, lock).
+    Each file is first accepted into the pending queue (pipeline/batch/pending.py: stored as the batch stores
+    its copies, durably); then filed at once (201, the run report) when the archive is free, or left pending
+    (202, outcome `pending`) while another run holds the lock: the running batch files it at its end, or the
+    desk's filer right after (Filer). Nothing accepted is lost if the desk stops: the queue is on disk."""
     from flask import current_app
 
-    from pipeline.batch import Options, run_ingest
+    from pipeline.archive.db import now
+    from pipeline.batch import file_queue
+    from pipeline.batch.run import OUTCOMES, _suffix
 
     files = [f for f in files if f and f.filename]
     if not files:
@@ -122,24 +140,137 @@ def upload(files) -> dict:
     refused = [f.filename for f in files if os.path.splitext(f.filename)[1].lower() not in UPLOAD_SUFFIXES]
     if refused:  # an allow-list of extensions (OWASP); the bytes are still sniffed by the batch
         abort(415, f"not a letter format ({', '.join(sorted(UPLOAD_SUFFIXES))}): {', '.join(refused)}")
-    base = Path(current_app.config["VANBAN_DB"]).parent / "uploads"
-    folder = base / f"{date.today().isoformat()}-{uuid.uuid4().hex[:12]}"
-    folder.mkdir(parents=True)
-    for i, f in enumerate(files):
-        f.save(folder / safe_name(f.filename, i))
     config = current_app.config
-    options = Options(workers=config["VANBAN_WORKERS"], timeout=config["VANBAN_TIMEOUT"],
-                      memory_mb=config["VANBAN_MEMORY_MB"], settle=0, start_method="forkserver")
+    root = Path(config["VANBAN_DB"]).parent
+    upload_id = f"{date.today().isoformat()}-{uuid.uuid4().hex[:12]}"
+    base = root / "uploads" / upload_id  # the path each file is filed under (the copy waits in queue/)
+    accepted = []
     try:
-        report = run_ingest([folder], current_app.config["VANBAN_DB"], options=options)
-    except RunLocked:
-        shutil.rmtree(folder, ignore_errors=True)  # nothing was read: the clerk uploads again later
-        raise RunLocked("the nightly batch (or another upload) is filing letters right now: try again in a minute") from None
+        for i, f in enumerate(files):
+            shown = str(base / safe_name(f.filename, i))
+            accepted.append(pending.accept(root, f.stream, shown, _suffix(shown), upload=upload_id))
+        manifest = [{"name": _shown_name(a["path"]), "path": a["path"], "sha256": a["sha256"]} for a in accepted]
+        qr.write_json(_manifest(root, upload_id), {"upload": upload_id, "time": now(), "files": manifest})
+    except OSError as exc:
+        for info in accepted:  # not acknowledged: nothing of it stays queued
+            pending.release(pending.folder(root) / f"{info['sha256']}.{info['id']}.json", info)
+        raise StorageError(f"the upload cannot be stored ({exc.strerror or exc}); nothing was kept") from None
+    try:
+        report, code = file_queue(config["VANBAN_DB"], options=_options(config), upload=upload_id), 201
+    except RunLocked:  # the nightly batch (or another upload) is filing: this one waits its turn
+        counts = {k: 0 for k in OUTCOMES} | {"pending": len(accepted)}
+        report = {"schema": "vanban.run/1", "run_id": None, "started": now(), "finished": None, "counts": counts,
+                  "files": [{"path": a["path"], "sha256": a["sha256"], "outcome": "pending", "reason": None,
+                             "key": None} for a in accepted], "new_documents": 0, "new_edges": 0, "stubs_resolved": 0}
+        code = 202
+    filer = current_app.extensions.get("vanban_filer")
+    if filer is not None:
+        filer.wake.set()
     for f in report["files"]:
-        f["name"] = f["path"].rsplit("/", 1)[-1].split("-", 1)[-1]
+        f["name"] = _shown_name(f["path"])
         held = archive().db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (f["sha256"],)).fetchone()
         f["id"] = held[0] if held else None
-    return report
+        f["full_number"] = archive().document(held[0])["full_number"] if held else None
+        f["state"] = pages.STATES.get(f["outcome"], f["outcome"])
+    report["upload"] = upload_id
+    report["status"] = url_for("api_upload_status", upload_id=upload_id)
+    return report, code
+
+
+def _shown_name(path: str) -> str:
+    """The clerk's file name: the stored name without the upload folder and the place prefix."""
+    return path.rsplit("/", 1)[-1].split("-", 1)[-1]
+
+
+def _manifest(root: Path, upload_id: str) -> Path:
+    folder = root / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{upload_id}.json"
+
+
+def upload_status(upload_id: str) -> dict:
+    """Where each file of an upload is now: `pending` (queued, waiting for the archive), `done` (filed under
+    its own name), `duplicate` (the same bytes were already filed), `quarantined` (with reason and message)."""
+    from flask import current_app
+
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d-[0-9a-f]{12}", upload_id):
+        abort(404)
+    root = Path(current_app.config["VANBAN_DB"]).parent
+    try:
+        manifest = json.loads(_manifest(root, upload_id).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        abort(404, f"no upload {upload_id}")
+    queued = {info.get("path") for _, info in pending.notes(root, upload_id)}
+    db = archive().db
+    out = []
+    for f in manifest["files"]:
+        item = {"name": f["name"], "path": f["path"], "sha256": f["sha256"], "outcome": "pending", "reason": None,
+                "message": None, "id": None, "key": None, "full_number": None}
+        own = db.execute("SELECT document_id FROM sources WHERE path = ? AND sha256 = ?", (f["path"], f["sha256"])).fetchone()
+        other = own or db.execute("SELECT document_id, path FROM sources WHERE sha256 = ? ORDER BY rowid",
+                                  (f["sha256"],)).fetchone()
+        q = qr.held(archive(), f["sha256"])
+        if f["path"] in queued:
+            pass
+        elif other is not None:
+            doc = archive().document(other[0])
+            item.update(outcome="done" if own else "duplicate", id=other[0], key=doc["key"],
+                        full_number=doc["full_number"])
+            if not own:
+                item["duplicate_of"] = other[1]
+        elif q is not None:
+            item.update(outcome="quarantined", reason=q["reason"].split(":")[0], message=q["message"])
+        else:
+            item["outcome"] = "unknown"
+        item["state"] = pages.STATES.get(item["outcome"], item["outcome"])
+        out.append(item)
+    counts: dict[str, int] = {}
+    for item in out:
+        counts[item["outcome"]] = counts.get(item["outcome"], 0) + 1
+    return {"upload": upload_id, "time": manifest.get("time"), "counts": counts, "files": out,
+            "pending": counts.get("pending", 0)}
+
+
+class Filer:
+    """The desk's filer: a thread that files the pending queue as soon as the archive's lock is free (it
+    polls the lock; a run in progress files the queue itself at its end). Woken by each upload; also looks
+    every few seconds, so what an earlier desk (stopped meanwhile) accepted is filed at start."""
+
+    POLL_S = 2.0       # a look at the queue this often when nothing woke it
+    LOCKED_S = 0.5     # while a run holds the lock: tried again this often
+    STUCK_S = 60.0     # a queue a run could not shorten (a copy that cannot be read): looked at again after this
+
+    def __init__(self, config):
+        self.db, self.options = config["VANBAN_DB"], _options(config)
+        self.root = Path(self.db).parent
+        self.wake = threading.Event()
+        self.wake.set()  # at start: what is already queued
+        self.thread = threading.Thread(target=self._loop, name="vanban-filer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        from pipeline.batch import file_queue
+
+        pause = self.POLL_S
+        while True:
+            self.wake.wait(pause)
+            self.wake.clear()
+            pause = self.POLL_S
+            left = len(pending.notes(self.root))
+            if not left:
+                continue
+            try:
+                report = file_queue(self.db, options=self.options)
+            except RunLocked:
+                pause = self.LOCKED_S
+                continue
+            except Exception as exc:  # noqa: BLE001  the filer outlives one bad run; the queue stays on disk
+                print(f"vanban: filing the pending uploads failed: {exc}", file=sys.stderr)
+                pause = self.STUCK_S
+                continue
+            handled = [f for f in report["files"] if f["outcome"] is not None and
+                       "the next run tries again" not in (f["reason"] or "")]
+            pause = 0.0 if handled else self.STUCK_S  # at once: what came in meanwhile
 
 
 def _validity(doc: int) -> dict:
@@ -165,10 +296,14 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
 
     @app.post("/upload")
     def upload_page():
-        report = upload(request.files.getlist("files"))
+        report, code = upload(request.files.getlist("files"))
         if request.headers.get("Accept", "").startswith("application/json"):
-            return jsonify(report)
-        return page("Upload", pages.UPLOADED, report=report)
+            return jsonify(report), code
+        return page("Upload", pages.UPLOADED, report=report, states=pages.STATES, vi=pages.VI), code
+
+    @app.get("/uploads/<upload_id>")
+    def upload_page_status(upload_id):
+        return page("Upload", pages.UPLOADED, report=upload_status(upload_id), states=pages.STATES, vi=pages.VI)
 
     @app.get("/letters")
     def letters():
@@ -312,7 +447,16 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
 
     @app.post("/api/letters")
     def api_upload():
-        return jsonify(upload(request.files.getlist("files"))), 201
+        report, code = upload(request.files.getlist("files"))
+        response = jsonify(report)
+        response.status_code = code
+        if code == 202:
+            response.headers["Location"] = report["status"]
+        return response
+
+    @app.get("/api/uploads/<upload_id>")
+    def api_upload_status(upload_id):
+        return jsonify(upload_status(upload_id))
 
     @app.get("/api/letters/<path:ref>")
     def api_letter(ref):

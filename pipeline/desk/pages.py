@@ -48,11 +48,25 @@ same reading, limits and quarantine as the nightly batch.</p>
 <td><a href="/letters/{{ r.id }}">{{ r.full_number or "(no number)" }}</a></td><td>{{ r.issuer or "" }}</td>
 <td>{{ r.title }}</td></tr>{% endfor %}</table>{% else %}<p class="muted">No letter yet.</p>{% endif %}"""
 
-UPLOADED = """<h1>Upload filed</h1>
-<p>{{ report.files|length }} file(s): {% for k, v in report.counts.items() if v %}{{ v }} {{ k.replace("_", " ") }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>
+# What the clerk sees of an uploaded file's outcome, and the pending upload's words: in one place, to move into
+# the translation catalogues (the API's `state` field carries the same words).
+STATES = {"pending": "đang chờ xử lý", "done": "đã vào sổ", "done_with_warnings": "đã vào sổ, cần kiểm tra",
+          "duplicate": "trùng với văn bản đã có", "skipped": "đã có trong kho", "quarantined": "bị cách ly",
+          "unknown": "không rõ"}
+VI = {"pending_title": "Đã nhận, đang chờ xử lý",
+      "pending_note": "Kho đang bận (một đợt vào sổ đang chạy). Các tệp đã được nhận và lưu an toàn; chúng sẽ được "
+                      "vào sổ ngay khi kho rảnh. Trang này tự cập nhật.",
+      "status_link": "Xem trạng thái"}
+
+UPLOADED = """{% set waiting = report.counts.get("pending") %}
+<h1>{% if waiting %}{{ vi.pending_title }}{% else %}Upload filed{% endif %}</h1>
+{% if waiting %}<meta http-equiv="refresh" content="5;url=/uploads/{{ report.upload }}">
+<p class="muted" id="pending-note">{{ vi.pending_note }} <a href="/uploads/{{ report.upload }}">{{ vi.status_link }}</a></p>{% endif %}
+<p>{{ report.files|length }} file(s): {% for k, v in report.counts.items() if v %}{{ v }} {{ states.get(k) or k.replace("_", " ") }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>
 <table><tr><th>File</th><th>Outcome</th><th>Letter</th></tr>
-{% for f in report.files %}<tr><td>{{ f.name }}</td><td>{{ f.outcome.replace("_", " ") }}{% if f.reason %} ({{ f.reason }}){% endif %}</td>
-<td>{% if f.id %}<a href="/letters/{{ f.id }}">{{ f.key or "open" }}</a>{% else %}—{% endif %}</td></tr>{% endfor %}</table>
+{% for f in report.files %}<tr class="{{ f.outcome }}"><td>{{ f.name }}</td><td>{{ states.get(f.outcome) or f.outcome.replace("_", " ") }}{% if f.reason %} ({{ f.reason }}){% endif %}
+{% if f.message %}<div class="note">{{ f.message }}</div>{% endif %}</td>
+<td>{% if f.id %}<a href="/letters/{{ f.id }}">{{ f.full_number or f.key or "open" }}</a>{% else %}—{% endif %}</td></tr>{% endfor %}</table>
 <p><a href="/">Upload more</a></p>"""
 
 LETTERS = """<h1>Letters</h1>

@@ -161,3 +161,24 @@ def test_a_cited_date_in_the_title_is_not_the_letters_date(title, date, tmp_path
     letter = read_letter(read_document(str(path))).to_json()
     assert letter["date"] == date
     assert letter["year"] == 2026
+
+
+# An appendix after the signature opens with PHỤ LỤC, or with its capitals title over "(Kèm theo …)" (ND30 Phụ
+# lục I mục IV): neither its title nor its text is the signer's (tests/corpus c003; vbpl doc_000222).
+APPENDIX = [
+    "PHỤ LỤC I | DANH MỤC CÁC ĐƠN VỊ | (Kèm theo Công văn số 12/SNV-VP ngày 05/4/2024 của Sở Nội vụ)",
+    "BẢNG TIÊU CHÍ ĐÁNH GIÁ, XẾP LOẠI | TRUNG TÂM HỌC TẬP CỘNG ĐỒNG | (TỪ NĂM 2025) | * (Ban hành kèm theo Công văn"
+    " số 12/SNV-VP ngày 05/4/2024 của Sở Nội vụ Thành phố Hồ Chí Minh)*",
+    "QUY CHẾ | Làm việc của Ủy ban nhân dân tỉnh | (Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 05/4/2024)",
+    "",
+]
+
+
+@pytest.mark.parametrize("appendix", APPENDIX)
+def test_an_appendix_after_the_signature_is_not_the_signer(appendix):
+    tail = f" | {appendix} | TIÊU CHÍ | Mức điểm theo yêu cầu | Nguyễn Thị Hoa" if appendix else ""
+    letter = _letter(f"SỞ NỘI VỤ | Số: 12/SNV-VP | {_MOTTO} | Lào Cai, ngày 05 tháng 4 năm 2024 | V/v triển khai"
+                     " | Kính gửi: Các phòng. | Đề nghị các đơn vị triển khai. | Nơi nhận: | - Như trên; | - Lưu: VT."
+                     f" | KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Nguyễn Văn Bình{tail}")
+    assert (letter["signer"], letter["signing_authority"], letter["signer_title"]) == \
+        ("Nguyễn Văn Bình", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")

@@ -12,7 +12,7 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import parse_number
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
-from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
+from pipeline.nlp.segment import MOTTO, LetterZones, appendix_start, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
 from pipeline.nlp.signature import (AUTHORITY_PREFIX, TITLE_WORDS, Signature, normal_prefix, read_signature, restore_surname,
                                     signature_from_tail)
@@ -32,8 +32,7 @@ def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signatur
     lines = sorted({ln.start: ln for ln in zones.signature + interleaved
                     if not any(i.start <= ln.start < i.end and i is not ln for i in interleaved)}.values(),
                    key=lambda ln: ln.start)
-    appendix = next((i for i, ln in enumerate(lines) if re.match(r"(?:Phụ lục|PHỤ LỤC)\b", ln.text)), None)
-    lines = lines[:appendix] if appendix is not None else lines  # an appendix after the signature is not it
+    lines = lines[:appendix_start(lines)]  # an appendix after the signature is not it
     sig = read_signature(lines, lex) if lines else Signature()
     if sig.signer is None and not zones.noi_nhan:
         sig = signature_from_tail(zones.body, lex)
@@ -71,7 +70,7 @@ def _preamble_end(zones: LetterZones) -> int:
 
 
 def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon, recipients=()) -> list[dict]:
-    exclude = [(ln.start, ln.end) for ln in zones.noi_nhan]
+    exclude = [(ln.start, ln.end) for ln in zones.noi_nhan]  # an appendix's citations are the letter's
     for name in ("number", "symbol"):
         if name in header.spans:
             exclude.append(tuple(header.spans[name]))

@@ -6,7 +6,7 @@ portal page, a transcription) still gets its zones from the text alone."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.records import Source
 
@@ -67,6 +67,7 @@ class LetterZones:
     noi_nhan: list
     signature: list
     text: str
+    appendix: list = field(default_factory=list)  # an appendix printed after the signature block
 
 
 def _zone_lines(source: Source, names: tuple[str, ...]) -> list[Line]:
@@ -93,6 +94,31 @@ def _split_flat(lines: list[Line]) -> tuple[list, list, list]:
     return left, right, lines[end:]
 
 
+# An appendix opens with "PHỤ LỤC", or with its title in capitals over the line that ties it to the letter:
+# "(Ban hành kèm theo Công văn số 5155/SGDĐT-… ngày …)", "(Kèm theo Quyết định số …)" (ND30 Phụ lục I, mục IV:
+# the appendix names the document it belongs to under its heading).
+_APPENDIX_OPEN = re.compile(r"(?:Phụ lục|PHỤ LỤC)\b")
+_ATTACHED = re.compile(r"[*_\s]*\(\s*(?:[Bb]an hành\s+)?[Kk]èm\s+theo\b")
+
+
+def appendix_start(lines: list) -> int:
+    """Where an appendix begins among the signature block's lines (their count when there is none): at its
+    PHỤ LỤC heading, or at the capitals title over its "(Kèm theo …)" line."""
+    for i, ln in enumerate(lines):
+        if _APPENDIX_OPEN.match(ln.text):
+            return i
+        if _ATTACHED.match(ln.text):
+            while i and _caps_title(lines[i - 1].text):
+                i -= 1
+            return i
+    return len(lines)
+
+
+def _caps_title(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def segment_letter(source: Source) -> LetterZones:
     """Lines per zone. Uses the layout's zones when ingest found the header band; otherwise cuts the flat
     text by the genre's landmarks (motto, number and date lines, Nơi nhận)."""
@@ -106,7 +132,13 @@ def segment_letter(source: Source) -> LetterZones:
     if not noi_nhan:
         body, noi_nhan, tail_signature = _split_tail(body)
         signature = signature or tail_signature
-    return LetterZones(left, right, body, noi_nhan, signature, source.text)
+    closing = sorted(noi_nhan + signature, key=lambda ln: ln.start)
+    cut = appendix_start(closing)
+    appendix = closing[cut:]
+    if appendix:  # the closing zones end where an appendix begins
+        noi_nhan = [ln for ln in noi_nhan if ln.start < appendix[0].start]
+        signature = [ln for ln in signature if ln.start < appendix[0].start]
+    return LetterZones(left, right, body, noi_nhan, signature, source.text, appendix)
 
 
 def _split_tail(body: list[Line]) -> tuple[list, list, list]:

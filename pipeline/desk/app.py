@@ -475,7 +475,7 @@ def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int
           workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
     token = os.environ.get("VANBAN_TOKEN") or None
     if security.needs_token(host) and not token:
-        raise UsageError(f"serving on {host} (not only this machine) needs a token: set VANBAN_TOKEN")
+        raise UsageError("serving on %(host)s (not only this machine) needs a token: set VANBAN_TOKEN", host=host)
     app = create_app(db, token=token, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout,
                      memory_mb=memory_mb)
     log = logging.getLogger(ACCESS_LOG)
@@ -489,7 +489,7 @@ def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int
     import waitress
     # a production WSGI server (no development-server warning); its own cap on a request body stops a huge
     # upload before it is read, well above the desk's limit, which answers a merely large one with its 413 page
-    waitress.serve(AccessLog(app, log), host=host, port=port, threads=THREADS, ident="vanban",
+    waitress.serve(AccessLog(app, log), host=host, port=port, threads=THREADS,
                    max_request_body_size=(2 * max_upload_mb + 16) << 20, clear_untrusted_proxy_headers=True)
 
 

@@ -213,6 +213,8 @@ def chrome():
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1100",
                 "--disable-dev-shm-usage", "--lang=vi"):
         options.add_argument(arg)
+    # a clerk's browser in Vietnamese: its Accept-Language (headless Chromium sends en-US whatever --lang says)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 

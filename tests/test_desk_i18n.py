@@ -110,6 +110,7 @@ def pages(ids) -> dict[str, str]:
     letter, cited = ids["7432/UBND-XD"], ids["1074/QĐ-BXD"]
     return {"inbox": "/", "letters": "/letters", "search": "/letters?q=phong+chay", "review": f"/letters/{letter}",
             "review of the cited": f"/letters/{cited}", "stub": f"/letters/{ids['stub']}",
+            "text beside the review": f"/letters/{letter}/text.html",
             "graph": f"/letters/{letter}/graph?depth=2", "register": "/register", "api": "/api"}
 
 
@@ -131,6 +132,8 @@ def test_every_page_is_in_vietnamese(client, archive):
     assert "Sổ đăng ký văn bản đến" in shown["register"].get_data(as_text=True)
     assert "Lưu chỉnh sửa" in shown["review"].get_data(as_text=True)
     assert "không tìm thấy văn bản nào trong kho" in shown["error"].get_data(as_text=True)
+    text = shown["text beside the review"].get_data(as_text=True)
+    assert "Các trường" in text and "CƠ QUAN BAN HÀNH" in text  # the headings and the highlights' tags
 
 
 def test_relations_are_named_in_vietnamese(client, archive):

@@ -259,11 +259,15 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
 
     @app.get("/letters/<int:doc>/text.html")
     def text_view(doc):
-        from pipeline.nlp.review import render_review
+        from pipeline.nlp.review import Words, render_review
         row = archive().db.execute("SELECT text FROM contents WHERE document_id = ?", (doc,)).fetchone()
         if row is None or row[0] is None:
             abort(404)
-        return render_review(row[0], cx.record(archive(), doc))
+        words = Words(_=gettext, field=i18n.field, relation=i18n.relation, lang=i18n.language())
+        rec = cx.record(archive(), doc)
+        shown = rec | {"date": i18n.vi_date(rec.get("date")),
+                       "references": [r | {"date": i18n.vi_date(r.get("date"))} for r in rec.get("references") or []]}
+        return render_review(row[0], shown, words=words)
 
     @app.get("/letters/<int:doc>/page/<int:n>.png")
     def page_image(doc, n):

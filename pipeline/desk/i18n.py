@@ -101,6 +101,7 @@ FIELDS = {
     "signer": lazy_gettext("Signer"), "signing_authority": lazy_gettext("Signing authority"),
     "signer_title": lazy_gettext("Signer's title"), "year": lazy_gettext("Year"), "date": lazy_gettext("Date"),
     "recipients": lazy_gettext("Addressees (Kính gửi)"), "distribution": lazy_gettext("Distribution (Nơi nhận)"),
+    "key": lazy_gettext("Key"),
 }
 # the register's columns on the page (the exports keep the headings of Nghị định 30/2020, Phụ lục IV)
 REGISTER = {
@@ -128,6 +129,10 @@ ERRORS = [N_("%(query)r matches %(count)d documents; use one of the keys listed"
 
 def relation(key: str | None) -> str:
     return str(RELATIONS[key]) if key in RELATIONS else (key or "")
+
+
+def field(name: str) -> str:
+    return str(FIELDS[name]) if name in FIELDS else name
 
 
 def outcome(key: str) -> str:

@@ -184,7 +184,8 @@ def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]],
     edges = "".join(_edge_svg(pos, s, d, a.get("relation") or "", g.in_degree(d) <= g.out_degree(s), w)
                     for s, d, a in sorted(g.edges(data=True)))
     nodes = "".join(_node_svg(n, g.nodes[n], *pos[n], label, centre, link, w) for n in sorted(g))
-    return (f'<svg role="img" aria-label="{esc(w._("citation graph"))}" width="{width}" height="{height}" '
+    name = esc(w._("citation graph"))
+    return (f'<svg role="img" aria-label="{name}" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{_markers()}<g class="edges">{edges}</g>{nodes}</svg>')
 
 

@@ -169,8 +169,7 @@ def upload(files) -> dict:
         report = run_ingest([folder], current_app.config["VANBAN_DB"], options=options)
     except RunLocked:
         shutil.rmtree(folder, ignore_errors=True)  # nothing was read: the clerk uploads again later
-        raise RunLocked(gettext("the nightly batch (or another upload) is filing letters right now: try again in a "
-                                "minute")) from None
+        raise RunLocked("the nightly batch (or another upload) is filing letters right now: try again in a minute") from None
     for f in report["files"]:
         f["name"] = f["path"].rsplit("/", 1)[-1].split("-", 1)[-1]
         held = archive().db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (f["sha256"],)).fetchone()
@@ -230,8 +229,8 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         pdf = next((s for s in info["sources"] if (s["format"] or "") == "pdf"), None)
         pages_n = _pdf_pages(pdf) if pdf else 0
         fields = [_field_view(rec, name) for name in cx.CORRECTABLE]
-        return page("review", rec.get("full_number") or rec.get("key") or gettext("Letter"), rec=rec, doc=info, fields=fields,
-                    pdf=pdf, pages_n=pages_n, validity=validity)
+        return page("review", rec.get("full_number") or rec.get("key") or gettext("Letter"), rec=rec, doc=info,
+                    fields=fields, pdf=pdf, pages_n=pages_n, validity=validity)
 
     @app.post("/letters/<int:doc>/correct")
     def correct_form(doc):

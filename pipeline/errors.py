@@ -14,9 +14,17 @@ QUARANTINE_REASONS = (
 
 
 class VanbanError(Exception):
-    """Base of every error vanban raises on purpose."""
+    """Base of every error vanban raises on purpose.
+
+    `VanbanError("date: YYYY-MM-DD expected, not %(value)r", value=v)`: the message is the template filled
+    with the named parameters; the template stays in `msgid` and the values in `params`, so a front end can
+    show the message in its reader's language (the desk looks the template up in its gettext catalogue)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", /, **params):
+        self.msgid, self.params = message, params
+        super().__init__(message % params if params else message)
 
 
 class UsageError(VanbanError):
@@ -72,4 +80,5 @@ class Ambiguous(UsageError):
 
     def __init__(self, query: str, candidates: list):
         self.candidates = candidates
-        super().__init__(f"{query!r} matches {len(candidates)} documents; use one of the keys listed")
+        super().__init__("%(query)r matches %(count)d documents; use one of the keys listed", query=query,
+                         count=len(candidates))

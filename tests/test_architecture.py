@@ -11,7 +11,8 @@ OWNERS = {
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
-    "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py"}, "werkzeug": {"pipeline/desk/app.py"},
+    "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py", "pipeline/desk/i18n.py"},
+    "werkzeug": {"pipeline/desk/app.py"}, "flask_babel": {"pipeline/desk/i18n.py"}, "waitress": {"pipeline/desk/app.py"},
     "openpyxl": {"pipeline/desk/register.py"},
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")},
     # the graph's arrays, and the handwritten-digit network's inference

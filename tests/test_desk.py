@@ -213,6 +213,8 @@ def chrome():
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1100",
                 "--disable-dev-shm-usage", "--lang=vi"):
         options.add_argument(arg)
+    # a clerk's browser in Vietnamese: its Accept-Language (headless Chromium sends en-US whatever --lang says)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
@@ -231,7 +233,7 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         letter.write_bytes((DOCS / "022.pdf").read_bytes())
         browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(letter))
         browser.find_element(By.CSS_SELECTOR, "#upload button").click()
-        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'Upload filed')]")))
+        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'Đã tiếp nhận')]")))
         wait.until(ec.presence_of_element_located((By.PARTIAL_LINK_TEXT, "7432")))
         assert "Công văn 7432.pdf" in browser.page_source
         browser.find_element(By.PARTIAL_LINK_TEXT, "7432").click()
@@ -250,9 +252,9 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
         wait.until(ec.staleness_of(place))
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-place.corrected")))
-        assert "corrected by Chị Lan" in browser.find_element(By.ID, "field-place").text
+        assert "Chị Lan sửa lúc" in browser.find_element(By.ID, "field-place").text
         before = browser.find_element(By.ID, "in-place")
-        browser.find_element(By.XPATH, "//button[contains(., 'Read the original again')]").click()
+        browser.find_element(By.XPATH, "//button[contains(., 'Đọc lại bản gốc')]").click()
         wait.until(ec.staleness_of(before))  # the page was replaced, not only still there
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-place.corrected")))
         assert browser.find_element(By.ID, "in-place").get_attribute("value") == "Thành phố Lào Cai"
@@ -268,7 +270,7 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         c = sqlite3.connect(db)
         assert c.execute("SELECT count(*) FROM corrections WHERE field = 'place' AND who = 'Chị Lan'").fetchone()[0] == 1
         c.close()
-        browser.find_element(By.LINK_TEXT, "citation graph").click()
+        browser.find_element(By.LINK_TEXT, "sơ đồ dẫn chiếu").click()
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg g.node")))
         assert browser.find_elements(By.CSS_SELECTOR, "g.node.stub")  # the cited decision, not held: a stub
         browser.save_screenshot(str(SCREENSHOTS / "graph.png"))
@@ -276,7 +278,7 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
         stub = browser.find_element(By.CSS_SELECTOR, "g.node.stub a")
         browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", stub)
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "p.stub")))
-        assert "Known only because letters cite it" in browser.page_source
+        assert "Chỉ biết đến qua các văn bản dẫn chiếu" in browser.page_source
     finally:
         browser.quit()
         server.stop()

@@ -5,6 +5,7 @@ limits checked on the real `vanban serve` in a subprocess."""
 import csv
 import io
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -141,7 +142,7 @@ def test_the_token_is_taken_once_redirected_away_and_never_logged(tmp_path):
                     head = raw.makefile("rb").read().split(b"\r\n\r\n")[0].decode()
                 location = next(line.split(":", 1)[1].strip() for line in head.splitlines()
                                 if line.lower().startswith("location:"))
-                assert head.startswith("HTTP/1.1 302") and location.startswith("/") and location[1:2] not in "/\\", head
+                assert re.match(r"HTTP/1\.[01] 302", head) and location.startswith("/") and location[1:2] not in "/\\", head
         # the query is not accepted on the API, nor on a POST
         assert httpx.get(f"{server.url}/api/letters", params={"token": TOKEN}).status_code == 401
         assert httpx.post(f"{server.url}/api/letters", params={"token": TOKEN}, headers=SCRIPT,
@@ -180,7 +181,7 @@ def test_reextraction_that_hangs_or_explodes_is_stopped_and_the_desk_survives(tm
         assert server.proc.poll() is None
         assert httpx.get(f"{server.url}/api/letters").status_code == 200
         page = httpx.post(f"{server.url}/letters/{doc}/reextract", headers=SCRIPT, timeout=60)
-        assert page.status_code == code and "cannot be read again" in page.text
+        assert page.status_code == code and "không đọc lại được bản gốc" in page.text
         assert httpx.get(f"{server.url}/api/letters/{doc}").status_code == 200
     finally:
         server.stop()

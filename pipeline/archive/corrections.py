@@ -23,27 +23,27 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def clean(field: str, value):
     """The value as the record holds it (NFC text, int year, ISO date, list of strings), or UsageError."""
     if field not in CORRECTABLE:
-        raise UsageError(f"{field!r} cannot be corrected (fields: {', '.join(CORRECTABLE)})")
+        raise UsageError("%(field)r cannot be corrected (fields: %(fields)s)", field=field, fields=", ".join(CORRECTABLE))
     if value is None or (isinstance(value, str) and not value.strip()):
         return [] if field in LIST_FIELDS else None
     if field in LIST_FIELDS:
         items = value.splitlines() if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise UsageError(f"{field}: a list of strings, or one item per line")
+            raise UsageError("%(field)s: a list of strings, or one item per line", field=field)
         return [unicodedata.normalize("NFC", i.strip()) for i in items if i.strip()]
     if field == "year":
         try:
             year = int(value)
         except (TypeError, ValueError):
-            raise UsageError(f"year: a number such as 2025, not {value!r}") from None
+            raise UsageError("year: a number such as 2025, not %(value)r", value=value) from None
         if not 1945 <= year <= 2100:
-            raise UsageError(f"year: {year} is not a plausible year")
+            raise UsageError("year: %(year)d is not a plausible year", year=year)
         return year
     if not isinstance(value, str):
-        raise UsageError(f"{field}: text expected")
+        raise UsageError("%(field)s: text expected", field=field)
     value = unicodedata.normalize("NFC", value.strip())
     if field == "date" and not DATE.match(value):
-        raise UsageError(f"date: YYYY-MM-DD expected, not {value!r}")
+        raise UsageError("date: YYYY-MM-DD expected, not %(value)r", value=value)
     return value
 
 
@@ -65,9 +65,9 @@ def latest(archive, doc_ids) -> dict[int, dict[str, dict]]:
 def extracted_record(archive, doc_id: int) -> dict:
     doc = archive.document(doc_id)
     if doc is None:
-        raise NotFound(f"no archived document has id {doc_id}")
+        raise NotFound("no archived document has id %(id)s", id=doc_id)
     if doc["record"] is None:
-        raise UsageError(f"document {doc_id} is known only by citation (a stub): there is no letter to correct")
+        raise UsageError("document %(id)s is known only by citation (a stub): there is no letter to correct", id=doc_id)
     return doc["record"]
 
 
@@ -171,4 +171,4 @@ def set_register(archive, doc_id: int, unit: str | None = None, note: str | None
         done = archive.db.execute("UPDATE register SET unit = coalesce(?, unit), note = coalesce(?, note) "
                                   "WHERE document_id = ?", (unit, note, doc_id)).rowcount
     if not done:
-        raise NotFound(f"document {doc_id} is not in the register")
+        raise NotFound("document %(id)s is not in the register", id=doc_id)

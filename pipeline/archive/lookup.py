@@ -133,4 +133,4 @@ def resolve(db, query: str) -> dict:
             return found[0]
         if len(found) > 1:
             raise Ambiguous(query, found)
-    raise NotFound(f"no archived document answers to {query!r}")
+    raise NotFound("no archived document answers to %(query)r", query=query)

@@ -6,22 +6,31 @@ Pages: / (inbox: upload with progress, the latest letters), /letters (search wit
 (review: the original's pages beside the record, doubtful fields marked, corrections in place),
 /letters/<id>/graph (its neighbourhood, each node linking to its page), /register (sổ đăng ký văn bản đến,
 CSV and XLSX), /api (the API's description; /api/openapi.json).
+
+The pages are Jinja templates (pipeline/desk/templates, all extending layout.html), in Vietnamese by default and
+in English on request (pipeline/desk/i18n.py: Flask-Babel over the gettext catalogues in
+pipeline/desk/translations). The JSON API keeps its keys; only its human text (`message`) is translated.
+`serve` runs the app under waitress, a production WSGI server, with an access log of our own (token redacted).
 """
 from __future__ import annotations
 
 import getpass
 import io
 import json
+import logging
 import os
 import re
+import shutil
 import sys
 import threading
+import time
 import unicodedata
 import uuid
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, send_file, url_for
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
 from pipeline import __version__
@@ -32,26 +41,44 @@ from pipeline.archive.listing import count, find
 from pipeline.batch import pending
 from pipeline.batch import quarantine as qr
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
-from pipeline.desk import pages, security
+from pipeline.desk import i18n, security
 from pipeline.desk.api_spec import OPENAPI
+from pipeline.desk.i18n import gettext, lazy_gettext
 from pipeline.errors import Ambiguous, NotFound, RunLocked, StorageError, UsageError, VanbanError
 
 DEFAULT_MAX_UPLOAD_MB = 50
 PAGE_SIZE = 25  # letters per page of /letters
 UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg",
                    ".tif", ".tiff"}
+HERE = Path(__file__).parent
+ACCESS_LOG = "vanban.desk.access"
+# an error page's heading by HTTP status (werkzeug's names are English)
+STATUS_NAMES = {400: lazy_gettext("Bad request"), 401: lazy_gettext("Not signed in"),
+                403: lazy_gettext("Not allowed"), 404: lazy_gettext("Not found"),
+                405: lazy_gettext("Method not allowed"), 409: lazy_gettext("The archive is busy"),
+                413: lazy_gettext("Upload too large"), 415: lazy_gettext("Not a letter format"),
+                422: lazy_gettext("Cannot be read"), 500: lazy_gettext("Internal error"),
+                504: lazy_gettext("Took too long"), 507: lazy_gettext("The disk is full")}
+# what werkzeug says when the desk gave no description of its own
+STATUS_TEXTS = {401: lazy_gettext("Open the desk with its token once (/?token=…), or send Authorization: Bearer TOKEN."),
+                403: lazy_gettext("This request is not allowed."),
+                404: lazy_gettext("There is no such page or document."),
+                405: lazy_gettext("This page does not take that kind of request."),
+                413: lazy_gettext("The upload is larger than the desk accepts (serve --max-upload-mb)."),
+                500: lazy_gettext("The desk met an error; the archive is unchanged. Try again, or tell the administrator.")}
 
 
 def create_app(db: str | os.PathLike | None = None, token: str | None = None,
                max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
                memory_mb: int = DEFAULT_MEMORY_MB, filer: bool = True) -> Flask:
-    app = Flask("vanban-desk")
+    app = Flask("vanban-desk", root_path=str(HERE))  # templates/, static/ and translations/ beside this file
     probe = Archive(db)  # creates / migrates the archive once, and fixes its path
     app.config.update(VANBAN_DB=str(probe.path), VANBAN_TOKEN=token, MAX_CONTENT_LENGTH=max_upload_mb << 20,
                       VANBAN_WORKERS=workers, VANBAN_MAX_UPLOAD_MB=max_upload_mb, VANBAN_TIMEOUT=timeout,
                       VANBAN_MEMORY_MB=memory_mb, VANBAN_PAGE_SIZE=PAGE_SIZE)
     probe.close()
     app.extensions["vanban_filer"] = Filer(app.config) if filer else None  # files the pending queue
+    i18n.init(app)
     app.before_request(lambda: security.check(app))
     app.after_request(lambda response: security.after(app, response))
 
@@ -63,20 +90,26 @@ def create_app(db: str | os.PathLike | None = None, token: str | None = None,
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
+        own = exc.description != type(exc).description  # the desk's own words (already translated), or werkzeug's
+        message = exc.description if own or exc.code not in STATUS_TEXTS else str(STATUS_TEXTS[exc.code])
         if request.path.startswith("/api/"):
-            return jsonify(error=exc.name, message=exc.description), exc.code
-        return page("Error", pages.ERROR, code=exc.code, name=exc.name, message=exc.description), exc.code
+            return jsonify(error=exc.name, message=message), exc.code
+        name = str(STATUS_NAMES.get(exc.code, exc.name))
+        return page("error", name, code=exc.code, name=name, message=message), exc.code
 
     @app.errorhandler(VanbanError)
     def _vanban_error(exc):
         code = (404 if isinstance(exc, NotFound) else 409 if isinstance(exc, RunLocked) else
                 507 if isinstance(exc, StorageError) else 400)
-        body = {"error": type(exc).__name__, "message": str(exc)}
+        message = i18n.error_message(exc)
+        body = {"error": type(exc).__name__, "message": message}
         if isinstance(exc, Ambiguous):
             body["candidates"] = exc.candidates
         if request.path.startswith("/api/"):
             return jsonify(body), code
-        return page("Error", pages.ERROR, code=code, name=type(exc).__name__, message=str(exc)), code
+        name = str(STATUS_NAMES[code]) if not isinstance(exc, Ambiguous) else gettext("Several documents answer")
+        return page("error", name, code=code, name=name, message=message,
+                    candidates=getattr(exc, "candidates", None)), code
 
     _routes(app)
     return app
@@ -89,9 +122,9 @@ def archive() -> Archive:
     return g.archive
 
 
-def page(title: str, body: str, **context) -> str:
-    return render_template_string(pages.LAYOUT.replace("{{BODY}}", body), title=title, csrf=g.get("csrf", ""),
-                                  version=__version__, **context)
+def page(template: str, title: str, **context) -> str:
+    """templates/<template>.html, inside the desk's layout."""
+    return render_template(f"{template}.html", title=title, csrf=g.get("csrf", ""), version=__version__, **context)
 
 
 def who() -> str:
@@ -139,7 +172,8 @@ def upload(files) -> tuple[dict, int]:
         raise UsageError("no file in the upload (form field `files`)")
     refused = [f.filename for f in files if os.path.splitext(f.filename)[1].lower() not in UPLOAD_SUFFIXES]
     if refused:  # an allow-list of extensions (OWASP); the bytes are still sniffed by the batch
-        abort(415, f"not a letter format ({', '.join(sorted(UPLOAD_SUFFIXES))}): {', '.join(refused)}")
+        abort(415, gettext("not a letter format (%(formats)s): %(files)s", formats=", ".join(sorted(UPLOAD_SUFFIXES)),
+                           files=", ".join(refused)))
     config = current_app.config
     root = Path(config["VANBAN_DB"]).parent
     upload_id = f"{date.today().isoformat()}-{uuid.uuid4().hex[:12]}"
@@ -171,7 +205,7 @@ def upload(files) -> tuple[dict, int]:
         held = archive().db.execute("SELECT document_id FROM sources WHERE sha256 = ?", (f["sha256"],)).fetchone()
         f["id"] = held[0] if held else None
         f["full_number"] = archive().document(held[0])["full_number"] if held else None
-        f["state"] = pages.STATES.get(f["outcome"], f["outcome"])
+        f["state"] = i18n.outcome(f["outcome"])
     report["upload"] = upload_id
     report["status"] = url_for("api_upload_status", upload_id=upload_id)
     return report, code
@@ -222,7 +256,7 @@ def upload_status(upload_id: str) -> dict:
             item.update(outcome="quarantined", reason=q["reason"].split(":")[0], message=q["message"])
         else:
             item["outcome"] = "unknown"
-        item["state"] = pages.STATES.get(item["outcome"], item["outcome"])
+        item["state"] = i18n.outcome(item["outcome"])
         out.append(item)
     counts: dict[str, int] = {}
     for item in out:
@@ -278,8 +312,7 @@ def _validity(doc: int) -> dict:
     from pipeline.graph import status as st
 
     record = st.status(archive().db, doc)
-    return {"record": record, "summary": st.summary_vi(record), "today": st.vi_date(record["at"]),
-            "relations": st.RELATIONS_VI, "vi_date": st.vi_date}
+    return {"record": record, "summary": i18n.status_summary(record), "today": i18n.vi_date(record["at"])}
 
 
 def graph_of(doc: int, depth: int):
@@ -292,18 +325,19 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     @app.get("/")
     def inbox():
         recent = cx.register(archive())[-20:][::-1]
-        return page("Inbox", pages.INBOX, recent=recent, limit=app.config["VANBAN_MAX_UPLOAD_MB"])
+        return page("inbox", gettext("Inbox"), recent=recent, limit=app.config["VANBAN_MAX_UPLOAD_MB"])
 
     @app.post("/upload")
     def upload_page():
         report, code = upload(request.files.getlist("files"))
         if request.headers.get("Accept", "").startswith("application/json"):
             return jsonify(report), code
-        return page("Upload", pages.UPLOADED, report=report, states=pages.STATES, vi=pages.VI), code
+        return page("uploaded", _upload_title(report), report=report, numbers=_numbers(report)), code
 
     @app.get("/uploads/<upload_id>")
     def upload_page_status(upload_id):
-        return page("Upload", pages.UPLOADED, report=upload_status(upload_id), states=pages.STATES, vi=pages.VI)
+        report = upload_status(upload_id)
+        return page("uploaded", _upload_title(report), report=report, numbers=_numbers(report))
 
     @app.get("/letters")
     def letters():
@@ -316,7 +350,7 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         for i in items:
             i["snippet"] = snippet_parts(i.get("snippet", ""))
         args = {k: v for k, v in request.args.items() if k != "page"}
-        return page("Letters", pages.LETTERS, items=items, f=f, total=total, at=at, pages_n=pages_n,
+        return page("letters", gettext("Letters"), items=items, f=f, total=total, at=at, pages_n=pages_n,
                     first=(at - 1) * size, link=lambda n: url_for("letters", **args, page=n))
 
     @app.get("/letters/<path:ref>")
@@ -325,13 +359,13 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         info = archive().document(doc)
         validity = _validity(doc)
         if info["record"] is None:
-            return page(info["full_number"] or info["key"] or "Document", pages.STUB, doc=info, validity=validity)
+            return page("stub", info["full_number"] or info["key"] or gettext("Document"), doc=info, validity=validity)
         rec = cx.record(archive(), doc)
         pdf = next((s for s in info["sources"] if (s["format"] or "") == "pdf"), None)
         pages_n = _pdf_pages(pdf) if pdf else 0
         fields = [_field_view(rec, name) for name in cx.CORRECTABLE]
-        return page(rec.get("full_number") or "Letter", pages.REVIEW, rec=rec, doc=info, fields=fields,
-                    pdf=pdf, pages_n=pages_n, validity=validity)
+        return page("review", rec.get("full_number") or rec.get("key") or gettext("Letter"), rec=rec, doc=info,
+                    fields=fields, pdf=pdf, pages_n=pages_n, validity=validity)
 
     @app.post("/letters/<int:doc>/correct")
     def correct_form(doc):
@@ -343,8 +377,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
             for name in cx.CORRECTABLE:
                 if name in request.form:
                     value = request.form[name]
-                    shown = current.get(name)
-                    shown = "\n".join(shown) if isinstance(shown, list) else ("" if shown is None else str(shown))
+                    shown = _shown(name, current.get(name))
+                    if name == "date":  # shown and typed as dd/mm/yyyy, stored as ISO
+                        value = i18n.from_vi_date(value) if value.strip() != shown.strip() else value
                     if value.replace("\r\n", "\n").strip() != shown.strip():
                         changes[name] = value
             if changes:
@@ -358,11 +393,15 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
 
     @app.get("/letters/<int:doc>/text.html")
     def text_view(doc):
-        from pipeline.nlp.review import render_review
+        from pipeline.nlp.review import Words, render_review
         row = archive().db.execute("SELECT text FROM contents WHERE document_id = ?", (doc,)).fetchone()
         if row is None or row[0] is None:
             abort(404)
-        return render_review(row[0], cx.record(archive(), doc))
+        words = Words(_=gettext, field=i18n.field, relation=i18n.relation, lang=i18n.language())
+        rec = cx.record(archive(), doc)
+        shown = rec | {"date": i18n.vi_date(rec.get("date")),
+                       "references": [r | {"date": i18n.vi_date(r.get("date"))} for r in rec.get("references") or []]}
+        return render_review(row[0], shown, words=words)
 
     @app.get("/letters/<int:doc>/page/<int:n>.png")
     def page_image(doc, n):
@@ -376,14 +415,12 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
     @app.get("/letters/<path:ref>/graph")
     def graph_page(ref):
         from pipeline.graph.export import label
-        from pipeline.graph.page import render_page
+        from pipeline.graph.page import GRAPH_CSS, Wording, render_parts
         doc = document_id(ref)
         depth = min(max(request.args.get("depth", 1, type=int), 1), 3)
-        html = render_page(graph_of(doc, depth), label, link=lambda n: url_for("review", ref=n))
-        nav = (f'<nav style="font-family:sans-serif;margin-bottom:1em"><a href="{url_for("review", ref=doc)}">'
-               f'back to the letter</a> · depth: ' + " ".join(
-                   f'<a href="?depth={d}">{d}</a>' for d in (1, 2, 3)) + "</nav>")
-        return html.replace("<body>", "<body>" + nav, 1)
+        words = Wording(_=gettext, relation=i18n.relation, date=i18n.vi_date, keys=False)
+        parts = render_parts(graph_of(doc, depth), label, link=lambda n: url_for("review", ref=n), w=words)
+        return page("graph", parts["title"], parts=parts, graph_css=GRAPH_CSS, doc=doc, depth=depth)
 
     @app.get("/files/<sha>")
     def original(sha):
@@ -403,7 +440,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         f = _register_filters()
         rows = cx.register(archive(), **f)
         years = [r[0] for r in archive().db.execute("SELECT DISTINCT year FROM register ORDER BY year DESC")]
-        return page("Register", pages.REGISTER, rows=rows, f=f, years=years, columns=cx.REGISTER_COLUMNS)
+        query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])  # the exports' filters
+        return page("register", gettext("Register of incoming documents"), rows=rows, f=f, years=years,
+                    columns=[key for key, _ in cx.REGISTER_COLUMNS], query=query)
 
     @app.get("/register.csv")
     def register_csv():
@@ -424,13 +463,9 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         return send_file(io.BytesIO(to_xlsx(rows)), as_attachment=True, download_name="so-den.xlsx",
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-    @app.get("/static/desk.js")
-    def desk_js():
-        return Response(pages.JS, mimetype="text/javascript")
-
     @app.get("/api")
     def api_page():
-        return page("API", pages.API, spec=OPENAPI)
+        return page("api", gettext("JSON API"), spec=OPENAPI)
 
     # -- the JSON API --------------------------------------------------------------------------------------------
     @app.get("/api/openapi.json")
@@ -502,11 +537,34 @@ def _register_filters() -> dict:
             "q": a.get("q") or None}
 
 
+def _shown(name: str, value) -> str:
+    """A field's value as the review form shows it: lists one item a line, the date dd/mm/yyyy."""
+    if isinstance(value, list):
+        return "\n".join(value)
+    if name == "date":
+        return i18n.vi_date(value)
+    return "" if value is None else str(value)
+
+
+def _upload_title(report: dict) -> str:
+    return gettext("Received, waiting to be filed") if report["counts"].get("pending") else gettext("Upload filed")
+
+
+def _numbers(report: dict) -> dict[int, str]:
+    """id → the letter's number (else its key) for each file of a run report: what the clerk reads."""
+    ids = sorted({f["id"] for f in report["files"] if f.get("id")})
+    rows = archive().db.execute("SELECT id, full_number, key FROM documents WHERE id IN (SELECT value FROM "
+                                "json_each(?))", (json.dumps(ids),)).fetchall()
+    fixed = cx.latest(archive(), ids)  # a letter already held may have had its number corrected
+    return {r["id"]: (fixed.get(r["id"], {}).get("full_number") or {}).get("value") or r["full_number"] or r["key"]
+            for r in rows}
+
+
 def _field_view(rec: dict, name: str) -> dict:
     value = rec.get(name)
     confidence = (rec.get("confidence") or {}).get(name)
     warned = any(name.replace("_", " ") in w for w in rec.get("warnings") or [])
-    return {"name": name, "value": "\n".join(value) if isinstance(value, list) else ("" if value is None else value),
+    return {"name": name, "value": _shown(name, value),
             "multiline": name in cx.LIST_FIELDS or name == "subject", "confidence": confidence,
             "doubtful": (confidence is not None and confidence < 0.85) or warned,
             "correction": rec["corrections"].get(name)}
@@ -545,7 +603,7 @@ def _reextract(doc: int) -> None:
     from pipeline.batch.workers import LocalPool
     info = archive().document(doc) or abort(404)
     if not info["sources"]:
-        raise UsageError("this document has no stored original to read again")
+        raise UsageError(gettext("this document has no stored original to read again"))
     source = info["sources"][0]
     config = current_app.config
     options = {"name": os.path.basename(source["path"] or "")}  # as the batch names it (and VANBAN_FAULT)
@@ -558,7 +616,9 @@ def _reextract(doc: int) -> None:
     _, status, *rest = results[0]
     if status != "ok":
         reason, message = rest
-        abort(504 if reason == "timeout" else 422, f"the original cannot be read again: {message} [{reason}]")
+        abort(504 if reason == "timeout" else 422, gettext("the original cannot be read again: %(why)s (%(message)s) "
+                                                           "[%(reason)s]", why=i18n.reason(reason), message=message,
+                                                           reason=reason))
     archive().reextract(doc, rest[0].read_from(source["path"]))
 
 
@@ -566,12 +626,49 @@ def serve(db=None, host: str = "127.0.0.1", port: int = 8765, max_upload_mb: int
           workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
     token = os.environ.get("VANBAN_TOKEN") or None
     if security.needs_token(host) and not token:
-        raise UsageError(f"serving on {host} (not only this machine) needs a token: set VANBAN_TOKEN")
+        raise UsageError("serving on %(host)s (not only this machine) needs a token: set VANBAN_TOKEN", host=host)
     app = create_app(db, token=token, max_upload_mb=max_upload_mb, workers=workers, timeout=timeout,
                      memory_mb=memory_mb)
-    security.redact_logs(token)
-    from werkzeug.serving import run_simple
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    log = logging.getLogger(ACCESS_LOG)
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    security.redact_logs(token, ACCESS_LOG)
+    import waitress
+    # a production WSGI server (no development-server warning); its own cap on a request body stops a huge
+    # upload before it is read, well above the desk's limit, which answers a merely large one with its 413 page
+    waitress.serve(AccessLog(app, log), host=host, port=port, threads=THREADS,
+                   max_request_body_size=(2 * max_upload_mb + 16) << 20, clear_untrusted_proxy_headers=True)
+
+
+THREADS = 8  # requests served at once (an upload holds one while its letters are read)
+
+
+class AccessLog:
+    """WSGI middleware: one line per request, as werkzeug's server printed it (waitress writes none):
+    `127.0.0.1 - - [03/Dec/2026 16:40:00] "GET /letters?q=x HTTP/1.1" 200`. The logger has the token redacted."""
+
+    def __init__(self, app, log: logging.Logger):
+        self.app, self.log = app, log
+
+    def __call__(self, environ, start_response):
+        status = []
+
+        def start(line, headers, exc_info=None):
+            status.append(line.split(" ", 1)[0])
+            return start_response(line, headers, exc_info)
+
+        try:
+            return self.app(environ, start)
+        finally:
+            query = environ.get("QUERY_STRING")
+            target = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+            self.log.info('%s - - [%s] "%s %s %s" %s', environ.get("REMOTE_ADDR", "-"),
+                          time.strftime("%d/%b/%Y %H:%M:%S"), environ.get("REQUEST_METHOD"), target,
+                          environ.get("SERVER_PROTOCOL"), status[0] if status else "-")
 
 
 __all__ = ["create_app", "serve"]

@@ -6,7 +6,7 @@
   a POST), and answered with a 302 to the same URL without `token=`, so the token stays out of the address
   bar, the history and the Referer. The cookie holds HMAC-SHA256(token, a fixed label), never the token
   (HttpOnly, SameSite=Strict); every comparison is hmac.compare_digest on equal-length digests. The access
-  log (werkzeug's logger) has `token=` values redacted (`redact_logs`).
+  log (the desk's, app.AccessLog, and werkzeug's) has `token=` values redacted (`redact_logs`).
 - CSRF: a state-changing request (POST, PATCH, PUT, DELETE) passes with the form field or header
   `X-CSRF-Token` equal to the `vanban_csrf` cookie (double submit; the pages carry it), or with the header
   `X-Vanban-Client` that scripts send (a cross-site form cannot set a header). Otherwise 403.
@@ -109,9 +109,11 @@ class _Redact(logging.Filter):
         return True
 
 
-def redact_logs(token: str | None) -> None:
-    """The server's request log (werkzeug prints each request line, query included) never shows a token."""
-    logger = logging.getLogger("werkzeug")
-    for old in [f for f in logger.filters if isinstance(f, _Redact)]:
-        logger.removeFilter(old)
-    logger.addFilter(_Redact(token))
+def redact_logs(token: str | None, *names: str) -> None:
+    """The server's request log (each request line, query included) never shows a token: on the loggers
+    named (the desk's access log) and werkzeug's."""
+    for name in ("werkzeug", *names):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, _Redact)]:
+            logger.removeFilter(old)
+        logger.addFilter(_Redact(token))

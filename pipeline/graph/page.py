@@ -11,6 +11,7 @@ before (one barycentre sweep), ties by date and key: the same graph always gives
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from typing import Callable
 
 import networkx as nx
@@ -23,9 +24,13 @@ FAMILIES = {  # edge colour by what the citation does to the cited document
     "changes": ("amends", "replaces", "repeals", "terminates", "suspends", "corrects", "consolidates"),
     "basis": ("legal_basis", "implements", "details", "guides"),
 }
-CSS = """
+PAGE_CSS = """
 body{font-family:"Times New Roman",Liberation Serif,serif;margin:1.5em;color:#222}
 h1{font-size:1.3em;margin:0 0 .3em} p.note{margin:.2em 0 1em;color:#555}
+table{border-collapse:collapse;margin-top:1.2em;font-size:.9em} td,th{border:1px solid #ccc;padding:.2em .5em}
+"""
+# the drawing's own rules: the standalone page and the desk's graph view (inside the desk's layout) share them
+GRAPH_CSS = """
 ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1.2em;margin:0 0 1em}
 ul.legend li{display:flex;align-items:center;gap:.4em}
 .graph{overflow:auto;border:1px solid #ddd}
@@ -37,9 +42,28 @@ svg text{font-family:"Times New Roman",Liberation Serif,serif}
 .node .num{font-size:13px;font-weight:bold} .node .sub{font-size:10px;fill:#555}
 .edge{fill:none;stroke:#8a8a8a;stroke-width:1.1} .edge.basis{stroke:#1f4e8c} .edge.changes{stroke:#b3261e}
 .rel{font-size:9px;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px}
-table{border-collapse:collapse;margin-top:1.2em;font-size:.9em} td,th{border:1px solid #ccc;padding:.2em .5em}
-tr.stub td{color:#666;font-style:italic}
+table.documents{margin-top:1.2em} tr.stub td{color:#666;font-style:italic}
 """
+CSS = PAGE_CSS + GRAPH_CSS
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The page's words. The defaults are the offline export's (English, ISO dates, relation keys, a key
+    column); the desk passes its gettext, Vietnamese relation names and dd/mm/yyyy dates. `_` is called on
+    every sentence of the page (its msgids are extracted from this file into the desk's catalogue)."""
+
+    _: Callable[[str], str] = _same
+    relation: Callable[[str], str] = _same
+    date: Callable[[str | None], str | None] = field(default=lambda iso: iso)
+    keys: bool = True  # a key column in the table and the key in each node's tooltip
+
+
+PLAIN = Wording()
 
 
 def esc(value) -> str:
@@ -90,11 +114,15 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _node_svg(n: int, a: dict, x: int, y: int, label: Callable, centre, link: Callable | None = None) -> str:
+def _node_svg(n: int, a: dict, x: int, y: int, label: Callable, centre, link: Callable | None = None,
+              w: Wording = PLAIN) -> str:
+    _ = w._
     cls = "node" + (" stub" if a.get("stub") else "") + (" centre" if n == centre else "")
-    sub = " · ".join(v for v in (a.get("doc_type"), a.get("date")) if v) or ("stub" if a.get("stub") else "")
-    title = "\n".join(v for v in (label(n, a), a.get("key"), a.get("doc_type"), a.get("issuer"), a.get("date"),
-                                  a.get("subject"), "not in the archive (stub)" if a.get("stub") else None) if v)
+    date = w.date(a.get("date"))
+    sub = " · ".join(v for v in (a.get("doc_type"), date) if v) or (_("stub") if a.get("stub") else "")
+    key = a.get("key") if w.keys else None
+    title = "\n".join(v for v in (label(n, a), key, a.get("doc_type"), a.get("issuer"), date,
+                                  a.get("subject"), _("not in the archive (stub)") if a.get("stub") else None) if v)
     body = (f'<title>{esc(title)}</title><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
             f'<text class="num" x="{x + 8}" y="{y + 17}">{esc(_short(label(n, a)))}</text>'
             f'<text class="sub" x="{x + 8}" y="{y + 33}">{esc(_short(sub, 38))}</text>')
@@ -109,7 +137,7 @@ def _bezier(points: tuple, t: float) -> tuple[float, float]:
     return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
 
 
-def _edge_svg(p: dict, s: int, d: int, relation: str, near_target: bool) -> str:
+def _edge_svg(p: dict, s: int, d: int, relation: str, near_target: bool, w: Wording = PLAIN) -> str:
     """A cubic curve from the citing box to the cited one, arrowhead at the cited end. The relation is
     written near the less crowded end (`near_target`), where edges fanning out of one box have parted."""
     (sx, sy), (dx, dy) = p[s], p[d]
@@ -123,11 +151,12 @@ def _edge_svg(p: dict, s: int, d: int, relation: str, near_target: bool) -> str:
     curve = ((x1, y1), (x1 + bend1, y1), (x2 + bend2, y2), (x2, y2))
     lx, ly = _bezier(curve, 0.78 if near_target else 0.22)
     family = next((f for f, rels in FAMILIES.items() if relation in rels), "other")
-    (_, _), (c1x, c1y), (c2x, c2y), (_, _) = curve
+    _, (c1x, c1y), (c2x, c2y), _ = curve
+    name = w.relation(relation)
     return (f'<path class="edge {family}" marker-end="url(#arrow-{family})" '
             f'd="M{x1:.0f},{y1:.0f} C{c1x:.0f},{c1y:.0f} {c2x:.0f},{c2y:.0f} {x2:.0f},{y2:.0f}">'
-            f'<title>{esc(relation)}</title></path>'
-            f'<text class="rel" x="{lx:.0f}" y="{ly - 3:.0f}" text-anchor="middle">{esc(relation)}</text>')
+            f'<title>{esc(name)}</title></path>'
+            f'<text class="rel" x="{lx:.0f}" y="{ly - 3:.0f}" text-anchor="middle">{esc(name)}</text>')
 
 
 def _markers() -> str:
@@ -145,55 +174,81 @@ def layout(g: nx.DiGraph) -> dict[int, tuple[int, int]]:
     return {n: (col[n], row[n]) for n in g}
 
 
-def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]], link: Callable | None = None) -> str:
+def render_svg(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]], link: Callable | None = None,
+               w: Wording = PLAIN) -> str:
     col, row = {n: c for n, (c, _) in grid.items()}, {n: r for n, (_, r) in grid.items()}
     pos = {n: (MARGIN + col[n] * COL_W, MARGIN + row[n] * ROW_H) for n in g}
     width = MARGIN * 2 + (max(col.values(), default=0)) * COL_W + BOX_W + 80
     height = MARGIN * 2 + (max(row.values(), default=0)) * ROW_H + BOX_H
     centre = g.graph.get("centre")
-    edges = "".join(_edge_svg(pos, s, d, a.get("relation") or "", g.in_degree(d) <= g.out_degree(s))
+    edges = "".join(_edge_svg(pos, s, d, a.get("relation") or "", g.in_degree(d) <= g.out_degree(s), w)
                     for s, d, a in sorted(g.edges(data=True)))
-    nodes = "".join(_node_svg(n, g.nodes[n], *pos[n], label, centre, link) for n in sorted(g))
-    return (f'<svg role="img" aria-label="citation graph" width="{width}" height="{height}" '
+    nodes = "".join(_node_svg(n, g.nodes[n], *pos[n], label, centre, link, w) for n in sorted(g))
+    name = esc(w._("citation graph"))
+    return (f'<svg role="img" aria-label="{name}" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{_markers()}<g class="edges">{edges}</g>{nodes}</svg>')
 
 
-def _legend() -> str:
+def _legend(w: Wording = PLAIN) -> str:
+    _ = w._
+
     def swatch(inner: str) -> str:
         return f'<svg width="46" height="22" viewBox="0 0 46 22" aria-hidden="true">{inner}</svg>'
     box = '<g class="node{}"><rect x="2" y="2" width="42" height="18" rx="4"/></g>'
     line = '<path class="edge {0}" d="M2,11 L38,11" marker-end="url(#arrow-{0})"/>'
-    items = [(box.format(""), "a letter in the archive"), (box.format(" centre"), "the centre document"),
-             (box.format(" stub"), "cited, not in the archive (stub)"),
-             (line.format("basis"), "rests on: " + ", ".join(FAMILIES["basis"])),
-             (line.format("changes"), "changes: " + ", ".join(FAMILIES["changes"])),
-             (line.format("other"), "other citations (replies_to, follows_up, refers_to …)")]
+
+    def names(relations) -> str:
+        return ", ".join(w.relation(r) for r in relations)
+    items = [(box.format(""), _("a letter in the archive")), (box.format(" centre"), _("the centre document")),
+             (box.format(" stub"), _("cited, not in the archive (stub)")),
+             (line.format("basis"), _("rests on: %(relations)s") % {"relations": names(FAMILIES["basis"])}),
+             (line.format("changes"), _("changes: %(relations)s") % {"relations": names(FAMILIES["changes"])}),
+             (line.format("other"), _("other citations (%(relations)s …)")
+              % {"relations": names(("replies_to", "follows_up", "refers_to"))})]
     return '<ul class="legend">' + "".join(f"<li>{swatch(i)}<span>{esc(t)}</span></li>" for i, t in items) + "</ul>"
 
 
-def _table(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]]) -> str:
+def _table(g: nx.DiGraph, label: Callable, grid: dict[int, tuple[int, int]], w: Wording = PLAIN) -> str:
     """The drawn documents in drawing order (column by column, top to bottom)."""
-    head = "<tr><th>number</th><th>type</th><th>date</th><th>issuer</th><th>key</th><th>cites</th><th>cited by</th></tr>"
+    _ = w._
+    headings = [_("number"), _("type"), _("date"), _("issuer")] + ([_("key")] if w.keys else []) + [_("cites"),
+                                                                                                  _("cited by")]
+    head = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headings) + "</tr>"
     stub = ' class="stub"'
     body = "".join(
         f'<tr{stub if a.get("stub") else ""}><td>{esc(label(n, a))}</td><td>{esc(a.get("doc_type"))}</td>'
-        f'<td>{esc(a.get("date"))}</td><td>{esc(a.get("issuer"))}</td><td>{esc(a.get("key"))}</td>'
+        f'<td>{esc(w.date(a.get("date")))}</td><td>{esc(a.get("issuer"))}</td>'
+        + (f'<td>{esc(a.get("key"))}</td>' if w.keys else "") +
         f"<td>{g.out_degree(n)}</td><td>{g.in_degree(n)}</td></tr>"
         for n, a in sorted(g.nodes(data=True), key=lambda na: grid[na[0]]))
-    return f"<table>{head}{body}</table>"
+    return f'<table class="documents">{head}{body}</table>'
+
+
+def render_parts(g: nx.DiGraph, label: Callable, link: Callable | None = None, w: Wording = PLAIN) -> dict:
+    """The page's pieces: `title` and `note` (text), `legend`, `svg` and `table` (HTML). The offline page puts
+    them in a page of their own, the desk inside its layout. `link(node)`, when given, makes each drawn
+    document a link (the desk)."""
+    if g.number_of_nodes() > MAX_NODES:
+        raise UsageError("the graph has %(count)d documents; an HTML drawing takes at most %(max)d: export a "
+                         "neighbourhood (--around KEY --depth N) or use graphml/gexf",
+                         count=g.number_of_nodes(), max=MAX_NODES)
+    _ = w._
+    centre, grid = g.graph.get("centre"), layout(g)
+    title = (_("Citation graph around %(label)s") % {"label": label(centre, g.nodes[centre])} if centre in g
+             else _("Citation graph"))
+    counts = {"documents": g.number_of_nodes(), "citations": g.number_of_edges()}
+    note = (_("%(documents)d documents, %(citations)d citations. Arrows point from the citing document to the "
+              "cited one: documents citing the centre are on its left, what it rests on on its right.") if centre in g
+            else _("%(documents)d documents, %(citations)d citations. Arrows point from the citing document to the "
+                   "cited one.")) % counts
+    return {"title": title, "note": note, "legend": _legend(w), "svg": render_svg(g, label, grid, link, w),
+            "table": _table(g, label, grid, w)}
 
 
 def render_page(g: nx.DiGraph, label: Callable, link: Callable | None = None) -> str:
-    """The whole page as a string; `link(node)`, when given, makes each drawn document a link (the desk)."""
-    if g.number_of_nodes() > MAX_NODES:
-        raise UsageError(f"the graph has {g.number_of_nodes()} documents; an HTML drawing takes at most {MAX_NODES}: "
-                         "export a neighbourhood (--around KEY --depth N) or use graphml/gexf")
-    centre, grid = g.graph.get("centre"), layout(g)
-    title = (f"Citation graph around {label(centre, g.nodes[centre])}" if centre in g else "Citation graph")
-    note = (f"{g.number_of_nodes()} documents, {g.number_of_edges()} citations. Arrows point from the citing "
-            "document to the cited one" + (": documents citing the centre are on its left, what it rests on "
-                                           "on its right." if centre in g else "."))
+    """The whole page as a string (the offline export)."""
+    p = render_parts(g, label, link)
     return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
-            f"<style>{CSS}</style></head><body><h1>{esc(title)}</h1><p class=\"note\">{esc(note)}</p>"
-            f'{_legend()}<div class="graph">{render_svg(g, label, grid, link)}</div>{_table(g, label, grid)}</body></html>\n')
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(p["title"])}</title>'
+            f"<style>{CSS}</style></head><body><h1>{esc(p['title'])}</h1><p class=\"note\">{esc(p['note'])}</p>"
+            f'{p["legend"]}<div class="graph">{p["svg"]}</div>{p["table"]}</body></html>\n')

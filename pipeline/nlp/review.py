@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Callable
 
 from spacy import displacy
 
@@ -54,22 +55,53 @@ class _Span:
     ref: bool = False
 
 
-def render_review(text: str, record: dict, *, title: str | None = None) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Words:
+    """The page's words. The defaults are the file `vanban text --review` writes (English, record field names,
+    relation keys); the desk passes its gettext (`_`, called on every sentence: its msgids are extracted from
+    this file into the desk's catalogue), the fields' names (`field`) and the relations' (`relation`)."""
+
+    _: Callable[[str], str] = _same
+    field: Callable[[str], str] = _same
+    relation: Callable[[str], str] = _same
+    lang: str = "vi"
+
+    def label(self, label: str) -> str:
+        """A highlight's tag: FULL_NUMBER, REF:legal_basis (the default) or their names in the reader's words."""
+        if self.field is _same and self.relation is _same:
+            return label
+        if label.startswith("REF:"):
+            return self.relation(label[4:]).upper()
+        field = {"RECIPIENT": "recipients"}.get(label, label.lower())
+        return self.field(field).upper()
+
+
+PLAIN = Words()
+
+
+def render_review(text: str, record: dict, *, title: str | None = None, words: Words = PLAIN) -> str:
     """The review page for `record`, whose spans are offsets into `text`, as one HTML string."""
+    _ = words._
     spans, notes = _collect_spans(text, record)
     ents, placed, hidden = _resolve_overlaps(text, spans, _doubtful(record))
     notes += hidden
-    title = title or record.get("full_number") or (record.get("source") or {}).get("path") or "Letter review"
-    colours = _colours({e["label"] for e in ents})
+    title = title or record.get("full_number") or (record.get("source") or {}).get("path") or _("Letter review")
+    colours = {words.label(k): v for k, v in _colours({e["label"] for e in ents}).items()}
+    ents = [e | {"label": words.label(e["label"])} for e in ents]
     marked = displacy.render([{"text": text, "ents": ents, "title": None}], style="ent", manual=True,
                              page=False, options={"colors": colours, "template": TPL_MARK})
-    note_html = "".join(f'<p class="note">Not highlighted: {escape(n)}</p>' for n in notes)
-    side = _fields_table(record, placed) + _references_table(record, placed) + _warnings(record)
-    return ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+    unmarked, heading = _("Not highlighted: %(note)s"), escape(_("Text"))  # (not in f-strings: extracted)
+    note_html = "".join(f'<p class="note">{escape(unmarked % {"note": n})}</p>' for n in notes)
+    side = _fields_table(record, placed, words) + _references_table(record, placed, words) + _warnings(record, words)
+    return (f'<!DOCTYPE html>\n<html lang="{words.lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(str(title))}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(str(title))}</h1>{_meta(record)}<main class=\"review\">"
-            f'<section class="letter"><h2>Text</h2>{note_html}{marked}</section>'
+            f"<h1>{escape(str(title))}</h1>{_meta(record, words)}<main class=\"review\">"
+            f'<section class="letter"><h2>{heading}</h2>{note_html}{marked}</section>'
             f'<section class="record">{side}</section></main></body></html>\n')
 
 
@@ -181,8 +213,10 @@ def _value(value) -> str:
     return '<span class="none">—</span>' if value is None or value == "" else escape(str(value))
 
 
-def _fields_table(record: dict, placed: set[str]) -> str:
+def _fields_table(record: dict, placed: set[str], words: Words = PLAIN) -> str:
+    _ = words._
     rows, conf = [], record.get("confidence") or {}
+    doubtful_flag, heading = escape(_("⚠ doubtful")), escape(_("Fields"))
     for field in FIELDS:
         value, c = record.get(field), conf.get(field)
         if isinstance(value, list):
@@ -192,33 +226,45 @@ def _fields_table(record: dict, placed: set[str]) -> str:
             cell = _value(value)
         doubtful = isinstance(c, (int, float)) and c < DOUBTFUL
         shown = "" if c is None else escape(f"{c:.2f}" if isinstance(c, (int, float)) else str(c))
-        flag, tr = (' <span class="flag">⚠ doubtful</span>', ' class="doubtful"') if doubtful else ("", "")
-        rows.append(f'<tr{tr}><th>{_link(field, f"hl-{field}", placed)}</th>'
+        flag, tr = (f' <span class="flag">{doubtful_flag}</span>', ' class="doubtful"') if doubtful else ("", "")
+        rows.append(f'<tr{tr}><th>{_link(str(words.field(field)), f"hl-{field}", placed)}</th>'
                     f"<td>{cell}</td><td>{shown}{flag}</td></tr>")
-    return ("<h2>Fields</h2><table><thead><tr><th>field</th><th>value</th><th>confidence</th></tr></thead>"
+    head = "".join(f"<th>{escape(h)}</th>" for h in (_("field"), _("value"), _("confidence")))
+    return (f"<h2>{heading}</h2><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _references_table(record: dict, placed: set[str]) -> str:
+def _references_table(record: dict, placed: set[str], words: Words = PLAIN) -> str:
+    _ = words._
     refs = record.get("references") or []
+    heading, none = escape(_("References")), escape(_("none"))
+    heading = f"<h2>{heading}</h2>"
     if not refs:
-        return '<h2>References</h2><p class="none">none</p>'
+        return f'{heading}<p class="none">{none}</p>'
     rows = []
     for i, ref in enumerate(refs):
-        number = _link(ref.get("full_number") or "(no number)", f"hl-ref-{i}", placed)
+        number = _link(ref.get("full_number") or _("(no number)"), f"hl-ref-{i}", placed)
         cells = [ref.get(k) for k in ("relation", "date", "doc_type", "issuer", "text")]
+        cells[0] = words.relation(cells[0]) if cells[0] else cells[0]
         rows.append(f"<tr><td>{i + 1}</td><td>{number}</td>" + "".join(f"<td>{_value(c)}</td>" for c in cells)
                     + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("#", "full number", "relation", "date", "type", "issuer", "clause"))
-    return f"<h2>References</h2><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    head = "".join(f"<th>{escape(h)}</th>" for h in ("#", _("full number"), _("relation"), _("date"), _("type"),
+                                                     _("issuer"), _("clause")))
+    return f"{heading}<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _warnings(record: dict) -> str:
-    items = "".join(f"<li>{escape(str(w))}</li>" for w in record.get("warnings") or [])
-    return "<h2>Warnings</h2>" + (f"<ul>{items}</ul>" if items else '<p class="none">none</p>')
+def _warnings(record: dict, words: Words = PLAIN) -> str:
+    _ = words._
+    items = "".join(f"<li>{escape(_(str(w)))}</li>" for w in record.get("warnings") or [])
+    heading, none = escape(_("Warnings")), escape(_("none"))
+    return f"<h2>{heading}</h2>" + (f"<ul>{items}</ul>" if items else f'<p class="none">{none}</p>')
 
 
-def _meta(record: dict) -> str:
+def _meta(record: dict, words: Words = PLAIN) -> str:
+    _ = words._
     source = record.get("source") or {}
-    bits = [f"{k}: {source[k]}" for k in ("path", "format", "pages", "ocr") if source.get(k) is not None]
+    names = {"path": _("path"), "format": _("format"), "pages": _("pages"), "ocr": _("ocr")}
+    def shown(value):
+        return (_("yes") if value else _("no")) if isinstance(value, bool) and words is not PLAIN else value
+    bits = [f"{names[k]}: {shown(source[k])}" for k in ("path", "format", "pages", "ocr") if source.get(k) is not None]
     return f'<p class="meta">{escape(" · ".join(bits))}</p>' if bits else ""

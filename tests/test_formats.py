@@ -90,3 +90,30 @@ def test_scans_read_by_ocr(name, reference):
     assert left == reference[0] and right == reference[1]  # the header columns never interleave
     expected = reference[2][:len(body)] if name.endswith(".png") else reference[2]  # the PNG is page 1 only
     assert difflib.SequenceMatcher(None, body, expected, autojunk=False).ratio() > 0.97
+
+
+def test_a_docx_text_box_is_read_once(tmp_path):
+    """Word writes a text box twice, DrawingML (mc:Choice) and its VML fallback (mc:Fallback; ECMA-376 Part 3):
+    vanban reads its paragraphs once. Letter headers are often laid out in text boxes; reading one raised
+    XPathEvalError (tests/corpus c090, c093)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    box = (f'<w:r xmlns:w="{w}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+           '<mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+           '<w:p><w:r><w:t>SỞ NỘI VỤ</w:t></w:r></w:p><w:p><w:r><w:t>Số: 12/SNV-VP</w:t></w:r></w:p>'
+           '</w:txbxContent></wps:txbx></w:drawing></mc:Choice>'
+           '<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>'
+           '<w:p><w:r><w:t>SỞ NỘI VỤ</w:t></w:r></w:p><w:p><w:r><w:t>Số: 12/SNV-VP</w:t></w:r></w:p>'
+           '</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    document = docx.Document()
+    document.add_paragraph()._p.append(parse_xml(box))
+    document.add_paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    document.add_paragraph("Kính gửi: Các phòng.")
+    path = tmp_path / "box.docx"
+    document.save(path)
+    text = read_document(path).text
+    assert text.count("Số: 12/SNV-VP") == 1 and text.count("SỞ NỘI VỤ") == 1, text

@@ -25,7 +25,11 @@ from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 256 << 20
 MAX_RATIO = 200
-_TXBX = ".//w:txbxContent[not(ancestor::mc:Fallback)]//w:p"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A text box is written twice, as DrawingML and as a VML fallback (mc:AlternateContent, ECMA-376 Part 3): its
+# paragraphs are read once, outside mc:Fallback. Walked by tag, since python-docx's xpath has no `mc` prefix
+# (an XPath with it raised on every DOCX holding a text box).
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def check_zip(path: str, kind: str = "docx") -> None:
@@ -94,8 +98,11 @@ def _cell_lines(cell) -> list[str]:
 
 def _paragraph_lines(p: Paragraph) -> list[str]:
     lines = p.text.split("\n")
-    for q in p._p.xpath(_TXBX):  # text boxes: python-docx's .text leaves them out
-        lines += Paragraph(q, p._parent).text.split("\n")
+    for box in p._p.iter(_W + "txbxContent"):  # text boxes: python-docx's .text leaves them out
+        if any(a.tag == _FALLBACK for a in box.iterancestors()):
+            continue
+        for q in box.iter(_W + "p"):
+            lines += Paragraph(q, p._parent).text.split("\n")
     return lines
 
 

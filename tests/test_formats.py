@@ -117,3 +117,15 @@ def test_a_docx_text_box_is_read_once(tmp_path):
     document.save(path)
     text = read_document(path).text
     assert text.count("Số: 12/SNV-VP") == 1 and text.count("SỞ NỘI VỤ") == 1, text
+
+
+def test_a_signed_pdf_with_one_scanned_page_reads_its_text_signature():
+    """tests/corpus c075 (Giấy mời 1599/GM-SYT, e-office signed): page 1 from its text layer, the attached page 2
+    a scan read by OCR. The signature column's second look (titlepass) is for OCR'd pages only; a text-layer
+    word has no confidence, and comparing it raised TypeError, so the letter was quarantined as corrupt."""
+    from pathlib import Path
+
+    from pipeline.nlp import extract_letter
+
+    letter = extract_letter(read_document(Path(__file__).parent / "corpus" / "docs" / "c075.pdf")).to_json()
+    assert (letter["full_number"], letter["signer"]) == ("1599/GM-SYT", "Trần Quang Cảnh")

@@ -97,7 +97,7 @@ def _name_tail(text: str) -> int:
 def _touched(line: Line) -> bool:
     """A name line with a word tesseract is unsure of: the seal's rim or the signature ran into it
     ("Tàn Trinh Quốc" for Vương Trinh Quốc, 'Tàn' 0.19 sure and twice the height of the words beside it)."""
-    return any(w[5] < MIN_CONF for w in line.words)
+    return any(w[5] is not None and w[5] < MIN_CONF for w in line.words)  # None: a text layer's word, as printed
 
 
 def _alike(a: str, b: str) -> bool:
@@ -112,6 +112,8 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     """`load_page(n)` → (colour image of page n, dpi). Reads an OCR'd signature column that has no name, or a
     doubtful title line, again without the seal's ink (see the module notes)."""
     seg = next((s for s in segments if s.zone == "signature_right"), None)
+    if seg is not None and seg.lines and seg.lines[0].page not in ocr_pages:
+        return  # a page read from its text layer, in a letter whose other pages are scans: nothing to read again
     if seg is None or not seg.lines or any(_is_name_line(ln) and not _touched(ln) for ln in seg.lines) and \
             not any(_doubtful(ln.text) for ln in seg.lines):
         return

@@ -97,6 +97,11 @@ RELATIONS = [
     ("Thông tư số 05/2024/TT-BNV hướng dẫn thi hành Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ.", "Công văn",
      [("05/2024/TT-BNV", "refers_to"), ("30/2020/NĐ-CP", "refers_to")]),   # someone else's guidance
     ("Áp dụng TCVN 6909:2001, QCVN 122:2024/BGTVT và ISO 9001:2015.", "Công văn", []),   # standards are not documents
+    # a form's code is not a document (vbpl's appendices of forms; tests/corpus c089)
+    ("Báo cáo theo Mẫu số 01/BCĐBQH-MT ban hành kèm theo Thông tư số 15/2021/TT-BNV.", "Công văn",
+     [("15/2021/TT-BNV", "refers_to")]),
+    ("Lập biên bản bàn giao theo mẫu 01/DV và Biểu mẫu số 02/BBBG-MTB.", "Công văn", []),
+    ("MẪU SỐ 20/TB-TTN-TCN1", "Thông tư", []),
     # a preamble item after ';' with no opener of its own goes on with the previous one's (ô 5b, one ground a line)
     ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo thẩm định bổ sung số 217/BC-BQL ngày "
      "09/7/2026 của Ban Quản lý Khu kinh tế tỉnh Lào Cai.", "Quyết định",

@@ -49,6 +49,9 @@ _ACT_RIGHT_BEFORE = re.compile(r"(?:bãi bỏ|thay thế|sửa đổi|bổ sung)
 ACTING_TYPES = frozenset({"Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Nghị quyết", "Nghị quyết liên tịch",
                           "Chỉ thị", "Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Hiến pháp", "Quy định", "Quy chế",
                           "Văn bản hợp nhất", None})
+# Forms are numbered by their own codes ("Mẫu số 20/TB-TTN-TCN1", "mẫu 01/DV", "Biểu mẫu số 02/BBBG-MTB"; ND30
+# Phụ lục III gives its forms so): a code after "Mẫu"/"Biểu" names a form, not a document.
+_FORM_CODE = re.compile(r"(?<!\w)(?:[Mm]ẫu|MẪU|[Bb]iểu(?:\s+mẫu)?|BIỂU(?:\s+MẪU)?)(?:\s+(?:số|SỐ))?\s*:?\s*$")
 _PROPOSER_AT = re.compile(r"\s*(?:của\s+[^;:.()]{1,120}?\s+)?(?:tại|theo|ở)\s*", re.IGNORECASE)
 _MAX_GAP_WORDS = {"action": 10, "other": 6}  # words between a mid-clause trigger and the citation it governs
 _CONTEXT_ONLY = ("guides", "details", "attached_to")  # only as the letter's own title says so
@@ -399,6 +402,8 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
     for n in find_numbers(repair_ocr_codes(text) if ocr else text):
         if any(s <= n.start < e for s, e in exclude) or (own and number_key(n.full_number) == own):
             continue
+        if _FORM_CODE.search(text, max(0, n.start - 20), n.start):
+            continue  # "Mẫu số 01/BCĐBQH-MT": a form's code in an appendix of forms, not a document
         cite = _Cite(n, clause_at(clauses, n.start))
         cite.doc_type, cite.name = _type_before(text, n.start, lex)
         cite.date = date_after(text, n.end)

@@ -182,3 +182,18 @@ def test_an_appendix_after_the_signature_is_not_the_signer(appendix):
                      f" | KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC | Nguyễn Văn Bình{tail}")
     assert (letter["signer"], letter["signing_authority"], letter["signer_title"]) == \
         ("Nguyễn Văn Bình", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+
+
+# ô 5b (V/v …) ends where ô 9a (Kính gửi) begins, also when a DOCX holds both in the left cell of its header
+# table, before the motto's cell (tests/corpus c086)
+@pytest.mark.parametrize("kinh_gui, recipients", [
+    ("Kính gửi: Sở Nội vụ.", ["Sở Nội vụ"]),
+    ("Kính gửi: | - Báo Hải Dương; | - Các doanh nghiệp viễn thông trên địa bàn tỉnh.",
+     ["Báo Hải Dương", "Các doanh nghiệp viễn thông trên địa bàn tỉnh"]),
+])
+def test_vv_subject_stops_at_kinh_gui(kinh_gui, recipients):
+    letter = _letter(f"SỞ THÔNG TIN VÀ TRUYỀN THÔNG | Số: 12/STTTT-VP | V/v tham gia góp ý dự thảo | Nghị định thay"
+                     f" thế Nghị định 72/2013/NĐ-CP | {kinh_gui} | {_MOTTO} | Hải Dương, ngày 19 tháng 7 năm 2023 |"
+                     " Thực hiện Công văn số 2809/BTTTT-PTTH ngày 14/7/2023, Sở đề nghị các cơ quan góp ý.")
+    assert letter["subject"] == "tham gia góp ý dự thảo Nghị định thay thế Nghị định 72/2013/NĐ-CP"
+    assert letter["recipients"] == recipients

@@ -262,7 +262,8 @@ def _vv_subject(zones: LetterZones, header: Header) -> None:
             continue
         taken = [Line(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]
         for nxt in lines[i + 1:]:
-            if nxt not in zones.header_left or NUMBER_LINE.match(nxt.text) or MOTTO.search(nxt.text):
+            if nxt not in zones.header_left or NUMBER_LINE.match(nxt.text) or MOTTO.search(nxt.text) or \
+                    KINH_GUI.match(nxt.text):  # ô 9a follows ô 5b, in the same table cell in some DOCX letters
                 break
             taken.append(nxt)
         header.subject, start, end = _join(taken)

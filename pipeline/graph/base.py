@@ -87,14 +87,19 @@ def require(db, doc_id: int) -> tuple:
     return row
 
 
-def walk(db, doc_id: int, forward: bool, max_depth: int | None = None,
-         limit: int | None = None) -> dict[int, tuple[int, str, int]] | None:
+def walk(db, doc_id: int, forward: bool, max_depth: int | None = None, limit: int | None = None,
+         relations: frozenset[str] | None = None) -> dict[int, tuple[int, str, int]] | None:
     """Breadth-first over refs: node id → (depth, relation, via). Level by level, so the first depth at which
     a node is met is its shortest and a cycle ends the walk; of the edges that reach a node at that depth,
     the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in). With
-    `limit`: None as soon as more than `limit` nodes are found (the caller switches to csr.py)."""
+    `limit`: None as soon as more than `limit` nodes are found (the caller switches to csr.py). With
+    `relations`: only edges of those relations are walked."""
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
     sql = f"SELECT {near}, {far}, relation FROM refs WHERE {near} IN (SELECT value FROM json_each(?))"
+    extra: tuple = ()
+    if relations is not None:
+        sql += " AND relation IN (SELECT value FROM json_each(?))"
+        extra = (json.dumps(sorted(relations)),)
     cur = cursor(db)
     found: dict[int, tuple[int, str, int]] = {}
     seen, frontier, depth = {doc_id}, [doc_id], 0
@@ -102,7 +107,7 @@ def walk(db, doc_id: int, forward: bool, max_depth: int | None = None,
         depth += 1
         level: dict[int, tuple[int, str]] = {}
         for chunk in _chunks(frontier):
-            for parent, child, relation in cur.execute(sql, (chunk,)):
+            for parent, child, relation in cur.execute(sql, (chunk, *extra)):
                 if child not in seen and (child not in level or parent < level[child][0]):
                     level[child] = (parent, relation)
             if limit is not None and len(found) + len(level) > limit:

@@ -282,13 +282,14 @@ def _csr(near: np.ndarray, far: np.ndarray, codes: np.ndarray, n: int) -> tuple:
     return indptr, far.astype(np.int32 if n < 2**31 else np.int64), codes
 
 
-def bfs(ix: Index, start: int, forward: bool, max_depth: int | None) -> tuple:
+def bfs(ix: Index, start: int, forward: bool, max_depth: int | None, relations=None) -> tuple:
     """Breadth-first from position `start`: (positions, depths, relation codes, via positions) of every node
     reached, the start excluded. Level by level, so each node is kept at its shortest depth and a cycle ends
     the walk; of the edges reaching a node at that depth, the one from the lowest-id parent wins (as
     base.walk: the frontier is ascending, so the lowest edge slot of a child is its lowest parent's)."""
     indptr, far, codes = ix.fwd if forward else ix.bwd
     n = len(ix.ids)
+    allowed = None if relations is None else np.isin(ix.relations, sorted(relations))
     seen = np.zeros(n, dtype=bool)
     seen[start] = True
     mark = first = None  # allocated at the first big level: a small walk never pays O(n) per level
@@ -308,7 +309,10 @@ def bfs(ix: Index, start: int, forward: bool, max_depth: int | None) -> tuple:
         slots = np.arange(total, dtype=np.int64)
         slots += np.repeat(starts - (ends - counts), counts)
         child = far[slots]
-        fresh = np.flatnonzero(~seen[child])  # indexes into this level's edges
+        fresh = ~seen[child]
+        if allowed is not None:  # only edges of these relations are walked
+            fresh &= allowed[codes[slots]]
+        fresh = np.flatnonzero(fresh)  # indexes into this level's edges
         if not len(fresh):
             break
         reached = child[fresh]
@@ -336,11 +340,11 @@ def bfs(ix: Index, start: int, forward: bool, max_depth: int | None) -> tuple:
     return tuple(np.concatenate(a) for a in (out_pos, out_depth, out_rel, out_via))
 
 
-def closure(ix: Index, doc_id: int, forward: bool, max_depth: int | None) -> list[dict]:
+def closure(ix: Index, doc_id: int, forward: bool, max_depth: int | None, relations=None) -> list[dict]:
     """The graph records of chain (forward) or impact of `doc_id`, in ORDER_SQL within each depth. The
     cyclic garbage collector is paused while the dicts are made: they hold no cycles, and its full passes
     over a growing heap cost ~0.25 s per 900k records."""
-    pos, depth, rel, via = bfs(ix, ix.position(doc_id), forward, max_depth)
+    pos, depth, rel, via = bfs(ix, ix.position(doc_id), forward, max_depth, relations)
     rows = ix.rank[pos]
     order = np.argsort(depth * len(ix.ids) + rows, kind="stable")  # by depth, then rank: one integer key
     sel = rows[order]

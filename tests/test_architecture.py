@@ -13,9 +13,9 @@ OWNERS = {
     "sqlite3": {"pipeline/archive/db.py"},
     "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py"}, "werkzeug": {"pipeline/desk/app.py"},
     "openpyxl": {"pipeline/desk/register.py"},
-    "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")},
+    "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")},
     # the graph's arrays, and the handwritten-digit network's inference
-    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}
+    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "arrays")}
        | {"pipeline/ingest/digits.py"} for lib in ("numpy", "scipy")},
 }
 

@@ -20,6 +20,53 @@ CHUNK = 50_000  # frontier ids per query in the walk: bounds the size of one sta
 ORDER_SQL = "ORDER BY d.date DESC, d.key IS NULL, d.key, d.id"
 
 
+# -- the archive's state, and what this process derived from it (one cache for the whole package) ------------------
+_HELD: dict[str, tuple[tuple, dict]] = {}  # database name → (signature, {kind: object}): one state per database
+_HELD_SIZE = 2  # whole graphs are big: the current archive's and one other's
+
+
+def db_file(db) -> str | None:
+    """The database file (None for one in memory)."""
+    for row in db.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def signature(db) -> tuple:
+    """Changes whenever the graph may have: the archive's change counter, which triggers on documents and
+    refs bump on every insert, update or delete (schema migration 3), whoever writes and however, and the
+    archive's identity, so another archive under the same file name is never mistaken for this one. The
+    file name comes first, so two connections to one archive share what is held; an in-memory database is
+    known only by its connection. One row read: cheap enough to check before every query."""
+    archive, changes = db.execute("SELECT archive, changes FROM state").fetchone()
+    return (db_file(db) or f"memory:{id(db)}", archive, changes)
+
+
+def held(db, kind: str, key: tuple | None = None):
+    """What this process holds of `kind` ("arrays", "networkx") for the archive's current state, or None."""
+    key = key or signature(db)
+    hit = _HELD.get(key[0])
+    return hit[1].get(kind) if hit and hit[0] == key else None
+
+
+def hold(key: tuple, kind: str, value) -> None:
+    """Keep `value` for the state `key`: anything held for an older state of the same database goes, and the
+    oldest other databases' beyond _HELD_SIZE."""
+    hit = _HELD.get(key[0])
+    if hit is None or hit[0] != key:
+        _HELD.pop(key[0], None)
+        while len(_HELD) >= _HELD_SIZE:
+            del _HELD[next(iter(_HELD))]
+        hit = _HELD[key[0]] = (key, {})
+    hit[1][kind] = value
+
+
+def clear_cache() -> None:
+    """Forget what this process holds (tests; a long-running server after a bulk change made elsewhere)."""
+    _HELD.clear()
+
+
 def doc(row, **extra) -> dict:
     """The graph record of one documents row (a sqlite3.Row or a tuple in FIELDS order)."""
     record = dict(zip(FIELDS, tuple(row)[:len(FIELDS)]))

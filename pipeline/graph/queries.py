@@ -18,15 +18,14 @@ import json
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from pipeline.errors import UsageError
+from pipeline.graph import arrays
 from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, records, require, snapshot, walk
-from pipeline.graph import csr
 from pipeline.graph.build import build_graph
 from pipeline.graph.filters import NONE, Filters, year_of
 
-WALK_LIMIT = 5_000  # nodes: past this a closure is answered from csr.py's arrays
+WALK_LIMIT = 5_000  # nodes: past this a closure is answered from arrays.py's whole graph
 
 
 def keep(db, rows: list[dict], filters: Filters) -> list[dict]:
@@ -69,7 +68,7 @@ def cited_by(db, doc_id: int, filters: Filters = NONE) -> list[dict]:
 
 
 def _closure(db, doc_id: int, forward: bool, max_depth: int | None, filters: Filters = NONE) -> list[dict]:
-    """From csr.py's arrays when this process already holds them for the archive's current state (any
+    """From arrays.py's whole graph when this process already holds it for the archive's current state (any
     closure: a walk over arrays in memory beats SQLite at every size). Otherwise the indexed walk first,
     stopped past WALK_LIMIT nodes: a small answer costs milliseconds and never pays for reading the whole
     graph; a bigger closure, where the walk and the per-row records would take seconds, reads the arrays
@@ -77,13 +76,13 @@ def _closure(db, doc_id: int, forward: bool, max_depth: int | None, filters: Fil
     only edges of `filters.relations`; the other filters keep documents of the closure."""
     with snapshot(db):
         require(db, doc_id)
-        ix = csr.cached(db)
-        if ix is None:
+        g = arrays.cached(db)
+        if g is None:
             found = walk(db, doc_id, forward, max_depth, limit=WALK_LIMIT, relations=filters.relations)
             if found is not None:
                 return keep(db, records(db, found), filters)
-            ix = csr.index(db)
-        return keep(db, csr.closure(ix, doc_id, forward, max_depth, filters.relations), filters)
+            g = arrays.graph(db)
+        return arrays.closure(g, doc_id, forward, max_depth, filters)
 
 
 def chain(db, doc_id: int, max_depth: int | None = None, filters: Filters = NONE) -> list[dict]:
@@ -134,58 +133,22 @@ def top(db, n: int = 20, by: str = "pagerank", filters: Filters = NONE) -> list[
                 break
             out += keep(db, [doc(r, score=r[7], cited_by=r[7]) for r in batch], filters)
         return out[:n]
-    ids, x = _pagerank(db, relations=filters.relations)
-    order = np.lexsort((ids, -x))  # score descending, ties by id (float ties are not stable)
-    out, step, start = [], max(4 * n, 1000) if filters.documents else n, 0
-    while len(out) < n and start < len(order):
-        best = order[start:start + step]
-        start += step
-        rows = documents_by_id(db, ids[best].tolist())  # a document is never deleted: all still there
-        out += keep(db, [doc(rows[int(ids[i])], score=float(x[i])) for i in best], filters)
-    return out[:n]
-
-
-def _arrays(db, relations: frozenset[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All document ids, and the refs (of `relations`, None: all) as positions in that array (isolated
-    documents are nodes too, as in a networkx graph built from the archive). Streams through numpy: no
-    Python list of 4M tuples."""
-    only, args = "", ()
-    if relations is not None:
-        only, args = " WHERE relation IN (SELECT value FROM json_each(?))", (json.dumps(sorted(relations)),)
     with snapshot(db):
-        cur = cursor(db)
-        ids = np.fromiter((r[0] for r in cur.execute("SELECT id FROM documents ORDER BY id")), dtype=np.int64)
-        flat = np.fromiter((v for r in cur.execute("SELECT src_id, dst_id FROM refs" + only, args) for v in r),
-                           dtype=np.int64)
-    return ids, np.searchsorted(ids, flat[0::2]), np.searchsorted(ids, flat[1::2])
-
-
-def _pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100,
-              relations: frozenset[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """networkx.pagerank's own iteration (its _pagerank_scipy) on the refs read as arrays: uniform start and
-    teleport, a dangling document (one that cites nothing) spreads its rank over all documents, stop when
-    the L1 change < N·tol. After max_iter the last estimate is kept (networkx would raise)."""
-    ids, src, dst = _arrays(db, relations)
-    n = len(ids)
-    if n == 0:
-        return ids, np.zeros(0)
-    a = sp.csr_array((np.ones(len(src)), (src, dst)), shape=(n, n))  # duplicates cannot occur: refs' key
-    out = np.asarray(a.sum(axis=1)).ravel()
-    m = sp.csr_array(sp.diags_array(np.divide(1.0, out, out=np.zeros(n), where=out != 0)) @ a)
-    dangling = out == 0
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        last = x
-        x = alpha * (x @ m + x[dangling].sum() / n) + (1 - alpha) / n
-        if np.abs(x - last).sum() < n * tol:
-            break
-    return ids, x
+        g = arrays.graph(db)
+        x = arrays.pagerank(g, relations=filters.relations)
+        ids = g.ids
+        kept = np.flatnonzero(arrays.document_mask(g, filters)) if filters.documents else np.arange(g.n)
+        best = kept[np.lexsort((ids[kept], -x[kept]))[:n]]  # score descending, ties by id (float ties are not stable)
+        rows = documents_by_id(db, ids[best].tolist())
+    return [doc(rows[int(ids[i])], score=float(x[i])) for i in best]
 
 
 def pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> dict[int, float]:
     """document id → PageRank (sums to 1), as networkx.pagerank would give on the archive's graph."""
-    ids, x = _pagerank(db, alpha, tol, max_iter)
-    return dict(zip(ids.tolist(), x.tolist()))
+    with snapshot(db):
+        g = arrays.graph(db)
+        x = arrays.pagerank(g, alpha, tol, max_iter)
+    return dict(zip(g.ids.tolist(), x.tolist()))
 
 
 def _shortest(g: nx.DiGraph, a: int, b: int) -> tuple[list[int], str]:

@@ -481,6 +481,9 @@ def pagerank(g: Graph, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 1
     return x
 
 
-def document_mask(g: Graph, filters: Filters) -> np.ndarray:
-    """By position: which documents pass the filters on documents."""
-    return keep_mask(g, g.rank, filters)
+def best(g: Graph, score: np.ndarray, n: int, filters: Filters) -> list[tuple[int, float]]:
+    """(id, score) of the `n` best documents that pass the filters on documents: score descending, ties by id
+    (float ties are not stable)."""
+    kept = np.flatnonzero(keep_mask(g, g.rank, filters)) if filters.documents else np.arange(g.n)
+    top = kept[np.lexsort((g.ids[kept], -score[kept]))[:max(n, 0)]]
+    return list(zip(g.ids[top].tolist(), score[top].tolist()))

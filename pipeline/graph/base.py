@@ -15,6 +15,7 @@ from pipeline.errors import NotFound
 
 FIELDS = ("id", "key", "full_number", "doc_type", "issuer", "date", "stub")
 DOC_COLUMNS = ", ".join(FIELDS)
+FORMATS = ("graphml", "gexf", "json", "csv", "html")  # of `vanban graph export` (export.py)
 CHUNK = 50_000  # frontier ids per query in the walk: bounds the size of one statement's IN list
 # within one depth: newest first (SQLite sorts NULL lowest, so undated come last), keyless last, then id
 ORDER_SQL = "ORDER BY d.date DESC, d.key IS NULL, d.key, d.id"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
-
 from pipeline.graph.base import held, hold, require, signature, snapshot, walk
 
 NODE_COLUMNS = "id, key, full_number, doc_type, issuer, date, stub, subject"
@@ -22,6 +20,8 @@ def _attrs(row) -> dict:
 
 
 def _whole(db) -> nx.DiGraph:
+    import networkx as nx
+
     g = nx.DiGraph()
     with snapshot(db):  # every edge's ends among the nodes read
         g.add_nodes_from((r["id"], _attrs(r)) for r in db.execute(f"SELECT {NODE_COLUMNS} FROM documents"))
@@ -34,6 +34,8 @@ def _neighbourhood(db, around: int, depth: int | None) -> nx.DiGraph:
     """The centre, what it rests on and what rests on it up to `depth` hops, and every edge among them.
     Each node records `depth` (hops from the centre) and `side` (centre | cited | citing; a node on both
     sides, through a cycle, goes to the nearer, the cited side on a tie) for the drawing."""
+    import networkx as nx
+
     centre = require(db, around)
     up, down = walk(db, around, True, depth), walk(db, around, False, depth)
     place = {around: (0, "centre")}

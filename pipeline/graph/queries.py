@@ -16,13 +16,8 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
-import numpy as np
-
 from pipeline.errors import UsageError
-from pipeline.graph import arrays
-from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, records, require, snapshot, walk
-from pipeline.graph.build import build_graph
+from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, held, records, require, snapshot, walk
 from pipeline.graph.filters import NONE, Filters, year_of
 
 WALK_LIMIT = 5_000  # nodes: past this a closure is answered from arrays.py's whole graph
@@ -76,13 +71,14 @@ def _closure(db, doc_id: int, forward: bool, max_depth: int | None, filters: Fil
     only edges of `filters.relations`; the other filters keep documents of the closure."""
     with snapshot(db):
         require(db, doc_id)
-        g = arrays.cached(db)
+        g = held(db, "arrays")
         if g is None:
             found = walk(db, doc_id, forward, max_depth, limit=WALK_LIMIT, relations=filters.relations)
             if found is not None:
                 return keep(db, records(db, found), filters)
-            g = arrays.graph(db)
-        return arrays.closure(g, doc_id, forward, max_depth, filters)
+        from pipeline.graph import arrays  # numpy and scipy: only for what needs the whole graph
+
+        return arrays.closure(g or arrays.graph(db), doc_id, forward, max_depth, filters)
 
 
 def chain(db, doc_id: int, max_depth: int | None = None, filters: Filters = NONE) -> list[dict]:
@@ -133,26 +129,29 @@ def top(db, n: int = 20, by: str = "pagerank", filters: Filters = NONE) -> list[
                 break
             out += keep(db, [doc(r, score=r[7], cited_by=r[7]) for r in batch], filters)
         return out[:n]
+    from pipeline.graph import arrays
+
     with snapshot(db):
         g = arrays.graph(db)
-        x = arrays.pagerank(g, relations=filters.relations)
-        ids = g.ids
-        kept = np.flatnonzero(arrays.document_mask(g, filters)) if filters.documents else np.arange(g.n)
-        best = kept[np.lexsort((ids[kept], -x[kept]))[:n]]  # score descending, ties by id (float ties are not stable)
-        rows = documents_by_id(db, ids[best].tolist())
-    return [doc(rows[int(ids[i])], score=float(x[i])) for i in best]
+        best = arrays.best(g, arrays.pagerank(g, relations=filters.relations), n, filters)
+        rows = documents_by_id(db, [i for i, _ in best])
+    return [doc(rows[i], score=score) for i, score in best]
 
 
 def pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> dict[int, float]:
     """document id → PageRank (sums to 1), as networkx.pagerank would give on the archive's graph."""
+    from pipeline.graph import arrays
+
     with snapshot(db):
         g = arrays.graph(db)
         x = arrays.pagerank(g, alpha, tol, max_iter)
     return dict(zip(g.ids.tolist(), x.tolist()))
 
 
-def _shortest(g: nx.DiGraph, a: int, b: int) -> tuple[list[int], str]:
+def _shortest(g, a: int, b: int) -> tuple[list[int], str]:
     """a cites … cites b; else b cites … cites a (returned from a's end); else any chain of citations."""
+    import networkx as nx
+
     for graph, start, end, direction in ((g, a, b, "cites"), (g, b, a, "cited_by"),
                                          (g.to_undirected(as_view=True), a, b, "linked")):
         try:
@@ -168,6 +167,8 @@ def path(db, a_id: int, b_id: int) -> list[dict]:
     `direction` (the path's: "cites", "cited_by" or "linked"), `depth` (its position, a = 0), and for each
     step the `relation` of the edge that joins it to the previous one and `step` ("cites": the previous
     document cites this one; "cited_by": this one cites the previous). No path at all: an empty list."""
+    from pipeline.graph.build import build_graph
+
     for doc_id in (a_id, b_id):
         require(db, doc_id)
     g = build_graph(db)

@@ -154,12 +154,13 @@ def walk(db, doc_id: int, forward: bool, max_depth: int | None = None, limit: in
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
         level: dict[int, tuple[int, str]] = {}
+        room = None if limit is None else limit - len(found)  # stop as soon as the walk is too big, mid-level
         for chunk in _chunks(frontier):
             for parent, child, relation in cur.execute(sql, (chunk, *extra)):
                 if child not in seen and (child not in level or parent < level[child][0]):
                     level[child] = (parent, relation)
-            if limit is not None and len(found) + len(level) > limit:
-                return None
+                    if room is not None and len(level) > room:
+                        return None
         for child, (parent, relation) in level.items():
             found[child] = (depth, relation, parent)
         seen.update(level)

@@ -140,7 +140,7 @@ def walk(db, doc_id: int, forward: bool, max_depth: int | None = None, limit: in
     """Breadth-first over refs: node id → (depth, relation, via). Level by level, so the first depth at which
     a node is met is its shortest and a cycle ends the walk; of the edges that reach a node at that depth,
     the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in). With
-    `limit`: None as soon as more than `limit` nodes are found (the caller switches to csr.py). With
+    `limit`: None as soon as more than `limit` nodes are found (the caller switches to arrays.py). With
     `relations`: only edges of those relations are walked."""
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
     sql = f"SELECT {near}, {far}, relation FROM refs WHERE {near} IN (SELECT value FROM json_each(?))"

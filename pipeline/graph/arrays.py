@@ -104,6 +104,8 @@ class Graph:
         relation set: a filtered copy costs a pass over the edges)."""
         key = ("walked", relations)
         if key not in self._masks:
+            if len(self._masks) >= 4:  # each relation set holds a filtered copy of the edges: a few at most
+                self._masks.clear()
             if relations is None:
                 pair = (self.fwd, self.bwd)
             else:
@@ -419,10 +421,10 @@ def keep_mask(g: Graph, rows: np.ndarray, filters: Filters) -> np.ndarray:
         values, codes = g.coded("issuer")
         ok &= np.fromiter((v is None or filters.issuer_ok(v, None) for v in values), dtype=bool,
                           count=len(values))[codes[rows]]
-        none = [i for i in np.flatnonzero(ok).tolist() if values[codes[rows[i]]] is None]  # the key says it
-        if none:
-            keys = g.text("key")[rows[none]].tolist()
-            ok[none] = [filters.issuer_ok(None, k) for k in keys]
+        blank = np.flatnonzero(np.fromiter((v is None for v in values), dtype=bool, count=len(values)))
+        none = np.flatnonzero(ok & np.isin(codes[rows], blank))  # no issuer recorded: the key says it
+        if len(none):
+            ok[none] = [filters.issuer_ok(None, k) for k in g.text("key")[rows[none]].tolist()]
     return ok
 
 

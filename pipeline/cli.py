@@ -461,8 +461,8 @@ _graph_query("cited-by", "cited_by", "Documents that cite KEY directly; --in-for
 _graph_query("chain", "chain", "Everything KEY rests on, with depth. Example:\n\n    vanban graph chain 7432/UBND-XD")
 _graph_query("impact", "impact", "Everything that rests on KEY, with depth; --in-force keeps what is in force (at "
              "--at, default today); --issuer, --type, --year keep documents, --relation the edges walked. Examples:"
-             "\n\n    vanban graph impact 33/2025/ND-CP --in-force --at 2026-07-01"
-             '\n\n    vanban graph impact 30/2020/NĐ-CP --type "Kế hoạch" --issuer "UBND tỉnh Lào Cai" --year 2020-2024',
+             "\n\n\b\n    vanban graph impact 33/2025/ND-CP --in-force --at 2026-07-01"
+             '\n    vanban graph impact 30/2020/NĐ-CP --type "Kế hoạch" --issuer "UBND tỉnh Lào Cai" --year 2020-2024',
              validity=True)
 
 

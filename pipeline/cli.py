@@ -403,19 +403,47 @@ def _with_status(command):
                         help="Give each document's status at this date (graph status).")(command)
 
 
+def _filter_options(command):
+    """--issuer, --type, --year, --relation (graph cites, cited-by, chain, impact, top: graph/filters.py)."""
+    for option in reversed((
+            click.option("--issuer", "issuers", multiple=True, metavar="NAME",
+                         help='Only documents of this issuer, as people write it ("UBND tỉnh Lào Cai" = "ỦY BAN '
+                              'NHÂN DÂN TỈNH LÀO CAI"; words of the name: "Lào Cai"). Repeat for any of several.'),
+            click.option("--type", "types", multiple=True, metavar="TYPE",
+                         help='Only this document type ("Kế hoạch", "ke hoach", "KH"). Repeat for any of several.'),
+            click.option("--year", "years", default=None, metavar="YYYY[-YYYY]",
+                         help="Only documents of these years (of the date, else of the number): 2020, 2020-2024, "
+                              "2020- or -2024."),
+            click.option("--relation", "relations", multiple=True, metavar="NAME",
+                         help="Only edges of this relation (legal_basis or căn_cứ, implements or thực_hiện …; "
+                              "commas or a repeated option for several): chain and impact walk only these."))):
+        command = option(command)
+    return command
+
+
+def _filters(issuers=(), types=(), years=None, relations=()):
+    from pipeline.archive.lookup import type_name
+    from pipeline.graph.filters import make
+
+    return make(issuers, [type_name(t) for t in types], years, relations)
+
+
 def _graph_query(name: str, fn_name: str, doc: str, validity: bool = False):
     @click.argument("key", type=KEY)
     @_db_option
     @click.option("--depth", type=click.IntRange(1), default=None, help="Stop after this many hops (chain, impact).")
+    @_filter_options
     @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
-    def command(key, db, depth, as_json, at=None, in_force=False):
+    def command(key, db, depth, issuers, types, years, relations, as_json, at=None, in_force=False):
         import pipeline.graph as g
         from pipeline.archive import Archive, resolve
 
+        filters = _filters(issuers, types, years, relations)
         with Archive(db, create=False) as archive:
             doc_id = resolve(archive.db, key)["id"]
             fn = getattr(g, fn_name)
-            rows = fn(archive.db, doc_id, max_depth=depth) if fn_name in ("chain", "impact") else fn(archive.db, doc_id)
+            rows = (fn(archive.db, doc_id, max_depth=depth, filters=filters) if fn_name in ("chain", "impact")
+                    else fn(archive.db, doc_id, filters=filters))
             if at or in_force:
                 from pipeline.graph.status import IN_FORCE, statuses
 
@@ -432,7 +460,10 @@ _graph_query("cited-by", "cited_by", "Documents that cite KEY directly; --in-for
              "default today). Example:\n\n    vanban graph cited-by 1074/QĐ-BXD --in-force", validity=True)
 _graph_query("chain", "chain", "Everything KEY rests on, with depth. Example:\n\n    vanban graph chain 7432/UBND-XD")
 _graph_query("impact", "impact", "Everything that rests on KEY, with depth; --in-force keeps what is in force (at "
-             "--at, default today). Example:\n\n    vanban graph impact 33/2025/ND-CP --in-force --at 2026-07-01", validity=True)
+             "--at, default today); --issuer, --type, --year keep documents, --relation the edges walked. Examples:"
+             "\n\n\b\n    vanban graph impact 33/2025/ND-CP --in-force --at 2026-07-01"
+             '\n    vanban graph impact 30/2020/NĐ-CP --type "Kế hoạch" --issuer "UBND tỉnh Lào Cai" --year 2020-2024',
+             validity=True)
 
 
 @graph.command("status")
@@ -479,18 +510,21 @@ def graph_path(a, b, db, as_json):
 @_db_option
 @click.option("-n", "count", type=COUNT, default=20, show_default=True)
 @click.option("--by", type=click.Choice(["pagerank", "cited"]), default="pagerank", show_default=True)
+@_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
-def graph_top(db, count, by, as_json):
-    """The most important documents of the archive: by PageRank over citations, or by how often cited.
+def graph_top(db, count, by, issuers, types, years, relations, as_json):
+    """The most important documents of the archive: by PageRank over citations, or by how often cited; the
+    filters keep the best COUNT of an issuer, type or years, and --relation counts only those citations.
     Example:
 
-        vanban graph top -n 10 --by cited
+        vanban graph top -n 10 --by cited --type "Nghị định" --relation căn_cứ
     """
     import pipeline.graph as g
     from pipeline.archive import Archive
 
+    filters = _filters(issuers, types, years, relations)
     with Archive(db, create=False) as archive:
-        rows = g.top(archive.db, count, by=by)
+        rows = g.top(archive.db, count, by=by, filters=filters)
     _print_rows(rows, as_json, g.format_table)
 
 

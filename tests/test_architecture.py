@@ -14,9 +14,9 @@ OWNERS = {
     "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py", "pipeline/desk/i18n.py"},
     "werkzeug": {"pipeline/desk/app.py"}, "flask_babel": {"pipeline/desk/i18n.py"}, "waitress": {"pipeline/desk/app.py"},
     "openpyxl": {"pipeline/desk/register.py"},
-    "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")},
+    "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")},
     # the graph's arrays, and the handwritten-digit network's inference
-    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}
+    **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "arrays")}
        | {"pipeline/ingest/digits.py"} for lib in ("numpy", "scipy")},
 }
 

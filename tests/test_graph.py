@@ -400,7 +400,7 @@ def test_queries_stay_fast_on_a_bigger_archive(tmp_path):
 
 
 def test_array_closures_equal_the_indexed_walk(tmp_path, corpus, monkeypatch):
-    """chain/impact answered from csr.py's arrays (WALK_LIMIT 0) give the same records as the SQLite walk:
+    """chain/impact answered from arrays.py (WALK_LIMIT 0) give the same records as the SQLite walk:
     depths, ties, cycles, max_depth, order — on the hand-built graphs and the real letters."""
     from pipeline.graph import queries
     tie, _ = hand_built(tmp_path / "tie", [("S", "P", "implements"), ("S", "Q", "guides"), ("P", "X", "amends"),
@@ -429,12 +429,12 @@ def test_array_cache_is_written_reused_and_invalidated_by_a_new_letter(tmp_path,
     """A big closure writes the arrays beside the database; a fresh process (no in-process cache, another
     connection) answers from that file without reading the archive; filing one more letter (here the one 022
     cites: its stub is resolved, no document is added) makes the file stale, so it is read again and rewritten."""
-    from pipeline.graph import csr, queries
+    from pipeline.graph import arrays, queries
     monkeypatch.setattr(queries, "WALK_LIMIT", 0)
     clear_cache()
     archive = Archive(tmp_path / "archive.sqlite")
     first = filed(archive, "022.pdf")
-    cache = tmp_path / ("archive.sqlite" + csr.SUFFIX)
+    cache = tmp_path / ("archive.sqlite" + arrays.SUFFIX)
     assert not cache.exists()
     before = chain(archive.db, first)
     assert cache.exists() and not list(tmp_path.glob("*.tmp"))
@@ -442,8 +442,8 @@ def test_array_cache_is_written_reused_and_invalidated_by_a_new_letter(tmp_path,
 
     clear_cache()
     fresh = Archive(tmp_path / "archive.sqlite")
-    real_read = csr._read
-    monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+    real_read = arrays._read
+    monkeypatch.setattr(arrays, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
     assert chain(fresh.db, first) == before and impact(fresh.db, first) == impact(archive.db, first)
     assert cache.stat().st_mtime_ns == written
 
@@ -452,13 +452,13 @@ def test_array_cache_is_written_reused_and_invalidated_by_a_new_letter(tmp_path,
     clear_cache()
     with pytest.raises(BaseException):  # the file no longer matches: the archive must be read
         chain(fresh.db, first)
-    monkeypatch.setattr(csr, "_read", real_read)
+    monkeypatch.setattr(arrays, "_read", real_read)
     after = chain(fresh.db, first)
     assert after != before and not next(r for r in after if r["id"] == cited)["stub"]
     monkeypatch.setattr(queries, "WALK_LIMIT", 5_000)
     assert after == chain(fresh.db, first)  # the SQLite walk agrees
     assert cache.stat().st_mtime_ns != written
-    monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+    monkeypatch.setattr(arrays, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
     monkeypatch.setattr(queries, "WALK_LIMIT", 0)
     clear_cache()
     assert chain(Archive(tmp_path / "archive.sqlite").db, first) == after
@@ -466,13 +466,13 @@ def test_array_cache_is_written_reused_and_invalidated_by_a_new_letter(tmp_path,
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other_format", "directory_read_only"])
 def test_a_bad_or_unwritable_array_cache_is_rebuilt_quietly(tmp_path, monkeypatch, damage):
-    from pipeline.graph import csr, queries
+    from pipeline.graph import arrays, queries
     archive, ids = hand_built(tmp_path, [("A", "B", "implements"), ("B", "C", "legal_basis"), ("C", "A", "refers_to"),
                                          ("B", "D", "amends")], stubs={"D"}, dates={"B": "2024-01-01"})
     db = archive.db
     expected = {(q, i): q(db, i) for q in (chain, impact) for i in ids.values()}
     monkeypatch.setattr(queries, "WALK_LIMIT", 0)
-    cache = tmp_path / ("hand.sqlite" + csr.SUFFIX)
+    cache = tmp_path / ("hand.sqlite" + arrays.SUFFIX)
     clear_cache()
     assert chain(db, ids["A"]) == expected[chain, ids["A"]] and cache.exists()
     whole = cache.read_bytes()
@@ -483,17 +483,17 @@ def test_a_bad_or_unwritable_array_cache_is_rebuilt_quietly(tmp_path, monkeypatc
     elif damage == "empty":
         cache.write_bytes(b"")
     elif damage == "other_format":
-        monkeypatch.setattr(csr, "FORMAT", csr.FORMAT + 1)
+        monkeypatch.setattr(arrays, "FORMAT", arrays.FORMAT + 1)
     else:
         cache.unlink()
         def refuse(*args, **kwargs):
             raise PermissionError("read-only folder")
-        monkeypatch.setattr(csr.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(arrays.tempfile, "mkstemp", refuse)
     clear_cache()
     assert {(q, i): q(db, i) for q in (chain, impact) for i in ids.values()} == expected
     if damage == "directory_read_only":
         assert not cache.exists() and not list(tmp_path.glob("*.tmp"))
     else:  # rewritten whole, and then used
-        monkeypatch.setattr(csr, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
+        monkeypatch.setattr(arrays, "_read", lambda db: pytest.fail("read the archive despite a valid cache"))
         clear_cache()
         assert chain(db, ids["B"]) == expected[chain, ids["B"]]

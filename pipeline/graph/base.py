@@ -15,9 +15,57 @@ from pipeline.errors import NotFound
 
 FIELDS = ("id", "key", "full_number", "doc_type", "issuer", "date", "stub")
 DOC_COLUMNS = ", ".join(FIELDS)
+FORMATS = ("graphml", "gexf", "json", "csv", "html")  # of `vanban graph export` (export.py)
 CHUNK = 50_000  # frontier ids per query in the walk: bounds the size of one statement's IN list
 # within one depth: newest first (SQLite sorts NULL lowest, so undated come last), keyless last, then id
 ORDER_SQL = "ORDER BY d.date DESC, d.key IS NULL, d.key, d.id"
+
+
+# -- the archive's state, and what this process derived from it (one cache for the whole package) ------------------
+_HELD: dict[str, tuple[tuple, dict]] = {}  # database name → (signature, {kind: object}): one state per database
+_HELD_SIZE = 2  # whole graphs are big: the current archive's and one other's
+
+
+def db_file(db) -> str | None:
+    """The database file (None for one in memory)."""
+    for row in db.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def signature(db) -> tuple:
+    """Changes whenever the graph may have: the archive's change counter, which triggers on documents and
+    refs bump on every insert, update or delete (schema migration 3), whoever writes and however, and the
+    archive's identity, so another archive under the same file name is never mistaken for this one. The
+    file name comes first, so two connections to one archive share what is held; an in-memory database is
+    known only by its connection. One row read: cheap enough to check before every query."""
+    archive, changes = db.execute("SELECT archive, changes FROM state").fetchone()
+    return (db_file(db) or f"memory:{id(db)}", archive, changes)
+
+
+def held(db, kind: str, key: tuple | None = None):
+    """What this process holds of `kind` ("arrays", "networkx") for the archive's current state, or None."""
+    key = key or signature(db)
+    hit = _HELD.get(key[0])
+    return hit[1].get(kind) if hit and hit[0] == key else None
+
+
+def hold(key: tuple, kind: str, value) -> None:
+    """Keep `value` for the state `key`: anything held for an older state of the same database goes, and the
+    oldest other databases' beyond _HELD_SIZE."""
+    hit = _HELD.get(key[0])
+    if hit is None or hit[0] != key:
+        _HELD.pop(key[0], None)
+        while len(_HELD) >= _HELD_SIZE:
+            del _HELD[next(iter(_HELD))]
+        hit = _HELD[key[0]] = (key, {})
+    hit[1][kind] = value
+
+
+def clear_cache() -> None:
+    """Forget what this process holds (tests; a long-running server after a bulk change made elsewhere)."""
+    _HELD.clear()
 
 
 def doc(row, **extra) -> dict:
@@ -87,26 +135,32 @@ def require(db, doc_id: int) -> tuple:
     return row
 
 
-def walk(db, doc_id: int, forward: bool, max_depth: int | None = None,
-         limit: int | None = None) -> dict[int, tuple[int, str, int]] | None:
+def walk(db, doc_id: int, forward: bool, max_depth: int | None = None, limit: int | None = None,
+         relations: frozenset[str] | None = None) -> dict[int, tuple[int, str, int]] | None:
     """Breadth-first over refs: node id → (depth, relation, via). Level by level, so the first depth at which
     a node is met is its shortest and a cycle ends the walk; of the edges that reach a node at that depth,
     the one from the lowest-id parent wins (deterministic whatever order SQLite returns rows in). With
-    `limit`: None as soon as more than `limit` nodes are found (the caller switches to csr.py)."""
+    `limit`: None as soon as more than `limit` nodes are found (the caller switches to arrays.py). With
+    `relations`: only edges of those relations are walked."""
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
     sql = f"SELECT {near}, {far}, relation FROM refs WHERE {near} IN (SELECT value FROM json_each(?))"
+    extra: tuple = ()
+    if relations is not None:
+        sql += " AND relation IN (SELECT value FROM json_each(?))"
+        extra = (json.dumps(sorted(relations)),)
     cur = cursor(db)
     found: dict[int, tuple[int, str, int]] = {}
     seen, frontier, depth = {doc_id}, [doc_id], 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
         level: dict[int, tuple[int, str]] = {}
+        room = None if limit is None else limit - len(found)  # stop as soon as the walk is too big, mid-level
         for chunk in _chunks(frontier):
-            for parent, child, relation in cur.execute(sql, (chunk,)):
+            for parent, child, relation in cur.execute(sql, (chunk, *extra)):
                 if child not in seen and (child not in level or parent < level[child][0]):
                     level[child] = (parent, relation)
-            if limit is not None and len(found) + len(level) > limit:
-                return None
+                    if room is not None and len(level) > room:
+                        return None
         for child, (parent, relation) in level.items():
             found[child] = (depth, relation, parent)
         seen.update(level)

@@ -17,14 +17,12 @@ import json
 import os
 from pathlib import Path
 
-import networkx as nx
-
 from pipeline.errors import UsageError, VanbanError
+from pipeline.graph.base import FORMATS
 from pipeline.graph.build import build_graph
 from pipeline.graph.page import render_page
 from pipeline.graph.status import statuses
 
-FORMATS = ("graphml", "gexf", "json", "csv", "html")
 NODE_HEADER = ["id:ID", "key", "full_number", "doc_type", "issuer", "date", "stub:boolean", ":LABEL", "status"]
 EDGE_HEADER = [":START_ID", ":END_ID", ":TYPE", "relation"]
 
@@ -36,6 +34,8 @@ def label(node: int, attrs: dict) -> str:
 
 def _plain(g: nx.DiGraph, rename: dict | None = None) -> nx.DiGraph:
     """A copy whose attribute values are all str, int or bool (None → ""), with a `label` on every node."""
+    import networkx as nx
+
     rename = rename or {}
 
     def clean(attrs: dict) -> dict:
@@ -55,12 +55,16 @@ def _replace(tmp: Path, output: Path) -> Path:
 
 
 def _graphml(g: nx.DiGraph, output: Path) -> Path:
+    import networkx as nx
+
     tmp = output.with_name(output.name + ".part")
     nx.write_graphml(_plain(g), tmp, encoding="utf-8")
     return _replace(tmp, output)
 
 
 def _gexf(g: nx.DiGraph, output: Path) -> Path:
+    import networkx as nx
+
     tmp = output.with_name(output.name + ".part")
     # networkx's GEXF writer renames an attribute called "key" to "networkx_key": name it ourselves
     nx.write_gexf(_plain(g, {"key": "doc_key"}), tmp, encoding="utf-8")
@@ -69,6 +73,8 @@ def _gexf(g: nx.DiGraph, output: Path) -> Path:
 
 def node_link(g: nx.DiGraph) -> dict:
     """node_link_data with the edge list under "edges" (networkx ≥ 3.4's name; older ones call it link=)."""
+    import networkx as nx
+
     try:
         return nx.node_link_data(g, edges="edges")
     except TypeError:  # networkx < 3.4
@@ -112,6 +118,8 @@ WRITERS = {"graphml": _graphml, "gexf": _gexf, "json": _json, "csv": _csv, "html
 def export(db, fmt: str, output: str | os.PathLike, around: int | None = None, depth: int | None = 1) -> Path:
     """Write the whole graph, or with `around` (a document id) its neighbourhood up to `depth` hops each way,
     to `output` in `fmt`; returns the path written (a folder for csv)."""
+    import networkx as nx
+
     if fmt not in WRITERS:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     output = Path(output)

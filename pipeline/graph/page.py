@@ -14,8 +14,6 @@ import html
 from dataclasses import dataclass, field
 from typing import Callable
 
-import networkx as nx
-
 from pipeline.errors import UsageError
 
 MAX_NODES = 2_000  # beyond this an SVG is unreadable and heavy: ask for a neighbourhood instead
@@ -74,6 +72,8 @@ def esc(value) -> str:
 
 def _columns(g: nx.DiGraph) -> dict[int, int]:
     """node → column, 0 = leftmost."""
+    import networkx as nx
+
     if "centre" in g.graph:
         col = {n: (a.get("depth", 0) if a.get("side") == "cited" else -a.get("depth", 0)) for n, a in g.nodes(data=True)}
     else:
@@ -88,6 +88,8 @@ def _columns(g: nx.DiGraph) -> dict[int, int]:
 
 def _rows(g: nx.DiGraph, col: dict[int, int]) -> dict[int, int]:
     """node → row within its column: barycentre of neighbours already placed, then newest, then key."""
+    import networkx as nx
+
     by_col: dict[int, list[int]] = {}
     for n, c in col.items():
         by_col.setdefault(c, []).append(n)

@@ -14,65 +14,82 @@ Every query returns documents as dicts: {id, key, full_number, doc_type, issuer,
 """
 from __future__ import annotations
 
-import networkx as nx
-import numpy as np
-import scipy.sparse as sp
+import json
 
 from pipeline.errors import UsageError
-from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, records, require, snapshot, walk
-from pipeline.graph import csr
-from pipeline.graph.build import build_graph
+from pipeline.graph.base import ORDER_SQL, cursor, doc, documents_by_id, held, records, require, snapshot, walk
+from pipeline.graph.filters import NONE, Filters, year_of
 
-WALK_LIMIT = 5_000  # nodes: past this a closure is answered from csr.py's arrays
+WALK_LIMIT = 5_000  # nodes: past this a closure is answered from arrays.py's whole graph
 
 
-def _direct(db, doc_id: int, out: bool) -> list[dict]:
+def keep(db, rows: list[dict], filters: Filters) -> list[dict]:
+    """The rows whose document passes the filters on documents (issuer, type, year); the year of an undated
+    one is its number's (documents.year), read for those rows only."""
+    if not filters.documents:
+        return rows
+    years = {}
+    if filters.years:
+        undated = [r["id"] for r in rows if not r["date"]]
+        if undated:
+            sql = "SELECT id, year FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+            years = dict(cursor(db).execute(sql, (json.dumps(undated),)))
+    return [r for r in rows
+            if filters.keeps(r["issuer"], r["key"], r["doc_type"], year_of(r["date"], years.get(r["id"])))]
+
+
+def _direct(db, doc_id: int, out: bool, filters: Filters = NONE) -> list[dict]:
     """One indexed range of refs (by src_id: the primary key; by dst_id: refs_dst), joined to documents by
-    rowid and sorted by SQLite."""
+    rowid and sorted by SQLite; `filters.relations` keeps the edges of those relations."""
     require(db, doc_id)
     near, far = ("dst_id", "src_id") if out else ("src_id", "dst_id")
+    only, args = "", (doc_id,)
+    if filters.relations is not None:
+        only, args = " AND r.relation IN (SELECT value FROM json_each(?))", (doc_id, json.dumps(sorted(filters.relations)))
     rows = cursor(db).execute(
         f"SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, r.relation "
-        f"FROM refs r JOIN documents d ON d.id = r.{near} WHERE r.{far} = ? {ORDER_SQL}", (doc_id,))
-    return [doc(r, relation=r[7], depth=1) for r in rows]
+        f"FROM refs r JOIN documents d ON d.id = r.{near} WHERE r.{far} = ?{only} {ORDER_SQL}", args)
+    return keep(db, [doc(r, relation=r[7], depth=1) for r in rows], filters)
 
 
-def cites(db, doc_id: int) -> list[dict]:
+def cites(db, doc_id: int, filters: Filters = NONE) -> list[dict]:
     """What `doc_id` cites directly (depth 1, relation of each edge)."""
-    return _direct(db, doc_id, out=True)
+    return _direct(db, doc_id, out=True, filters=filters)
 
 
-def cited_by(db, doc_id: int) -> list[dict]:
+def cited_by(db, doc_id: int, filters: Filters = NONE) -> list[dict]:
     """What cites `doc_id` directly (depth 1, relation of each edge)."""
-    return _direct(db, doc_id, out=False)
+    return _direct(db, doc_id, out=False, filters=filters)
 
 
-def _closure(db, doc_id: int, forward: bool, max_depth: int | None) -> list[dict]:
-    """From csr.py's arrays when this process already holds them for the archive's current state (any
+def _closure(db, doc_id: int, forward: bool, max_depth: int | None, filters: Filters = NONE) -> list[dict]:
+    """From arrays.py's whole graph when this process already holds it for the archive's current state (any
     closure: a walk over arrays in memory beats SQLite at every size). Otherwise the indexed walk first,
     stopped past WALK_LIMIT nodes: a small answer costs milliseconds and never pays for reading the whole
     graph; a bigger closure, where the walk and the per-row records would take seconds, reads the arrays
-    (from the disk cache beside the archive when it is current) and is answered from them."""
+    (from the disk cache beside the archive when it is current) and is answered from them. The walk follows
+    only edges of `filters.relations`; the other filters keep documents of the closure."""
     with snapshot(db):
         require(db, doc_id)
-        ix = csr.cached(db)
-        if ix is None:
-            found = walk(db, doc_id, forward, max_depth, limit=WALK_LIMIT)
+        g = held(db, "arrays")
+        if g is None:
+            found = walk(db, doc_id, forward, max_depth, limit=WALK_LIMIT, relations=filters.relations)
             if found is not None:
-                return records(db, found)
-            ix = csr.index(db)
-        return csr.closure(ix, doc_id, forward, max_depth)
+                return keep(db, records(db, found), filters)
+        from pipeline.graph import arrays  # numpy and scipy: only for what needs the whole graph
+
+        return arrays.closure(g or arrays.graph(db), doc_id, forward, max_depth, filters)
 
 
-def chain(db, doc_id: int, max_depth: int | None = None) -> list[dict]:
+def chain(db, doc_id: int, max_depth: int | None = None, filters: Filters = NONE) -> list[dict]:
     """Every ancestor: what `doc_id` rests on (it cites them, they cite others …). `via` is the document
     whose citation reached each one."""
-    return _closure(db, doc_id, True, max_depth)
+    return _closure(db, doc_id, True, max_depth, filters)
 
 
-def impact(db, doc_id: int, max_depth: int | None = None) -> list[dict]:
+def impact(db, doc_id: int, max_depth: int | None = None, filters: Filters = NONE) -> list[dict]:
     """Every descendant: what rests on `doc_id` (cites it, or cites something that does …)."""
-    return _closure(db, doc_id, False, max_depth)
+    return _closure(db, doc_id, False, max_depth, filters)
 
 
 def missing(db, n: int = 50, doc_type: str | None = None) -> list[dict]:
@@ -86,62 +103,55 @@ def missing(db, n: int = 50, doc_type: str | None = None) -> list[dict]:
     return [doc(r, cited_by=r["n"]) for r in rows]
 
 
-def top(db, n: int = 20, by: str = "pagerank") -> list[dict]:
+def top(db, n: int = 20, by: str = "pagerank", filters: Filters = NONE) -> list[dict]:
     """The most important documents, with a `score`: by="cited" counts the citing documents (in-degree, from
-    the refs_dst index); by="pagerank" also weighs who cites them (a law cited by much-cited decrees)."""
-    if by == "cited":
-        rows = db.execute(
-            "SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, c.n FROM "
-            "(SELECT dst_id, count(*) AS n FROM refs GROUP BY dst_id) c JOIN documents d ON d.id = c.dst_id "
-            "ORDER BY c.n DESC, d.key IS NULL, d.key, d.id LIMIT ?", (n,))
-        return [doc(r, score=r["n"], cited_by=r["n"]) for r in rows]
-    if by != "pagerank":
+    the refs_dst index); by="pagerank" also weighs who cites them (a law cited by much-cited decrees). With
+    `filters.relations` only those edges count (or are ranked over); the other filters keep documents from
+    the ranking (the best `n` that pass)."""
+    if by not in ("cited", "pagerank"):
         raise UsageError(f"top: unknown ranking {by!r} (use 'cited' or 'pagerank')")
-    ids, x = _pagerank(db)
-    best = np.lexsort((ids, -x))[:max(n, 0)]  # score descending, ties by id (float ties are not stable)
-    rows = documents_by_id(db, ids[best].tolist())  # a document is never deleted: all still there
-    return [doc(rows[int(ids[i])], score=float(x[i])) for i in best]
+    n = max(n, 0)
+    if by == "cited":
+        only, args = "", ()
+        if filters.relations is not None:
+            only, args = "WHERE relation IN (SELECT value FROM json_each(?)) ", (json.dumps(sorted(filters.relations)),)
+        sql = ("SELECT d.id, d.key, d.full_number, d.doc_type, d.issuer, d.date, d.stub, c.n FROM "
+               f"(SELECT dst_id, count(*) AS n FROM refs {only}GROUP BY dst_id) c JOIN documents d ON d.id = c.dst_id "
+               "ORDER BY c.n DESC, d.key IS NULL, d.key, d.id")
+        if not filters.documents:
+            rows = cursor(db).execute(sql + " LIMIT ?", (*args, n))
+            return [doc(r, score=r[7], cited_by=r[7]) for r in rows]
+        out: list[dict] = []
+        cur = cursor(db).execute(sql, args)
+        while len(out) < n:
+            batch = cur.fetchmany(max(4 * n, 1000))
+            if not batch:
+                break
+            out += keep(db, [doc(r, score=r[7], cited_by=r[7]) for r in batch], filters)
+        return out[:n]
+    from pipeline.graph import arrays
 
-
-def _arrays(db) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All document ids, and the refs as positions in that array (isolated documents are nodes too, as in a
-    networkx graph built from the archive). Streams through numpy: no Python list of 4M tuples."""
     with snapshot(db):
-        cur = cursor(db)
-        ids = np.fromiter((r[0] for r in cur.execute("SELECT id FROM documents ORDER BY id")), dtype=np.int64)
-        flat = np.fromiter((v for r in cur.execute("SELECT src_id, dst_id FROM refs") for v in r), dtype=np.int64)
-    return ids, np.searchsorted(ids, flat[0::2]), np.searchsorted(ids, flat[1::2])
-
-
-def _pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> tuple[np.ndarray, np.ndarray]:
-    """networkx.pagerank's own iteration (its _pagerank_scipy) on the refs read as arrays: uniform start and
-    teleport, a dangling document (one that cites nothing) spreads its rank over all documents, stop when
-    the L1 change < N·tol. After max_iter the last estimate is kept (networkx would raise)."""
-    ids, src, dst = _arrays(db)
-    n = len(ids)
-    if n == 0:
-        return ids, np.zeros(0)
-    a = sp.csr_array((np.ones(len(src)), (src, dst)), shape=(n, n))  # duplicates cannot occur: refs' key
-    out = np.asarray(a.sum(axis=1)).ravel()
-    m = sp.csr_array(sp.diags_array(np.divide(1.0, out, out=np.zeros(n), where=out != 0)) @ a)
-    dangling = out == 0
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        last = x
-        x = alpha * (x @ m + x[dangling].sum() / n) + (1 - alpha) / n
-        if np.abs(x - last).sum() < n * tol:
-            break
-    return ids, x
+        g = arrays.graph(db)
+        best = arrays.best(g, arrays.pagerank(g, relations=filters.relations), n, filters)
+        rows = documents_by_id(db, [i for i, _ in best])
+    return [doc(rows[i], score=score) for i, score in best]
 
 
 def pagerank(db, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> dict[int, float]:
     """document id → PageRank (sums to 1), as networkx.pagerank would give on the archive's graph."""
-    ids, x = _pagerank(db, alpha, tol, max_iter)
-    return dict(zip(ids.tolist(), x.tolist()))
+    from pipeline.graph import arrays
+
+    with snapshot(db):
+        g = arrays.graph(db)
+        x = arrays.pagerank(g, alpha, tol, max_iter)
+    return dict(zip(g.ids.tolist(), x.tolist()))
 
 
-def _shortest(g: nx.DiGraph, a: int, b: int) -> tuple[list[int], str]:
+def _shortest(g, a: int, b: int) -> tuple[list[int], str]:
     """a cites … cites b; else b cites … cites a (returned from a's end); else any chain of citations."""
+    import networkx as nx
+
     for graph, start, end, direction in ((g, a, b, "cites"), (g, b, a, "cited_by"),
                                          (g.to_undirected(as_view=True), a, b, "linked")):
         try:
@@ -157,6 +167,8 @@ def path(db, a_id: int, b_id: int) -> list[dict]:
     `direction` (the path's: "cites", "cited_by" or "linked"), `depth` (its position, a = 0), and for each
     step the `relation` of the edge that joins it to the previous one and `step` ("cites": the previous
     document cites this one; "cited_by": this one cites the previous). No path at all: an empty list."""
+    from pipeline.graph.build import build_graph
+
     for doc_id in (a_id, b_id):
         require(db, doc_id)
     g = build_graph(db)

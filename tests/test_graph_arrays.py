@@ -1,0 +1,170 @@
+"""One representation of the whole graph (issue 17 item 4): pipeline/graph/arrays.py (scipy CSR matrices walked
+by scipy.sparse.csgraph) answers the closures too big for the SQLite walk, with the same records; one cache
+(base.held) for everything derived from an archive state; no import circle in the package. On a real archive
+filed by `vanban ingest` in two runs, in this process and in fresh ones that read the disk cache."""
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+
+from pipeline.archive import Archive
+from pipeline.graph import base, chain, clear_cache, impact
+from pipeline.graph.filters import NONE, make
+
+from conftest import DEV, ROOT
+
+FIRST = ["022.pdf", "037.pdf", "001.txt", "003.txt", "005.txt", "007.txt"]  # 022 cites 023, 037 cites 035: stubs
+SECOND = ["023.pdf", "035.pdf", "002.txt", "004.txt", "006.txt", "033.docx"]  # … resolved by the second run
+
+
+def ingest(folder, db):
+    run = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", str(db), "--json"],
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+# A fresh process, as a CLI call is: every closure from the whole-graph arrays (WALK_LIMIT 0), and whether the
+# arrays came from the disk cache or from reading the archive.
+FRESH = """
+import json, sys
+from pipeline.archive import Archive
+from pipeline.graph import arrays, chain, impact, queries
+queries.WALK_LIMIT = 0
+read = []
+real = arrays._read
+arrays._read = lambda db: read.append(1) or real(db)
+with Archive(sys.argv[1]) as a:
+    ids = [r[0] for r in a.db.execute("SELECT id FROM documents ORDER BY id")]
+    out = {f"{q.__name__} {i}": q(a.db, i) for q in (chain, impact) for i in ids}
+print(json.dumps({"read_archive": bool(read), "closures": out}))
+"""
+
+
+def fresh(db):
+    run = subprocess.run([sys.executable, "-c", FRESH, str(db)], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def walked(db, filters=NONE):
+    """Every closure by the SQLite walk (nothing held: the walk answers an archive this small)."""
+    clear_cache()
+    ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    return {f"{q.__name__} {i}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
+
+
+def by_arrays(db, filters=NONE):
+    from pipeline.graph import arrays
+    clear_cache()
+    arrays.graph(db)  # held: every closure of this state is answered from the arrays
+    ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    out = {f"{q.__name__} {i}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
+    assert base.held(db, "arrays") is not None
+    clear_cache()
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("arrays")
+    first, second = root / "first", root / "second"
+    first.mkdir(), second.mkdir()
+    for name in FIRST:
+        shutil.copy(DEV / "docs" / name, first / name)
+    for name in SECOND:
+        shutil.copy(DEV / "docs" / name, second / name)
+    return root, first, second
+
+
+def test_arrays_and_the_sqlite_walk_agree_and_the_disk_cache_follows_the_archive(two_runs):
+    root, first, second = two_runs
+    db_path = root / "archive.sqlite"
+    cache = root / "archive.sqlite.graph-cache.npz"
+    ingest(first, db_path)
+    archive = Archive(db_path)
+    db = archive.db
+    filters = (NONE, make(relations=["căn_cứ"]), make(issuers=["UBND tỉnh Lào Cai"]), make(types=["Luật"], years="2025"))
+    for f in filters:
+        assert by_arrays(db, f) == walked(db, f)
+    # the closures are the reachable sets networkx finds on the same tables
+    g = nx.DiGraph()
+    g.add_nodes_from(r[0] for r in db.execute("SELECT id FROM documents"))
+    g.add_edges_from(db.execute("SELECT src_id, dst_id FROM refs").fetchall())
+    for i in g:
+        assert {r["id"] for r in chain(db, i)} == nx.descendants(g, i)
+        assert {r["id"] for r in impact(db, i)} == nx.ancestors(g, i)
+
+    cache.unlink()  # written by by_arrays in this process: a fresh process with none
+    before = fresh(db_path)  # no cache: read from the archive, then written beside it
+    assert before["read_archive"] and cache.exists()
+    again = fresh(db_path)
+    assert not again["read_archive"] and again["closures"] == before["closures"]
+    plain = {f"{q.__name__} {i}": q(db, i) for q in (chain, impact) for i in g}
+    assert before["closures"] == json.loads(json.dumps(plain))
+
+    report = ingest(second, db_path)  # stubs resolved, new documents and edges: the cache is stale
+    assert report["stubs_resolved"] >= 2 and report["new_edges"] > 0
+    after = fresh(db_path)
+    assert after["read_archive"] and after["closures"] != before["closures"]
+    ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    plain = {f"{q.__name__} {i}": q(db, i) for q in (chain, impact) for i in ids}
+    assert after["closures"] == json.loads(json.dumps(plain))  # = the SQLite walk of the new state
+    assert not fresh(db_path)["read_archive"]
+    for f in filters:
+        assert by_arrays(db, f) == walked(db, f)
+    archive.close()
+
+
+def test_one_cache_for_every_form_of_the_graph_and_it_follows_each_change(two_runs):
+    """The networkx graph (paths, exports) and the arrays (closures, PageRank) are held together for one
+    archive state: a change drops both, clear_cache() forgets both."""
+    from pipeline.graph import arrays, build_graph, pagerank, top
+    root, first, _ = two_runs
+    db_path = root / "one-cache.sqlite"
+    ingest(first, db_path)
+    with Archive(db_path) as archive:
+        db = archive.db
+        clear_cache()
+        g, ix = build_graph(db), arrays.graph(db)
+        assert base.held(db, "networkx") is g and base.held(db, "arrays") is ix
+        assert build_graph(db) is g and arrays.graph(db) is ix
+        cited = top(db, n=1)[0]["id"]
+        rank = pagerank(db)[cited]
+        assert base.held(db, "arrays") is ix  # PageRank from the same arrays
+        db.execute("DELETE FROM refs WHERE dst_id = ?", (cited,))
+        assert base.held(db, "networkx") is None and base.held(db, "arrays") is None
+        assert pagerank(db)[cited] < rank and top(db, n=1)[0]["id"] != cited
+        assert base.held(db, "arrays") is not ix and build_graph(db) is not g
+        clear_cache()
+        assert base.held(db, "networkx") is None and base.held(db, "arrays") is None
+
+
+def test_no_import_circle_in_the_graph_package():
+    """build.py and csr.py imported each other (csr read build's signature; build's clear_cache reached into
+    csr). Every import between the package's modules, at any depth of a function, goes one way."""
+    folder = ROOT / "pipeline" / "graph"
+    edges = {}
+    for path in folder.glob("*.py"):
+        name = path.stem
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith("pipeline.graph."):
+                    deps.add(node.module.split(".")[2])
+                elif node.module == "pipeline.graph":
+                    deps |= {a.name for a in node.names if (folder / f"{a.name}.py").exists()}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name.split(".")[2] for a in node.names if a.name.startswith("pipeline.graph.")}
+        edges[name] = deps - {name}
+    g = nx.DiGraph([(a, b) for a, deps in edges.items() for b in deps if b != "__init__" and a != "__init__"])
+    assert nx.is_directed_acyclic_graph(g), list(nx.simple_cycles(g))
+    assert not (folder / "csr.py").exists()  # the hand-made CSR and BFS are gone

@@ -263,6 +263,15 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
+    @app.get("/letters/<int:doc>/searchable.pdf")
+    def searchable_copy(doc):
+        copy = archive().searchable(doc) or abort(404)
+        stem = os.path.splitext(os.path.basename(copy["path"] or ""))[0] or copy["source_sha256"][:12]
+        response = send_file(archive().originals / copy["stored"], mimetype="application/pdf", as_attachment=True,
+                             download_name=f"{stem}-tim-kiem.pdf")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     @app.get("/register")
     def register_page():
         f = _register_filters()

@@ -86,6 +86,7 @@ REVIEW = """<h1>{{ rec.doc_type or "Letter" }} {{ rec.full_number or "(number bl
 <p class="muted">{{ rec.issuer or "" }} · {{ rec.date or "no date" }} ·
 <a href="/letters/{{ doc.id }}/graph">citation graph</a> ·
 {% for s in doc.sources %}<a href="/files/{{ s.sha256 }}">original ({{ s.format }})</a>{% if not loop.last %}, {% endif %}{% endfor %}
+{% if doc.sources | selectattr("searchable") | list %} · <a href="/letters/{{ doc.id }}/searchable.pdf" id="searchable">Tải bản PDF có thể tìm kiếm</a>{% endif %}
 {% if rec.checked %} · <strong>checked</strong>{% endif %}</p>
 {{VALIDITY}}
 <div class="review">

@@ -15,7 +15,7 @@ OWNERS = {
     "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py"}, "werkzeug": {"pipeline/desk/app.py"},
     "openpyxl": {"pipeline/desk/register.py"},
     # the searchable copy of a scan: OCRmyPDF in a child process, and its engine plugin
-    "ocrmypdf": {"pipeline/archive/ocrmypdf_words.py"}, "pikepdf": set(),
+    "ocrmypdf": {"pipeline/archive/ocrmypdf_words.py"}, "pikepdf": {"pipeline/archive/searchable.py"},
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")},
     # the graph's arrays, and the handwritten-digit network's inference
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}

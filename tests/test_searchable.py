@@ -23,6 +23,7 @@ DEV2 = SHARED / "corpus" / "dev2"
 SCAN_017 = DEV / "docs" / "017_p1.jpg"
 SCAN_040 = DEV / "docs" / "040.pdf"
 SCAN_020 = DEV2 / "docs" / "020.pdf"  # dev2: two scanned pages, no text layer
+SCAN_019 = DEV2 / "docs" / "019.pdf"  # dev2: a scan with a useless OCR layer (no diacritics, fonts not embedded)
 
 
 def vanban(*args, env=None, check=True):
@@ -59,6 +60,13 @@ def assert_pdfa(path):
         for font in fonts:
             described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             assert any(k in described.FontDescriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+
+
+def pdfa_problem_of(path) -> str:
+    if path.suffix != ".pdf":
+        return "not a PDF"
+    report = pikepdf.pdfa.validate_written(path, "2b")
+    return "" if report.passed else str(report.findings[0])
 
 
 def fonts_of(resources, seen=None) -> list:
@@ -112,14 +120,15 @@ def filed(tmp_path_factory):
     base = tmp_path_factory.mktemp("searchable")
     inbox = base / "inbox"
     inbox.mkdir()
-    for f in (SCAN_017, SCAN_040, SCAN_020, DEV / "docs" / "001.txt"):
+    for f in (SCAN_017, SCAN_040, SCAN_020, SCAN_019, DEV / "docs" / "001.txt"):
         (inbox / f.name).write_bytes(f.read_bytes())
     db = base / "archive" / "archive.sqlite"
     report = json.loads(vanban("ingest", inbox, "--db", db, "--json", "--timeout", 900, "--settle", 0).stdout)
     return {"db": db, "report": report, "inbox": inbox, "base": base}
 
 
-WORDS = {"017_p1.jpg": ["đào tạo", "COVID-19"], "040.pdf": ["Lào Cai"], "020.pdf": ["Đà Nẵng"]}
+WORDS = {"017_p1.jpg": ["đào tạo", "COVID-19"], "040.pdf": ["Lào Cai"], "020.pdf": ["Đà Nẵng"],
+         "019.pdf": ["ĐÀO TẠO", "Đà Nẵng"]}
 
 
 @pytest.mark.slow
@@ -137,6 +146,7 @@ def test_each_scan_filed_has_a_searchable_pdfa_copy_beside_its_original(filed, n
     assert sha256(originals / original) == sha256(filed["inbox"] / name)  # the original as it came, untouched
     assert pdfa == "2B"
     assert_pdfa(copy)
+    assert pdfa_problem_of(originals / original)  # the scan itself is no PDF/A (the image has no PDF at all)
     text = pdf_text(copy)
     for word in WORDS[name]:
         assert word in text, (name, word, text[:500])
@@ -151,7 +161,7 @@ def test_each_scan_filed_has_a_searchable_pdfa_copy_beside_its_original(filed, n
 @pytest.mark.slow
 def test_the_text_letter_gets_no_copy_and_show_says_so(filed):
     db = sqlite3.connect(filed["db"])
-    assert db.execute("SELECT count(*) FROM searchable").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM searchable").fetchone()[0] == 4
     assert filed["report"]["counts"]["quarantined"] == 0
     txt = db.execute("SELECT d.key FROM documents d JOIN sources s ON s.document_id = d.id "
                      "WHERE s.path LIKE '%/001.txt'").fetchone()[0]
@@ -220,4 +230,4 @@ def test_a_copy_that_fails_is_a_warning_and_the_letter_is_still_filed(tmp_path):
 def test_verify_hashes_the_copies_and_finds_nothing_untracked(filed):
     report = json.loads(vanban("verify", "--db", filed["db"], "--json").stdout)
     assert report["untracked"] == [] and report["changed"] == [] and report["missing"] == []
-    assert report["checked"] == report["ok"] == 4 + 3  # four originals, three searchable copies
+    assert report["checked"] == report["ok"] == 5 + 4  # five originals, four searchable copies

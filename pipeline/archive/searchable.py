@@ -8,9 +8,10 @@ line's box by their share of its characters. OCRmyPDF does the PDF work, run as 
 child process with no network (pipeline/ingest/offline.py) and a time limit: ocrmypdf_words.py, a plugin, is
 its OCR engine and hands it those words; OCRmyPDF makes the page image a PDF page (img2pdf for an image,
 the PDF's own page otherwise, unchanged: `--optimize 0`), renders the invisible text layer (fpdf2, fonts
-embedded), and converts to PDF/A-2b without Ghostscript (`--pdfa-backend internal`), validated by pikepdf's
-PDF/A checks: a file they do not approve fails the run (exit 10) and no copy is kept. Anything that fails
-is a warning for the caller; the letter is filed all the same.
+embedded), and converts to PDF/A-2b: first its own way, without Ghostscript, which keeps the scan's images
+as they are; Ghostscript (Debian `ghostscript`) where that way cannot confirm the file (a scanner's PDF
+with an odd catalog key). Whatever made it, the result is kept only if pikepdf's PDF/A-2b validator
+approves it. Anything that fails is a warning for the caller; the letter is filed all the same.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from pipeline.ingest.offline import offline
@@ -67,26 +69,55 @@ def make_copy(original: str | os.PathLike, source: Source, out: str | os.PathLik
     with tempfile.TemporaryDirectory(prefix="vanban-pdfa-") as tmp:
         words = Path(tmp) / "words.json"
         words.write_text(json.dumps({"pages": pages}, ensure_ascii=False), encoding="utf-8")
-        # A PDF whose own text layer was useless (a scanner's OCR without diacritics) has it replaced; pages
-        # with real text are kept as they are.
-        mode = "--redo-ocr" if UNREADABLE_LAYER in source.warnings else "--skip-text"
-        cmd = [sys.executable, "-m", "ocrmypdf", "--plugin", str(ENGINE), "--pdf-renderer", "fpdf2",
-               "--output-type", "pdfa-2", "--pdfa-backend", "internal", "--rasterizer", "pypdfium",
-               "--optimize", "0", "--jobs", "1", "-l", "vie", "--image-dpi", "300", mode, "--quiet",
-               "--title", os.path.basename(source.path) or "vanban", str(original), str(Path(tmp) / "out.pdf")]
-        env = {**os.environ, "VANBAN_WORDS": str(words), "OMP_THREAD_LIMIT": "1",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]),
-                                                            os.environ.get("PYTHONPATH")]))}
-        try:
-            done = subprocess.run(offline(cmd), capture_output=True, timeout=timeout, env=env, check=False)
-        except subprocess.TimeoutExpired:
-            raise CopyFailed(f"OCRmyPDF took longer than {timeout:g} s") from None
-        except OSError as exc:
-            raise CopyFailed(f"OCRmyPDF cannot be started ({exc.strerror or exc})") from None
-        if done.returncode != 0:
+        env = {**os.environ, "VANBAN_WORDS": str(words), "OMP_THREAD_LIMIT": "1"}
+        failure, deadline = None, time.monotonic() + timeout  # one limit for every attempt together
+        for mode, backend in _attempts(source):
+            cmd = [sys.executable, "-m", "ocrmypdf", "--plugin", str(ENGINE), "--pdf-renderer", "fpdf2",
+                   "--output-type", "pdfa-2", "--pdfa-backend", backend, "--rasterizer", "pypdfium",
+                   "--optimize", "0", "--jobs", "1", "-l", "vie", "--image-dpi", "300", mode, "--quiet",
+                   "--title", os.path.basename(source.path) or "vanban", str(original), str(Path(tmp) / "out.pdf")]
+            try:
+                done = subprocess.run(offline(cmd), capture_output=True, timeout=max(deadline - time.monotonic(), 0.001),
+                                      env=env, check=False)
+            except subprocess.TimeoutExpired:
+                raise CopyFailed(f"OCRmyPDF took longer than {timeout:g} s") from None
+            except OSError as exc:
+                raise CopyFailed(f"OCRmyPDF cannot be started ({exc.strerror or exc})") from None
+            if done.returncode == 0:
+                break
             lines = [ln for ln in done.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-            raise CopyFailed(f"OCRmyPDF failed (exit {done.returncode}): {lines[-1].strip() if lines else 'no message'}")
+            failure = f"OCRmyPDF failed (exit {done.returncode}): {lines[-1].strip() if lines else 'no message'}"
+        else:
+            raise CopyFailed(failure)
+        problem = pdfa_problem(Path(tmp) / "out.pdf")
+        if problem:
+            raise CopyFailed(f"the result is not PDF/A-2b ({problem})")
         os.replace(Path(tmp) / "out.pdf", out)
+
+
+def _attempts(source: Source) -> list[tuple[str, str]]:
+    """(OCRmyPDF mode, PDF/A backend) to try in turn. A PDF whose own text layer was useless (a scanner's OCR
+    without diacritics, in fonts it did not embed) is made again from its page images, none of that layer
+    left, Ghostscript allowed for the PDF/A. Otherwise pages with real text are kept as they are, and the
+    PDF/A is OCRmyPDF's own (Ghostscript 10.0.0, Debian 12's, corrupts existing text, and OCRmyPDF refuses
+    it beside --skip-text); where that cannot be confirmed and every page is a scan, the pages are made
+    again from their images, as for a useless layer."""
+    again = ("--force-ocr", "auto")
+    if UNREADABLE_LAYER in source.warnings:
+        return [again]
+    return [("--skip-text", "internal")] + ([again] if source.pages and all(p.ocr for p in source.pages) else [])
+
+
+def pdfa_problem(path: str | os.PathLike) -> str | None:
+    """None when pikepdf's PDF/A validator (an allowlist: what it cannot confirm is not approved) approves
+    `path` as PDF/A-2b, else its first finding."""
+    import pikepdf.pdfa
+
+    report = pikepdf.pdfa.validate_written(path, "2b")
+    if report.passed:
+        return None
+    first = report.findings[0] if report.findings else None
+    return f"{first.rule}: {first.message}" if first else report.verdict
 
 
 def tool_version() -> str:

@@ -4,7 +4,7 @@ the same functions (pipeline.archive.corrections, .listing, pipeline.batch, pipe
 
 Pages: / (inbox: upload with progress, the latest letters), /letters (search with filters), /letters/<id>
 (review: the original's pages beside the record, doubtful fields marked, corrections in place),
-/letters/<id>/graph (its neighbourhood, each node linking to its page), /register (sổ đăng ký văn bản đến,
+/letters/<id>/searchable.pdf (a scan's searchable PDF/A copy, archive/searchable.py), /letters/<id>/graph (its neighbourhood, each node linking to its page), /register (sổ đăng ký văn bản đến,
 CSV and XLSX), /api (the API's description; /api/openapi.json).
 """
 from __future__ import annotations

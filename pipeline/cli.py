@@ -297,7 +297,10 @@ def _print_rows(rows: list, as_json: bool, table) -> None:
 @click.argument("key", type=KEY)
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record and its neighbours as JSON.")
-def show(key, db, as_json):
+@click.option("--searchable-pdf", "searchable_pdf", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the letter's searchable copy (a scan's PDF/A with its text layer) to this file; "
+                   "exit 2 when the letter has none (not a scan, or the copy could not be made).")
+def show(key, db, as_json, searchable_pdf):
     """Show one archived letter: its record, its sources, and its direct neighbours in the citation graph.
     KEY is a key or what people type: 649/UBND-KSTTHC, 30/2020/ND-CP, "Nghị định 30/2020". Several matches
     list the candidates and exit 2. Example:
@@ -318,6 +321,8 @@ def show(key, db, as_json):
             raise
         doc = archive.document(row["id"])
         out, into = cites(archive.db, row["id"]), cited_by(archive.db, row["id"])
+        if searchable_pdf:
+            _write_searchable(archive, row["id"], searchable_pdf, doc)
     if as_json:
         record = doc["record"] or {k: doc[k] for k in ("key", "full_number", "number", "symbol", "year", "doc_type",
                                                          "issuer", "date", "subject")}
@@ -331,8 +336,43 @@ def show(key, db, as_json):
             click.echo(f"  {label:8} {doc[label]}")
     for s in doc["sources"]:
         click.echo(f"  source   {s['path']} ({s['format']}, sha256 {s['sha256'][:12]}…)")
+        if s.get("searchable"):
+            click.echo(f"           searchable PDF/A copy, sha256 {s['searchable'][:12]}… (--searchable-pdf OUT)")
     click.echo(f"cites ({len(out)}):\n{format_table(out)}" if out else "cites nothing")
     click.echo(f"cited by ({len(into)}):\n{format_table(into)}" if into else "cited by nothing held")
+
+
+def _umask() -> int:
+    import os
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_searchable(archive, doc_id: int, out: str, doc: dict) -> None:
+    """Copy the letter's searchable PDF/A to `out` (a temporary name beside it, then a rename)."""
+    import os
+    import shutil
+    import tempfile
+
+    from pipeline.errors import UsageError
+
+    copy = archive.searchable(doc_id)
+    if copy is None:
+        raise UsageError(f"{doc['full_number'] or doc['key'] or doc_id} has no searchable copy "
+                         "(it is not a scan, or the copy could not be made: see the run's warnings)")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(out)), prefix=".vanban-")
+    try:
+        with os.fdopen(fd, "wb") as dst, open(archive.originals / copy["stored"], "rb") as src:
+            shutil.copyfileobj(src, dst)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    click.echo(f"searchable copy written to {out} ({copy['size']} bytes, PDF/A-{copy['pdfa']}, "
+               f"sha256 {copy['sha256'][:12]}…)", err=True)
 
 
 @main.command()

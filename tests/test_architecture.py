@@ -7,13 +7,16 @@ from conftest import ROOT
 
 OWNERS = {
     "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
-    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py", "pipeline/ingest/digits.py"},
+    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py", "pipeline/ingest/digits.py",
+                                                                                      "pipeline/archive/ocrmypdf_words.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
     "flask": {"pipeline/desk/app.py", "pipeline/desk/security.py", "pipeline/desk/i18n.py"},
     "werkzeug": {"pipeline/desk/app.py"}, "flask_babel": {"pipeline/desk/i18n.py"}, "waitress": {"pipeline/desk/app.py"},
     "openpyxl": {"pipeline/desk/register.py"},
+    # the searchable copy of a scan: OCRmyPDF in a child process, and its engine plugin
+    "ocrmypdf": {"pipeline/archive/ocrmypdf_words.py"}, "pikepdf": {"pipeline/archive/searchable.py"},
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")},
     # the graph's arrays, and the handwritten-digit network's inference
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "arrays")}

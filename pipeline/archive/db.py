@@ -258,8 +258,30 @@ class Archive:
         content = self.db.execute("SELECT record FROM contents WHERE document_id = ?", (doc_id,)).fetchone()
         doc["record"] = json.loads(content[0]) if content and content[0] else None
         doc["sources"] = [dict(r) for r in self.db.execute(
-            "SELECT sha256, path, format, size, stored, added FROM sources WHERE document_id = ? ORDER BY added", (doc_id,))]
+            "SELECT s.sha256, s.path, s.format, s.size, s.stored, s.added, c.sha256 AS searchable FROM sources s "
+            "LEFT JOIN searchable c ON c.source_sha256 = s.sha256 WHERE s.document_id = ? ORDER BY s.added", (doc_id,))]
         return doc
+
+    # -- searchable copies of scans (archive/searchable.py, migration 10) -------------------------------------
+    def keep_searchable(self, source_sha: str, made: str | os.PathLike, tool: str | None = None) -> dict:
+        """Store the searchable copy `made` of the original `source_sha` in the store under its own SHA-256
+        (as an original is stored) and record it; returns its row."""
+        sha = sha256_of(made)
+        stored = store_original(self.originals, made, sha)
+        row = {"source_sha256": source_sha, "sha256": sha, "stored": stored,
+               "size": os.path.getsize(self.originals / stored), "pdfa": "2B", "tool": tool, "made": now()}
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO searchable (source_sha256, sha256, stored, size, pdfa, tool, made) "
+                            "VALUES (:source_sha256, :sha256, :stored, :size, :pdfa, :tool, :made)", row)
+            self.event("searchable", source_sha, self.has_source(source_sha), {"sha256": sha, "stored": stored})
+        return row
+
+    def searchable(self, doc_id: int) -> dict | None:
+        """The searchable copy of a document's first scanned source that has one (and that source's path)."""
+        row = self.db.execute(
+            "SELECT c.*, s.path FROM searchable c JOIN sources s ON s.sha256 = c.source_sha256 "
+            "WHERE s.document_id = ? ORDER BY s.added LIMIT 1", (doc_id,)).fetchone()
+        return dict(row) if row else None
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict]:
         """Documents (best first) that hold every phrase of `query` with or without diacritics and đ ("dao tao",

@@ -41,6 +41,9 @@ documents_fts     FTS5, external content (content="documents_search", tokenizer 
             documents_fts_docsize says whether a row is in it). Datasette finds it for documents_search by
             itself, for documents with docs/datasette-metadata.json (fts_table, fts_pk).
 incoming_register a view: the register with the headings of Nghị định 30/2020 Phụ lục IV, for Datasette.
+searchable  (migration 10) per scanned original (sources.sha256), its searchable copy: a PDF/A-2b with an invisible
+            text layer of the text vanban read (archive/searchable.py), stored like an original
+            (`originals/ab/<its own sha256>.pdf`), its size, the PDF/A part and level, the tool, when it was made.
 
 A migration is SQL, or a function of the connection where rows must be recomputed in Python (6: every key
 made again by today's rules, and the documents that then share a key merged into one).
@@ -382,4 +385,17 @@ UPDATE refs SET scope = (SELECT json_extract(j.value, '$.scope') FROM contents c
 # -- migration 9: documents imported for reference (a portal corpus) are not letters received --------------------
 MIGRATIONS.append((9, "sources.reference: a file imported for reference, which gets no số đến", """
 ALTER TABLE sources ADD COLUMN reference INTEGER NOT NULL DEFAULT 0
+"""))
+
+# -- migration 10: a searchable copy of every scan (archive/searchable.py) ----------------------------------------
+MIGRATIONS.append((10, "searchable: the PDF/A with a text layer kept beside each scanned original", """
+CREATE TABLE searchable (
+    source_sha256 TEXT PRIMARY KEY REFERENCES sources(sha256),
+    sha256 TEXT NOT NULL,
+    stored TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    pdfa TEXT NOT NULL,
+    tool TEXT,
+    made TEXT NOT NULL
+)
 """))

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from pipeline.archive import Archive
 from pipeline.archive.db import now
+from pipeline.archive.searchable import file_copy
 from pipeline.archive.store import durable_copy, fsync_dir, sha256_of, stored_name
 from pipeline.batch import pending
 from pipeline.batch import quarantine as qr
@@ -529,16 +530,19 @@ class Batch:
             added = self.archive.add(entry["path"], letter, stored=name, reference=item.reference)
             if item.retry:
                 qr.release(self.archive, item.retry, added.document_id)
+            (self.incoming / f"{item.sha}.json").unlink(missing_ok=True)
+            # a scan's searchable PDF/A, made from the words just read; the letter is filed whatever happens
+            copy_warning = file_copy(self.archive, item.sha, target, letter.source) \
+                if added.outcome != "duplicate" else None
         except OSError as exc:
             raise _storage(exc, f"storing {entry['path']}") from None
-        (self.incoming / f"{item.sha}.json").unlink(missing_ok=True)
         self.report["new_documents"] += added.outcome in ("new", "stub_resolved")
         self.report["new_edges"] += added.new_edges
         self.report["stubs_resolved"] += added.stubs_resolved
-        outcome = "done_with_warnings" if letter.warnings else "done"
-        self._finish(entry, outcome, key=added.key)
-        if letter.warnings:
-            entry["warnings"] = list(letter.warnings)
+        warnings = list(letter.warnings) + ([copy_warning] if copy_warning else [])
+        self._finish(entry, "done_with_warnings" if warnings else "done", key=added.key)
+        if warnings:
+            entry["warnings"] = warnings
 
     def _quarantine(self, item: Item, reason: str, message: str) -> None:
         entry = item.entry

@@ -1,5 +1,5 @@
-"""`vanban verify`: a fixity check (BagIt/Archivematica habit). Every stored original and every quarantined
-copy is hashed again and compared with the SHA-256 it was filed under; files in the store that no record
+"""`vanban verify`: a fixity check (BagIt/Archivematica habit). Every stored original, every scan's searchable
+copy and every quarantined copy is hashed again and compared with the SHA-256 it was filed under; files in the store that no record
 names are listed as untracked. Nothing is changed."""
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ def verify(archive, progress=None) -> dict:
     expected: dict[Path, tuple[str, str]] = {}  # file → (sha256, what names it)
     for row in archive.db.execute("SELECT sha256, stored, path FROM sources"):
         expected[originals / row["stored"]] = (row["sha256"], row["path"])
+    for row in archive.db.execute("SELECT c.sha256, c.stored, s.path FROM searchable c "
+                                  "JOIN sources s ON s.sha256 = c.source_sha256"):  # a scan's searchable copy
+        expected[originals / row["stored"]] = (row["sha256"], f"{row['path']} (searchable copy)")
     for row in archive.db.execute("SELECT sha256, stored, path FROM quarantine WHERE stored IS NOT NULL AND released IS NULL"):
         expected[archive.path.parent / row["stored"]] = (row["sha256"], row["path"])
     report = {"checked": 0, "ok": 0, "changed": [], "missing": [], "untracked": []}

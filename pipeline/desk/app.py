@@ -4,7 +4,8 @@ the same functions (pipeline.archive.corrections, .listing, pipeline.batch, pipe
 
 Pages: / (inbox: upload with progress, the latest letters), /letters (search with filters), /letters/<id>
 (review: the original's pages beside the record, doubtful fields marked, corrections in place),
-/letters/<id>/graph (its neighbourhood, each node linking to its page), /register (sổ đăng ký văn bản đến,
+/letters/<id>/searchable.pdf (a scan's searchable PDF/A copy, archive/searchable.py), /letters/<id>/graph (its
+neighbourhood, each node linking to its page), /register (sổ đăng ký văn bản đến,
 CSV and XLSX), /api (the API's description; /api/openapi.json).
 
 The pages are Jinja templates (pipeline/desk/templates, all extending layout.html), in Vietnamese by default and
@@ -432,6 +433,15 @@ def _routes(app: Flask) -> None:  # noqa: C901  (one place lists every route)
         file = archive().originals / row["stored"]
         name = os.path.basename(row["path"]) or f"{sha}{file.suffix}"
         response = send_file(file, mimetype="application/octet-stream", as_attachment=True, download_name=name)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @app.get("/letters/<int:doc>/searchable.pdf")
+    def searchable_copy(doc):
+        copy = archive().searchable(doc) or abort(404)
+        stem = os.path.splitext(os.path.basename(copy["path"] or ""))[0] or copy["source_sha256"][:12]
+        response = send_file(archive().originals / copy["stored"], mimetype="application/pdf", as_attachment=True,
+                             download_name=f"{stem}-tim-kiem.pdf")
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 

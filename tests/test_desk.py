@@ -282,3 +282,74 @@ def test_the_clerk_uploads_checks_corrects_and_the_correction_stays(tmp_path):
     finally:
         browser.quit()
         server.stop()
+
+
+@pytest.mark.slow
+def test_the_clerks_day_in_vietnamese(tmp_path):
+    """Issue 19, done when: in headless Chromium, in Vietnamese, the clerk uploads while another run holds the
+    archive (accepted, shown waiting, then filed), reviews and corrects, reads the register, searches "đấu thầu"
+    with diacritics and without, and downloads the searchable copy of a scan, in which a PDF text extractor finds
+    a word of the letter."""
+    import pypdfium2
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from test_queue import Holder
+
+    db = tmp_path / "a.sqlite"
+    server = Server(db)
+    browser = chrome()
+    wait = WebDriverWait(browser, 240)
+    holder = Holder(db)  # the nightly batch, holding the archive
+    try:
+        scan, decision = tmp_path / "Công văn scan.jpg", tmp_path / "Quyết định mua sắm.txt"
+        scan.write_bytes((DOCS / "017_p1.jpg").read_bytes())
+        decision.write_bytes((ROOT / "tests" / "corpus" / "docs" / "c014.txt").read_bytes())
+        browser.get(server.url + "/")
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+        browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(f"{scan}\n{decision}")
+        browser.find_element(By.CSS_SELECTOR, "#upload button").click()
+        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'đang chờ xử lý')]")))
+        assert browser.page_source.count("đang chờ xử lý") >= 2
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / "pending.png"))
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+        holder.release()  # the batch is done: the desk files what waited, the page refreshes itself
+        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'Đã tiếp nhận')]")))
+        assert "đang chờ xử lý" not in browser.page_source
+        # review and correct the decision
+        browser.get(server.url + "/letters?q=" + "đấu thầu")
+        hits = browser.find_elements(By.CSS_SELECTOR, "a[href^='/letters/']")
+        assert any("QĐ-UBND" in a.text for a in hits), browser.page_source[:2000]
+        browser.save_screenshot(str(SCREENSHOTS / "search.png"))
+        browser.get(server.url + "/letters?q=dau+thau")
+        assert any("QĐ-UBND" in a.text for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/letters/']"))
+        next(a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/letters/']") if "QĐ-UBND" in a.text).click()
+        place = wait.until(ec.presence_of_element_located((By.ID, "in-place")))
+        place.clear()
+        place.send_keys("Thành phố Đà Nẵng")
+        browser.find_element(By.NAME, "by").send_keys("Chị Lan")
+        browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        wait.until(ec.staleness_of(place))
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-place.corrected")))
+        # the register, in Vietnamese, numbers both letters received
+        browser.find_element(By.LINK_TEXT, "Sổ văn bản đến").click()
+        wait.until(ec.presence_of_element_located((By.XPATH, "//h1[contains(., 'Sổ đăng ký văn bản đến')]")))
+        rows = browser.find_elements(By.CSS_SELECTOR, "table tr")[1:]
+        assert len(rows) == 2 and any("2638/QĐ-UBND" in r.text for r in rows), [r.text for r in rows]
+        # the scan's searchable copy, from its review page
+        doc = sqlite3.connect(db).execute("SELECT document_id FROM sources WHERE path LIKE '%scan.jpg'").fetchone()[0]
+        browser.get(f"{server.url}/letters/{doc}")
+        link = wait.until(ec.presence_of_element_located((By.ID, "searchable")))
+        assert link.text == "Tải bản PDF có thể tìm kiếm"
+        copy = httpx.get(link.get_attribute("href"), timeout=60)
+        assert copy.status_code == 200 and copy.headers["content-type"] == "application/pdf"
+        pdf = pypdfium2.PdfDocument(copy.content)
+        text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        assert "đào tạo" in text.lower(), text[:500]
+    finally:
+        if holder.proc.poll() is None:
+            holder.release()
+        browser.quit()
+        server.stop()

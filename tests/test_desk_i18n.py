@@ -291,3 +291,45 @@ def test_vanban_serve_runs_under_waitress(tmp_path):
     proc.stderr.close()
     assert "development server" not in err and "Werkzeug" not in err
     assert re.search(r'"GET / HTTP/1\.1" 200', err), err  # the access log, one line per request
+
+
+WARNINGS_SHOWN = [  # as the reading stages write them (handpass, eoffice, letter, ingest) → what the clerk reads
+    ("handwritten day not read with confidence (OCR saw '2?', the digit reader 7 at 0.41): left empty, check the "
+     "original", "ngày viết tay chưa đọc chắc chắn (OCR thấy '2?', bộ đọc chữ số đoán 7 với độ tin cậy 0.41): để "
+     "trống, hãy đối chiếu bản gốc"),
+    ("handwritten number read by the digit reader: 2338 (confidence 0.93; OCR saw '2S38')",
+     "số viết tay do bộ đọc chữ số đọc: 2338 (độ tin cậy 0.93; OCR thấy '2S38')"),
+    ("pages without a text layer read by OCR: 2, 3", "các trang không có lớp chữ được đọc bằng OCR: 2, 3"),
+    ("number is blank", "số văn bản để trống"),
+    ("repeals (whole) by 28/2026/NĐ-CP, signed 2026-01-05: its text states no effective date, so whether it applies "
+     "on 2026-03-01 is not known", "bãi bỏ (toàn bộ) theo 28/2026/NĐ-CP, ký ngày 05/01/2026: văn bản không ghi ngày có "
+     "hiệu lực, nên chưa biết đến ngày 01/03/2026 đã áp dụng hay chưa"),
+    ("something no form knows", "something no form knows"),
+]
+
+
+@pytest.mark.parametrize("written, shown", WARNINGS_SHOWN)
+def test_warnings_are_shown_in_vietnamese(written, shown):
+    from pipeline.desk import i18n
+    from pipeline.desk.app import create_app
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Path(tmp) / "a.sqlite", filer=False)
+        with app.test_request_context("/?lang=vi"):
+            assert i18n.warning(written) == shown
+        with app.test_request_context("/?lang=en"):  # as written, its dates as the desk shows every date
+            assert i18n.warning(written) == re.sub(r"(\d{4})-(\d\d)-(\d\d)", r"\3/\2/\1", written)
+
+
+def test_every_warning_written_with_values_has_a_form():
+    """Each warning the reading stages format with values (an f-string) is known to the desk's table, so that
+    none reaches the clerk in English."""
+    from pipeline.desk import i18n
+    sources = [p for p in (ROOT / "pipeline").rglob("*.py") if "desk" not in p.parts]
+    starts = set()
+    for path in sources:
+        for m in re.finditer(r'warnings\.append\(f"([^"{]{6,})', path.read_text(encoding="utf-8")):
+            starts.add(m.group(1))
+    forms = [re.sub(r"%\(\w+\)s", "{}", f) for f in i18n.WARNING_FORMS]
+    missing = [s for s in starts if not any(s.strip() in f for f in forms)]
+    assert not missing, missing

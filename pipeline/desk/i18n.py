@@ -124,6 +124,63 @@ WARNINGS = [N_("number is blank"), N_("number not found"), N_("date is incomplet
             N_("text layer unreadable, used OCR"), N_("issuer taken from the body: the header has no issuer lines"),
             N_("not an official letter: no header, number, date or signature found")]
 
+# the warnings written with values in them: each English form (as the reading stages write it, values as
+# %(name)s) → its pattern. A warning shown on the desk is translated when it matches one; the record keeps it as
+# written (the contract's `warnings` are strings).
+WARNING_FORMS = [
+    N_("handwritten %(field)s not read with confidence (OCR saw %(seen)s, the digit reader %(guess)s at %(confidence)s): left empty, check the original"),
+    N_("handwritten %(field)s read by the digit reader: %(value)s (confidence %(confidence)s; OCR saw %(seen)s)"),
+    N_("the signing widget over the %(field)s draws nothing readable: the %(field2)s is left blank"),
+    N_("the signing widget over the %(field)s holds only an image, and tesseract is not installed: the %(field2)s is left blank"),
+    N_("%(field)s read by OCR from a signing widget that holds only an image: %(value)s"),
+    N_("number is unreadable (read as %(value)s): check the original"),
+    N_("signer's family name read by OCR as %(seen)s: taken as %(value)s, the family name with those letters"),
+    N_("signer's name %(value)s does not begin with a family name: part of it may lie under the seal or the signature, check the original"),
+    N_("the signer's title read again without the seal's red ink: %(value)s"),
+    N_("the signature column read again with the seal's grey taken out: %(value)s"),
+    N_("the signature column read again without the seal's and signature's ink: %(value)s"),
+    N_("pages without a text layer read by OCR: %(pages)s"),
+    N_("page %(page)s lay turned %(angle)s°: read upright"),
+    N_("text layer in the legacy %(encoding)s font encoding, converted"),
+    N_("%(skipped)s of %(count)s scanned pages not read (OCR reads the first %(head)s and the last %(tail)s: pages %(pages)s skipped)"),
+    N_("taken from the portal's properties panel, not printed in the letter: %(fields)s"),
+    N_("page %(page)s: its annotations could not be read (pdfium failed to flatten them)"),
+    N_("%(count)s files read as the pages of one letter"),
+    # graph/status.py: the note of an `unknown` status
+    N_("%(relation)s (%(scope)s) by %(document)s, signed %(signed)s: its text states no effective date, so whether it applies on %(at)s is not known"),
+]
+_WARNING_FIELDS = {"day": lazy_pgettext("field in a warning", "day"), "month": lazy_pgettext("field in a warning", "month"),
+                   "number": lazy_pgettext("field in a warning", "number"),
+                   "date": lazy_pgettext("field in a warning", "date")}
+
+
+def _form_pattern(form: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", form)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)) + "$")
+
+
+_WARNING_PATTERNS = [(_form_pattern(f), f) for f in WARNING_FORMS]
+
+
+def _(text: str) -> str:
+    return gettext(text)
+
+
+def warning(text: str) -> str:
+    """A record's warning in the reader's language: a fixed one from the catalogue, one with values by its form
+    (the values kept as read, the field names translated); any other as written."""
+    if text in WARNINGS:
+        return gettext(text)
+    for pattern, form in _WARNING_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            values = {k: str(_WARNING_FIELDS.get(v, v)) if k.startswith("field") else relation(v) if k == "relation"
+                      else vi_date(v) if k in ("signed", "at") else _("whole") if k == "scope" and v == "whole" else v
+                      for k, v in m.groupdict().items()}
+            return gettext(form, **values)
+    return text
+
+
 # errors whose template is not written at a call site (pipeline/errors.py)
 ERRORS = [N_("%(query)r matches %(count)d documents; use one of the keys listed")]
 
@@ -201,7 +258,7 @@ def init(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_language)
     app.after_request(keep_choice)
-    app.jinja_env.filters.update(vi_date=vi_date, relation=relation, outcome=outcome, reason=reason)
+    app.jinja_env.filters.update(vi_date=vi_date, relation=relation, outcome=outcome, reason=reason, warning=warning)
     app.jinja_env.globals.update(language=language, switch_url=switch_url, LANGUAGES=LANGUAGES, LANGUAGE_NAMES=NAMES, FIELDS=FIELDS,
                                  REGISTER=REGISTER, RELATION_KEYS=list(RELATIONS))
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as msgids are

@@ -129,3 +129,25 @@ def test_a_signed_pdf_with_one_scanned_page_reads_its_text_signature():
 
     letter = extract_letter(read_document(Path(__file__).parent / "corpus" / "docs" / "c075.pdf")).to_json()
     assert (letter["full_number"], letter["signer"]) == ("1599/GM-SYT", "Trần Quang Cảnh")
+
+
+def test_an_indented_closing_table_of_a_legacy_doc_is_read_as_its_two_columns():
+    """antiword prints an indented table with spaces before its first row's '|' (the Nơi nhận | signature row of
+    ND30 ô 9b and ô 7): the row is still the table's (tests/corpus c083, c084, c088: the distribution was empty
+    and the signer's title was read as '- Lưu: VT …')."""
+    from pathlib import Path
+
+    from pipeline.ingest.doc import segments_from_antiword
+    from pipeline.nlp import extract_letter
+
+    text = ("Sở thông báo để các phòng biết, thực hiện./.\n"
+            "      |Nơi nhận:              |KT. GIÁM ĐỐC    |\n"
+            "|- Như trên;                  |PHÓ GIÁM ĐỐC    |\n"
+            "|- Lưu: VT, BCVTCNTT.         |                |\n"
+            "|                             |Phạm Huy Thắng  |\n")
+    zones = {s.zone: [ln.text for ln in s.lines] for s in segments_from_antiword(text)}
+    assert zones["signature_left"] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, BCVTCNTT."]
+    assert zones["signature_right"] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Phạm Huy Thắng"]
+    letter = extract_letter(read_document(Path(__file__).parent / "corpus" / "docs" / "c084.doc")).to_json()
+    assert (letter["signer"], letter["signer_title"]) == ("Nguyễn Cao Thắng", "GIÁM ĐỐC")
+    assert letter["distribution"] == ["Như trên", "Lãnh đạo Sở (b/c)", "Lưu: VT, Tổ Công tác"]

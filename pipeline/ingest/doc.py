@@ -108,7 +108,7 @@ def segments_from_antiword(text: str) -> list[Segment]:
         rows.clear()
 
     for raw in text.splitlines():
-        if raw.startswith("|") and raw.rstrip().endswith("|"):
+        if raw.lstrip().startswith("|") and raw.rstrip().endswith("|"):  # an indented table's rows start after spaces
             rows.append(raw.strip()[1:-1].split("|"))
             continue
         flush_table()

@@ -23,8 +23,9 @@ and 5 only: their pages 2-4 in the .reference.txt are an uncorrected tesseract d
 tesseract, and pages 6-7 are not transcribed), dev2's 019, 020, 021 (pp. 2-6 a tesseract draft corrected
 against the images), 038, 041, 043 (.reference.txt); and every tests/corpus scan of set=dev that has
 tests/corpus/transcripts/<id>.header.txt and/or <id>.signature.txt (header and signature zones by hand;
-`--transcripts` points elsewhere). Letters with a gold record but no transcription (dev2's 018, the
-tests/corpus dev scans) are read for the fields and the time. The set-aside scans (tests/corpus set=heldout,
+`--corpus` reads another folder laid out as tests/corpus, `--transcripts` another folder of transcripts).
+Letters with a gold record but no transcription (dev2's 018, the tests/corpus dev scans without
+transcripts) are read for the fields and the time. The set-aside scans (tests/corpus set=heldout,
 ids c017-c028, c033, c034, c047, c048) are never read.
 
 Character error rate (CER), after NFC and runs of whitespace made one space:
@@ -55,7 +56,9 @@ rapidocr-onnxruntime 1.4.4: ch_PP-OCRv4_rec_infer.onnx), and the 3.10.0 one's ch
 ỹ); its other language models are downloaded at run time. Not measured here. VietOCR, PaddleOCR,
 EasyOCR, docTR and Surya download their weights at run time: not usable offline.
 
-The issue 6 measures (the printed-and-scanned dev letters, handwritten digits) run with --issue6.
+Handwriting (issue 6's measure, per vanban row): `--handwritten N` scans of the seed letter with unseen MNIST
+digits in its blanks, and 040: each handwritten field read right, wrong or left empty. The printed-and-scanned
+dev letters of issue 6 run with --issue6.
 """
 from __future__ import annotations
 
@@ -112,7 +115,10 @@ def _parts(text: str, keep: tuple[str, ...]) -> str:
     return "\n".join(p for p, name in ((first, "1"), (fifth, "5")) if name in keep)
 
 
-def cases(transcripts: Path) -> list[Case]:
+def cases(corpus: Path, transcripts: Path | None = None) -> list[Case]:
+    """The letters to read: the shared dev scans, then the set=dev scans of `corpus` (a folder laid out as
+    tests/corpus: docs/, sources.tsv, gold.jsonl, transcripts/)."""
+    transcripts = transcripts or corpus / "transcripts"
     dev, dev2 = _gold(SHARED / "corpus" / "dev" / "gold.jsonl"), _gold(SHARED / "corpus" / "dev2" / "gold.jsonl")
     out = [Case("017", [DOCS / "017_p1.jpg", DOCS / "017_p2.jpg"], dev.get("017"),
                 (DOCS / "017.txt").read_text(encoding="utf-8"), [1, 2])]
@@ -126,13 +132,15 @@ def cases(transcripts: Path) -> list[Case]:
             out.append(Case(doc_id, [pdf], dev2.get(doc_id), _parts(ref, ("1", "5")), [1, 5]))
         else:
             out.append(Case(doc_id, [pdf], dev2.get(doc_id), ref, list(range(1, _pages(pdf) + 1))))
-    gold = _gold(TESTS / "gold.jsonl")
-    with open(TESTS / "sources.tsv", encoding="utf-8") as fh:
+    gold = _gold(corpus / "gold.jsonl")
+    with open(corpus / "sources.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             doc_id = row["id"]
             if row["set"] != "dev" or doc_id in HELDOUT or "scan" not in row["format"]:
                 continue
-            files = sorted((TESTS / "docs").glob(f"{doc_id}_p*.jpg")) or [TESTS / "docs" / f"{doc_id}.pdf"]
+            files = sorted((corpus / "docs").glob(f"{doc_id}_p*.jpg")) or [corpus / "docs" / f"{doc_id}.pdf"]
+            if not all(f.is_file() for f in files):
+                continue
             zones = {z: (transcripts / f"{doc_id}.{z}.txt").read_text(encoding="utf-8")
                      for z in ("header", "signature") if (transcripts / f"{doc_id}.{z}.txt").is_file()}
             out.append(Case(doc_id, files, gold.get(doc_id), zones=zones))
@@ -319,7 +327,8 @@ def line_cer(hyp: str, ref: str) -> tuple[int, int]:
     return errors, chars
 
 
-_BODY = re.compile(r"^\s*(?:-\s*)?(K[íi]nh\s*g[ửu]i|C[ăa]n\s*c[ứu]|Th[ựu]c\s*hi[ệe]n|Theo\b|Ngày\s+\d)", re.I | re.M)
+_BODY = re.compile(r"^\s*(?:-\s*)?(K[íi]nh\s*g[ửu]i|C[ăa]n\s*c[ứu]|Th[ựu]c\s*hi[ệe]n|Theo\b|Ngày\s+\d)",
+                   re.I | re.M)
 _SIGN = re.compile(r"N[ơo]i\s*nh[ậa]n", re.I)
 _APPENDIX = re.compile(r"^\s*PH[ỤU]\s*L[ỤU]C\b", re.M)
 
@@ -389,10 +398,16 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", help="comma-separated letter ids (default: all)")
     ap.add_argument("--engines", default=",".join(ROWS.values()),
                     help="comma-separated among: " + ", ".join(ROWS.values()))
-    ap.add_argument("--transcripts", type=Path, default=TESTS / "transcripts",
-                    help="folder of <id>.header.txt / <id>.signature.txt (default tests/corpus/transcripts)")
-    ap.add_argument("--per-doc", action="store_true", help="also the page CER of every letter and engine")
-    ap.add_argument("--issue6", action="store_true", help="also issue 6's measures (printed scans, handwriting)")
+    ap.add_argument("--corpus", type=Path, default=TESTS,
+                    help="a folder laid out as tests/corpus (docs/, sources.tsv, gold.jsonl, transcripts/) whose "
+                         "set=dev scans are read too (default tests/corpus)")
+    ap.add_argument("--transcripts", type=Path,
+                    help="folder of <id>.header.txt / <id>.signature.txt (default: the corpus's transcripts/)")
+    ap.add_argument("--per-doc", action="store_true", help="also the page CER of every letter and engine, and "
+                    "each header field's accuracy and each letter's misses for the vanban rows")
+    ap.add_argument("--handwritten", type=int, default=20, help="seed-letter scans with unseen MNIST digits in "
+                    "their blanks, read by each vanban row (0: none)")
+    ap.add_argument("--issue6", action="store_true", help="also issue 6's printed-and-scanned dev letters")
     a = ap.parse_args(argv)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if hasattr(os, "sched_setaffinity"):  # one core for this process and every child it starts
@@ -401,7 +416,7 @@ def main(argv=None) -> int:
     if "combined" in wanted:
         wanted |= {"bare", "trueocr"}
     rows = {name: key for name, key in ROWS.items() if key in wanted}
-    todo = [c for c in cases(a.transcripts) if not a.docs or c.id in a.docs.split(",")]
+    todo = [c for c in cases(a.corpus, a.transcripts) if not a.docs or c.id in a.docs.split(",")]
 
     from pipeline.evaluate import DocumentResult, EvalReport
     totals = {key: {m: [0, 0] for m in METRICS} | {"secs": 0.0, "n": 0} for key in rows.values()}
@@ -468,12 +483,23 @@ def main(argv=None) -> int:
           "text in order. fields: header-field accuracy of the record (pipeline.evaluate), vanban rows only.")
     if a.per_doc:
         print("\n".join(per_doc))
-    if a.issue6:
+        from pipeline.evaluate import HEADER_FIELDS
+        names = [k for k in reports if reports[k].documents]
+        print(f"{'field':<20}" + "".join(f"{k:>20}" for k in names))
+        for f in HEADER_FIELDS:
+            print(f"{f:<20}" + "".join(f"{reports[k].field_right[f]:>16}/{len(reports[k].documents):<3}"
+                                       for k in names))
+        for k in names:
+            for d in reports[k].documents:
+                misses = [m["field"] for m in d.misses if m["field"] in HEADER_FIELDS]
+                print(f"{k} {d.id}: {', '.join(misses) or '-'}")
+    for key in (k for k in rows.values() if k.startswith("vanban")) if a.handwritten else ():
         print()
+        print(handwriting(a.handwritten, key.split("-", 1)[1]))
+    if a.issue6:
         for mode in ("colour", "grey", "broken"):
-            print(printed_and_scanned(mode))
             print()
-        print(handwriting(20))
+            print(printed_and_scanned(mode))
     return 0
 
 
@@ -485,13 +511,15 @@ def _record(path: Path) -> dict:
     return extract_letter(read_document(path)).to_json()
 
 
-def handwriting(n: int) -> str:
+def handwriting(n: int, engine: str | None = None) -> str:
     """The number, day and month written by hand: `n` scans of the seed letter with unseen MNIST digits in its
-    blanks (tests/handwritten.py), and the real scan 040. For each field: read right, read wrong, left empty
-    (with a warning). The target is no wrong value; a field left empty goes to the clerk."""
+    blanks (tests/handwritten.py), and the real scan 040, read by vanban with `engine` reading the pages (the
+    default when None). For each field: read right, read wrong, left empty (with a warning). The target is no
+    wrong value; a field left empty goes to the clerk."""
     sys.path.insert(0, str(ROOT / "tests"))
     import handwritten
-
+    if engine:
+        os.environ["VANBAN_OCR_ENGINE"] = engine
     counts = {f: [0, 0, 0] for f in ("number", "day", "month")}
     with tempfile.TemporaryDirectory(prefix="vanban-hand-") as tmp:
         cases = [(w.path, w.number, w.day, w.month) for w in handwritten.build(tmp, n)]
@@ -506,7 +534,9 @@ def handwriting(n: int) -> str:
                 counts[name][0 if value == want[name] else 2 if value is None else 1] += 1
             if Path(path).name == "040.pdf":
                 real = [f"{f} {got[f] or '—'} (truth {want[f]})" for f in got]
-    rows = [f"{'handwritten field':<20}{'right':>7}{'wrong':>7}{'empty':>7}"]
+    os.environ.pop("VANBAN_OCR_ENGINE", None)
+    rows = [f"{'handwritten field':<20}{'right':>7}{'wrong':>7}{'empty':>7}"
+            + (f"   vanban ({engine})" if engine else "")]
     rows += [f"{f:<20}{c[0]:>7}{c[1]:>7}{c[2]:>7}" for f, c in counts.items()]
     wrong = sum(c[1] for c in counts.values())
     return "\n".join(rows) + (f"\n({n} seed-letter scans with unseen MNIST digits, and 040: " + ", ".join(real)

@@ -14,9 +14,6 @@ from conftest import DEV, ROOT
 
 PAGE = DEV / "docs" / "017_p1.jpg"  # Công văn 1906/SGDĐT-CTrTT, Đà Nẵng 2020: a 576×960 photograph of page 1
 
-pytest.importorskip("trueocr")
-
-
 def _texts(words):
     return [w[0] for w in words]
 

@@ -6,13 +6,22 @@
 in PDF points (pixels / dpi × 72), straightened (ocr._deskew) and with doubtful cited numbers read again
 (ocr.reread_numbers); `engine` names the engine that read them.
 
-Engines (setting: the environment variable VANBAN_OCR_ENGINE; unset, the default below):
-- "tesseract": `tesseract -l vie` (pipeline.ingest.ocr), the only one before this module, and the fallback.
-- "trueocr": the `trueocr` pip package (Apache-2.0; its ONNX detector and CTC recogniser for printed
-  Vietnamese ship inside the wheel, about 8 MB, and run offline on ONNX Runtime, one thread here). It reads
+Engines (setting: the environment variable VANBAN_OCR_ENGINE; unset, DEFAULT):
+- "trueocr": the `trueocr` pip package (`pip install vanban[trueocr]`; Apache-2.0; its ONNX detector and CTC
+  recogniser for printed Vietnamese ship inside the wheel, about 8 MB, and run offline on ONNX Runtime, one
+  thread here; its code makes no network call; who trained the weights on what is not documented, see
+  bench/ocr.py). It reads
   lines; the words of a line get their boxes from the recogniser's own timesteps (a CTC output step is a
   fixed slice of the line's width), so that two columns the detector joined into one line keep their gap.
   VANBAN_TRUEOCR_MODELS names another folder of its models (default: the one inside the package).
+- "tesseract" (the default): `tesseract -l vie` (pipeline.ingest.ocr), the only engine before this module, and
+  the fallback. trueocr reads the pages better (bench/ocr.py: lower CER, more header fields right, a third of
+  the time), but what vanban does after the page read (the OCR repairs of text/ocrfix, the handwriting pass's
+  confidence thresholds) was set on tesseract's errors and confidences, and with trueocr the handwritten
+  blanks come out wrong more often (bench/ocr.py's handwriting table): it waits for those to be measured
+  again per engine (issue 18, item 1).
+Only the page read goes through here: the second looks (a column under a seal, a title, a number read again,
+the stamps of e-office widgets) still read their crops with tesseract.
 When the chosen engine is not installed or raises, the page is read by tesseract: `page_words` says which
 engine read it, and the reason is kept in `fallbacks` for the reader's warnings. An engine name that is not
 one of ENGINES fails the read (ReadError "unsupported:ocr") rather than quietly reading with another.
@@ -29,7 +38,7 @@ from PIL import Image
 ENV = "VANBAN_OCR_ENGINE"
 MODELS_ENV = "VANBAN_TRUEOCR_MODELS"
 ENGINES = ("tesseract", "trueocr")
-DEFAULT = "tesseract"
+DEFAULT = "tesseract"  # trueocr measured better on the page but worse on handwriting: bench/ocr.py
 
 _read: list[str] = []        # the engine of each page read since the reader last took them
 fallbacks: list[str] = []    # why pages went to tesseract instead of the chosen engine

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import io
 import os
 import re
@@ -415,6 +416,13 @@ def main(argv=None) -> int:
     wanted = set(a.engines.split(","))
     if "combined" in wanted:
         wanted |= {"bare", "trueocr"}
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "Vietnamese" not in langs and "viet" in wanted:
+        wanted.discard("viet")
+        print("no tesseract model Vietnamese: row left out (apt-get install tesseract-ocr-script-viet)")
+    if importlib.util.find_spec("trueocr") is None:
+        wanted -= {"trueocr", "combined", "vanban-trueocr"}
+        print("trueocr is not installed: its rows left out (pip install 'vanban[trueocr]')")
     rows = {name: key for name, key in ROWS.items() if key in wanted}
     todo = [c for c in cases(a.corpus, a.transcripts) if not a.docs or c.id in a.docs.split(",")]
 

@@ -8,7 +8,8 @@ from conftest import ROOT
 OWNERS = {
     "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
     "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py", "pipeline/ingest/digits.py",
-                                                                                      "pipeline/archive/ocrmypdf_words.py"},
+                                                                                      "pipeline/archive/ocrmypdf_words.py", "pipeline/ingest/engines.py"},
+    "trueocr": {"pipeline/ingest/engines.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
@@ -18,9 +19,10 @@ OWNERS = {
     # the searchable copy of a scan: OCRmyPDF in a child process, and its engine plugin
     "ocrmypdf": {"pipeline/archive/ocrmypdf_words.py"}, "pikepdf": {"pipeline/archive/searchable.py"},
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")},
-    # the graph's arrays, and the handwritten-digit network's inference
+    # the graph's arrays, the handwritten-digit network's inference, the OCR engine's outputs (numpy only)
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "arrays")}
-       | {"pipeline/ingest/digits.py"} for lib in ("numpy", "scipy")},
+       | {"pipeline/ingest/digits.py"} | ({"pipeline/ingest/engines.py"} if lib == "numpy" else set())
+       for lib in ("numpy", "scipy")},
 }
 
 

@@ -14,6 +14,7 @@ from itertools import chain
 from operator import itemgetter
 
 from pipeline.errors import ReadError
+from pipeline.ingest import engines
 from pipeline.paths import readable
 from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
                                     split_flat_signature)
@@ -143,10 +144,13 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
                         f"{pages[tail[0]].number - 1} skipped)")
         scanned = head + tail
     first_render: dict = {}  # the first OCR'd page as rendered for tesseract: the handwriting pass reads it again
+    engines.take()  # this file's pages only
     for i in scanned if ocr else ():
         lines[i], ocr_pages[pages[i].number], image = _ocr_pdf_page(path, pages[i].number)
         if image is not None and not first_render:
             first_render = {pages[i].number: image}
+    ocr_engine, fallback = engines.take()  # what read this file's pages; the pages the chosen one failed on
+    warnings += filter(None, [fallback])
     if useless and ocr:
         warnings.append("text layer unreadable, used OCR")
     elif ocr_pages and len(ocr_pages) < len(pages):
@@ -167,7 +171,7 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             {n: (image, pdf.OCR_DPI) for n, image in first_render.items()})
     return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
             "ocr_pages": ocr_pages, "stamps": stamps, "warnings": warnings,
-            "engine": pdf_engine + ("+tesseract" if ocr_pages or stamps else ""), "pdf": info}
+            "engine": pdf_engine + (f"+{ocr_engine}" if ocr_pages else "+tesseract" if stamps else ""), "pdf": info}
 
 
 def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None, object]:
@@ -193,6 +197,7 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
     lines, sizes, ocr_pages, warnings = [], {}, {}, []
     frames = [frame for path in paths for frame in image_pages(path)]
+    engines.take()  # this letter's pages only
     for n, (image, dpi, size) in enumerate(frames, start=1):
         words, turned_size, rotation = ocr_page(image, dpi=dpi)
         lines.append(fix_landmarks(group_lines(words, n)))
@@ -200,9 +205,11 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
         if rotation:
             warnings.append(f"page {n} lay turned {rotation}°: read upright")
+    ocr_engine, fallback = engines.take()  # what read the pages; the pages the chosen one failed on
+    warnings += filter(None, [fallback])
     segments = _second_looks(fix_segments(segment_positioned(lines)), ocr_pages, warnings,
                              lambda n: _colour_frame(frames[n - 1]))
-    return {"segments": segments, "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": "tesseract",
+    return {"segments": segments, "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": ocr_engine,
             "warnings": warnings}
 
 

@@ -218,7 +218,9 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
     """A page's words, turned upright first when it reads badly and tesseract's orientation detection says
     it lies on its side or upside down: (words, the page size in points if it was turned, degrees turned).
     An upright page that reads well costs nothing more."""
-    words = ocr_words(image, dpi=dpi, numbers=True)
+    from pipeline.ingest.engines import page_words
+
+    words, _engine = page_words(image, dpi=dpi)
     if not words or _mean_conf(words) >= SUSPECT_CONF:
         return words, None, 0
     with (Image.open(image) if isinstance(image, (str, Path)) else nullcontext(image)) as im:
@@ -227,7 +229,7 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
         if not rotation:
             return words, None, 0
         turned = im.convert("L").rotate(-rotation, expand=True)
-    again = ocr_words(turned, dpi=dpi, numbers=True)
+    again, _engine = page_words(turned, dpi=dpi)
     if _mean_conf(again) <= _mean_conf(words):
         return words, None, 0
     return again, (turned.width * 72 / dpi, turned.height * 72 / dpi), rotation

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 
 from conftest import DEV, ROOT
 from pipeline.ingest.ocr import coloured_ink, without_grey_seal, without_ink
+from pipeline.ingest.words import Word
 
 sys.path.insert(0, str(ROOT / "samples"))
 
@@ -110,7 +111,7 @@ def test_a_title_line_with_the_seals_marks_read_into_it_is_doubtful(line, doubtf
 def test_a_column_whose_boxes_lie_off_the_page_image_is_left_alone():
     """A page read turned keeps its words' boxes in the turned page; the image the second look gets may be
     the unturned one, smaller that way: nothing is read, nothing fails."""
-    from pipeline.ingest.layout import Line, Segment
+    from pipeline.ingest.words import Line, Segment
     from pipeline.ingest.titlepass import reread_column
 
     column = [Line("KT. CHỦ TỊCH", page=1, bbox=(700.0, 900.0, 800.0, 912.0), words=[]),
@@ -149,8 +150,8 @@ def test_a_doubtful_cited_number_is_read_again_by_the_eng_model():
 
     from pipeline.ingest.ocr import ocr_words
     page = pdfium.PdfDocument(str(DEV / "docs" / "035.pdf"))[0].render(scale=300 / 72, grayscale=True).to_pil()
-    once = [w[0] for w in ocr_words(page, dpi=300) if "/2026/TT" in w[0]]
-    again = [w[0] for w in ocr_words(page, dpi=300, numbers=True) if "/2026/TT" in w[0]]
+    once = [w.text for w in ocr_words(page, dpi=300) if "/2026/TT" in w.text]
+    again = [w.text for w in ocr_words(page, dpi=300, numbers=True) if "/2026/TT" in w.text]
     assert again == ["55/2026/TT-BTC"]
     # read once, vie's reading (33/2026/TT-BTC with Debian's tesseract 5.3 model); should a later model read it
     # right, this fails to say that the second reading no longer earns its cost here
@@ -158,11 +159,11 @@ def test_a_doubtful_cited_number_is_read_again_by_the_eng_model():
 
 
 def test_a_name_with_a_word_tesseract_is_unsure_of_is_touched_by_the_seal():
-    from pipeline.ingest.layout import Line
+    from pipeline.ingest.words import Line
     from pipeline.ingest.titlepass import _touched
-    words = [("Tàn", 387, 515, 428, 539, 0.19), ("Trinh", 432, 526, 466, 536, 0.97), ("Quốc", 471, 523, 502, 538, 0.97)]
+    words = [Word("Tàn", 387, 515, 428, 539, 0.19), Word("Trinh", 432, 526, 466, 536, 0.97), Word("Quốc", 471, 523, 502, 538, 0.97)]
     assert _touched(Line("Tàn Trinh Quốc", 4, (387, 515, 502, 539), 0.7, words))
-    sure = [w[:5] + (0.96,) for w in words]
+    sure = [w._replace(conf=0.96) for w in words]
     assert not _touched(Line("Vương Trinh Quốc", 4, (387, 515, 502, 539), 0.96, sure))
 
 

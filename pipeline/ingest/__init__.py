@@ -15,8 +15,8 @@ from operator import itemgetter
 
 from pipeline.errors import ReadError
 from pipeline.paths import readable
-from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
-                                    split_flat_signature)
+from pipeline.ingest.layout import assemble, group_lines, segment_positioned, split_flat_header, split_flat_signature
+from pipeline.ingest.words import Line, Segment
 from pipeline.ingest.sniff import sniff
 from pipeline.records import Source
 from pipeline.text.normalize import normalize_text
@@ -122,7 +122,7 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     repaired, legacy = repair_mojibake(sample)
     if legacy:
         for p in pages:
-            p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
+            p.words = [w._replace(text=repair_mojibake(w.text)[0]) for w in p.words]
         warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
         sample = repaired
     useless = is_useless_text(sample)
@@ -178,7 +178,7 @@ def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None, obj
 
     image = render_page(path, number, dpi=OCR_DPI)
     words, _size, rotation = ocr_page(image, dpi=OCR_DPI)
-    conf = sum(w[5] for w in words) / len(words) if words else None
+    conf = sum(w.conf for w in words) / len(words) if words else None
     return fix_landmarks(group_lines(words, number)), conf, None if rotation else image
 
 
@@ -197,7 +197,7 @@ def _read_images(paths: list[str], ocr: bool) -> dict:
         words, turned_size, rotation = ocr_page(image, dpi=dpi)
         lines.append(fix_landmarks(group_lines(words, n)))
         sizes[n] = turned_size or size
-        ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
+        ocr_pages[n] = sum(w.conf for w in words) / len(words) if words else None
         if rotation:
             warnings.append(f"page {n} lay turned {rotation}°: read upright")
     segments = _second_looks(fix_segments(segment_positioned(lines)), ocr_pages, warnings,

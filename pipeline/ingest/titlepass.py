@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from pipeline.ingest.layout import Line, _make_line
+from pipeline.ingest.layout import _make_line
+from pipeline.ingest.words import Line
 
 _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
 _CAPITALISED = re.compile(r"^[A-ZĐ][^\s\d]*$")  # one word of a _NAME
@@ -97,7 +98,7 @@ def _name_tail(text: str) -> int:
 def _touched(line: Line) -> bool:
     """A name line with a word tesseract is unsure of: the seal's rim or the signature ran into it
     ("Tàn Trinh Quốc" for Vương Trinh Quốc, 'Tàn' 0.19 sure and twice the height of the words beside it)."""
-    return any(w[5] < MIN_CONF for w in line.words)
+    return any(w.conf < MIN_CONF for w in line.words)
 
 
 def _alike(a: str, b: str) -> bool:
@@ -134,8 +135,7 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     heading = next((ln for ln in left[:1] if ln.bbox and ln.page == page), None)
 
     def read(psm: int) -> list:
-        words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
-                 for t, a, b, c, d, conf in ocr_words(cleaned, dpi=dpi, psm=psm) if conf >= MIN_CONF]
+        words = [w.shifted(box[0], box[1]) for w in ocr_words(cleaned, dpi=dpi, psm=psm) if w.conf >= MIN_CONF]
         lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
         if heading is not None:  # the body's last line, caught by the margin above the authority line
             lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
@@ -183,8 +183,8 @@ def recover_title(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     x0, top, x1, _ = name.bbox
     box = (max(0.0, x0 - 80), max(0.0, top - 130), x1 + 80, top - 2)
     words = [w for w in read_box(image, box, dpi)
-             if w[5] >= MIN_CONF and w[0].isupper() and sum(c.isalpha() for c in w[0]) >= 2]
-    if not words or not _caps(" ".join(w[0] for w in words)):
+             if w.conf >= MIN_CONF and w.text.isupper() and sum(c.isalpha() for c in w.text) >= 2]
+    if not words or not _caps(" ".join(w.text for w in words)):
         return
     line: Line = _make_line(words, name.page)
     seg.lines.insert(at, line)

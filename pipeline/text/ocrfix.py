@@ -252,29 +252,29 @@ def _rejoin_heading(lines: list) -> None:
     little lower than the signature's authority line it was grouped with): "nhận:" goes back beside "Nơi".
     A speck read between the two on one line ("Nơi GP nhận:") goes."""
     for line, below in zip(lines, lines[1:]):
-        if not line.words or not below.words or ascii_fold(line.words[0][0]).lower() != "noi":
+        if not line.words or not below.words or ascii_fold(line.words[0].text).lower() != "noi":
             continue
         word = below.words[0]
-        if ascii_fold(word[0]).lower().rstrip(":") != "nhan" or not line.bbox or not below.bbox:
+        if ascii_fold(word.text).lower().rstrip(":") != "nhan" or not line.bbox or not below.bbox:
             continue
         height = line.bbox[3] - line.bbox[1]
-        if word[1] < line.words[0][3] or word[2] - line.bbox[3] > height:
+        if word.x0 < line.words[0].x1 or word.top - line.bbox[3] > height:
             continue  # not beside "Nơi": another line's word
         noi = line.words[0]  # nothing is printed between the heading's two words: what OCR put there goes
-        line.words = sorted([w for w in line.words if not noi[3] <= (w[1] + w[3]) / 2 <= word[3]] + [word],
-                            key=lambda w: w[1])
+        line.words = sorted([w for w in line.words if not noi.x1 <= (w.x0 + w.x1) / 2 <= word.x1] + [word],
+                            key=lambda w: w.x0)
         below.words = below.words[1:]
         for ln in (line, below):
-            ln.text = " ".join(w[0] for w in ln.words)
+            ln.text = " ".join(w.text for w in ln.words)
             if ln.words:
-                ln.bbox = (min(w[1] for w in ln.words), min(w[2] for w in ln.words),
-                           max(w[3] for w in ln.words), max(w[4] for w in ln.words))
+                ln.bbox = (min(w.x0 for w in ln.words), min(w.top for w in ln.words),
+                           max(w.x1 for w in ln.words), max(w.bottom for w in ln.words))
     lines[:] = [ln for ln in lines if ln.words or not hasattr(ln, "words")]
     for line in lines:  # "Nơi GP nhận:": a speck read between the two words on the line
-        if line.words and ascii_fold(line.words[0][0]).lower() == "noi" and len(line.words) > 2 and \
-                ascii_fold(line.words[2][0]).lower().rstrip(":") == "nhan" and not _ALNUM2.search(line.words[1][0]):
+        if line.words and ascii_fold(line.words[0].text).lower() == "noi" and len(line.words) > 2 and \
+                ascii_fold(line.words[2].text).lower().rstrip(":") == "nhan" and not _ALNUM2.search(line.words[1].text):
             del line.words[1]
-            line.text = " ".join(w[0] for w in line.words)
+            line.text = " ".join(w.text for w in line.words)
 
 
 _ALNUM2 = re.compile(r"[^\W\d_]{3}")  # a word of three letters or more, not a speck
@@ -296,11 +296,11 @@ def fix_landmarks(lines: list) -> list:
                 not any(ln.text.lstrip().startswith(("-", "–", "+")) for ln in lines[k + 1:k + 4]):
             continue
         first, second = line.words[0], line.words[1]
-        if (first[0], second[0].rstrip(":")) != (m.group(1), m.group(2)):
+        if (first.text, second.text.rstrip(":")) != (m.group(1), m.group(2)):
             continue  # the words do not match the text's split: leave the line alone
         lost = "" if m.group(3) else ":"  # the colon OCR lost is put back; one read stays where it is
-        glued = ":" if second[0].endswith(":") else lost
-        line.words[0:2] = [("Nơi",) + tuple(first[1:]), ("nhận" + glued,) + tuple(second[1:])]
+        glued = ":" if second.text.endswith(":") else lost
+        line.words[0:2] = [first._replace(text="Nơi"), second._replace(text="nhận" + glued)]
         line.text = "Nơi nhận" + lost + line.text[m.end(2):]
     return lines
 

@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.ingest.digits import NOT_A_DIGIT, normalise_glyph  # noqa: E402
+from pipeline.ingest.scan.digits import NOT_A_DIGIT, normalise_glyph  # noqa: E402
 
 REJECT_CHARS = "ĐNUHAMWKXYREFPVCnmhkwyxeaươêđ-:.,()"  # shapes no digit resembles (no O, l, I, S, Z, B, g, b …)
 
@@ -144,7 +144,7 @@ def scanned(digits: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     and shaped by the reader's own functions (`ink_of`, `normalise_glyph`)."""
     from PIL import ImageFilter
 
-    from pipeline.ingest.digits import ink_of
+    from pipeline.ingest.scan.digits import ink_of
 
     out = []
     for glyph in digits:
@@ -313,7 +313,7 @@ def main() -> None:
     np.savez_compressed(args.heldout, images=(hx[keep] * 255).round().astype(np.uint8), labels=hy[keep])
     print(f"wrote {args.out} and {args.heldout}")
 
-    from pipeline.ingest.digits import DigitModel
+    from pipeline.ingest.scan.digits import DigitModel
 
     probs = DigitModel.load(args.out).probabilities(hx)
     best, sure = probs.argmax(1), probs.max(1)

@@ -7,7 +7,7 @@ from conftest import ROOT
 
 OWNERS = {
     "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
-    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py", "pipeline/ingest/digits.py"},
+    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/scan/ocr.py", "pipeline/ingest/scan/eoffice.py", "pipeline/ingest/scan/digits.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
@@ -16,7 +16,7 @@ OWNERS = {
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")},
     # the graph's arrays, and the handwritten-digit network's inference
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "csr")}
-       | {"pipeline/ingest/digits.py"} for lib in ("numpy", "scipy")},
+       | {"pipeline/ingest/scan/digits.py"} for lib in ("numpy", "scipy")},
 }
 
 

@@ -6,8 +6,8 @@ from PIL import Image, ImageDraw
 from scipy.signal import correlate
 
 from conftest import DEV, ROOT
-from pipeline.ingest import digits
-from pipeline.ingest.digits import DigitModel, default_model, normalise_glyph, read_digits
+from pipeline.ingest.scan import digits
+from pipeline.ingest.scan.digits import DigitModel, default_model, normalise_glyph, read_digits
 from pipeline.ingest.words import Word
 
 HELD_OUT = ROOT / "tests" / "data" / "digits-heldout.npz"
@@ -86,7 +86,7 @@ def test_a_box_of_unseen_handwritten_digits_reads_in_order_without_leader_or_spe
 def test_two_digits_written_touching_are_cut_apart():
     images, labels = held_out()
     box = box_of([pick(images, labels, 1, 2), pick(images, labels, 5, 2)], touch=True)
-    from pipeline.ingest.digits import glyph_boxes, ink_of
+    from pipeline.ingest.scan.digits import glyph_boxes, ink_of
     assert len(glyph_boxes(ink_of(box), 22)) == 1  # one stroke group: the split must do the work
     assert read_digits(box, line_height=50).text == "15"
 
@@ -169,7 +169,7 @@ def test_a_real_letter_with_unseen_handwriting_in_its_blanks(tmp_path):
 
 
 def test_print_sized_marks_are_even_and_as_tall_as_printed_capitals():
-    from pipeline.ingest.handpass import _print_sized
+    from pipeline.ingest.scan.handpass import _print_sized
     reading = lambda *hs: digits.Reading(None, 0.5, len(hs), "", hs)  # noqa: E731
     assert _print_sized(reading(10, 11, 11, 11), 15)       # 017's typed 1906 at 0.67-0.73 of its line
     assert not _print_sized(reading(57, 55, 52, 57), 63)   # 040's handwritten 2338 at 0.83-0.90
@@ -242,7 +242,7 @@ def test_a_date_line_split_in_two_is_joined_and_a_digit_in_the_words_box_is_read
     """OCR's box of `ngày` took in the 1 of a handwritten 16, and the line came out in two: the day and the
     month are read all the same (before: neither half held `ngày … tháng`, and a crop after `ngày`'s box
     would have read the day as 6)."""
-    from pipeline.ingest.handpass import read_handwriting
+    from pipeline.ingest.scan.handpass import read_handwriting
     from pipeline.ingest.words import Segment
 
     page, boxes = written_page("2704", "16", "10")
@@ -258,7 +258,7 @@ def test_a_number_is_read_between_boxes_that_miss_the_colon_and_the_slash():
     """`Số:` with the handwriting glued to it is cut where the colon may still be to come, and the symbol's
     box starts a few pixels right of its slash's foot (12345's scans 06, 12, 14, 23: 19 numbers left empty):
     the colon is specks, the slash's foot belongs to the print beside the blank, and the number is read."""
-    from pipeline.ingest.handpass import read_handwriting
+    from pipeline.ingest.scan.handpass import read_handwriting
     from pipeline.ingest.layout import _make_line
     from pipeline.ingest.words import Segment
 
@@ -277,7 +277,7 @@ def test_a_digit_written_against_the_printed_word_is_never_taken_for_print():
     """The day written touching `ngày` (its 1 against the y), OCR's box of `ngày` ending just before it:
     the print cannot be told from the handwriting there, so the day is read whole or not at all, never
     as 6."""
-    from pipeline.ingest.handpass import read_handwriting
+    from pipeline.ingest.scan.handpass import read_handwriting
     from pipeline.ingest.words import Segment
 
     page, boxes = written_page("2704", "16", "10", day_gap=0.2)

@@ -1,4 +1,4 @@
-"""Post-OCR repair (pipeline.text.ocrfix): genre phrases fixed only when the letters match, nothing invented;
+"""Post-OCR repair (pipeline.ingest.scan.repair): genre phrases fixed only when the letters match, nothing invented;
 and the OCR path end to end on the real scans (letter 017's two page images read as one letter)."""
 import json
 import subprocess
@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from pipeline.ingest.words import Line, Segment, Word
-from pipeline.ingest.ocr import _deskew
-from pipeline.text.ocrfix import fix_landmarks, fix_line, fix_lines, fix_segments
+from pipeline.ingest.scan.ocr import _deskew
+from pipeline.ingest.scan.repair import fix_landmarks, fix_line, fix_lines, fix_segments
 
 from conftest import DEV, ROOT
 

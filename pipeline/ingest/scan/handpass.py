@@ -23,7 +23,7 @@ from typing import Callable
 from pipeline.ingest.layout import _make_line
 from pipeline.ingest.words import Word
 from pipeline.text.normalize import ascii_fold
-from pipeline.text.ocrfix import edit_distance
+from pipeline.ingest.scan.repair import edit_distance
 
 _CLEAN = re.compile(r"^\d{1,5}$")
 # The slash that opens the symbol (/QĐ-UBND, /SGDĐT-VP), not one OCR made of a handwritten 1 ("35/_")
@@ -157,7 +157,7 @@ def _print_end(image, s: float, word: Word, keyword: str, x0: float, top: float,
     lies across the blank's edge, and the digit reader leaves the blank unread. Only a word that begins with
     the printed `keyword` (SO, NGAY, THANG) is measured so: in "26tháng" (a typed day glued to it) or
     "Phòng,ngày" its letters do not start at the box's start."""
-    from pipeline.ingest.digits import runs_on
+    from pipeline.ingest.scan.digits import runs_on
 
     letters = re.match(r"[^\W\d_]+:?", word.text)
     if not letters or not _near(_text_key(letters.group(0)).rstrip(":"), keyword):
@@ -188,7 +188,7 @@ def _print_start(image, s: float, x1: float, top: float, bottom: float, line_pt:
     of the box's start, START_SLOP of a line's height at most, all of strokes that reach into the box, with
     a gap of GAP before it, is the print's; otherwise the box's start stands (and handwriting close by is
     not taken for print)."""
-    from pipeline.ingest.digits import runs_on
+    from pipeline.ingest.scan.digits import runs_on
 
     slop, gap = int(START_SLOP * line_pt * s), max(2, int(GAP * line_pt * s))
     at = int(x1 * s)
@@ -208,7 +208,7 @@ def _print_start(image, s: float, x1: float, top: float, bottom: float, line_pt:
 
 
 def _strip(image, s: float, a: int, b: int, top: float, bottom: float):
-    from pipeline.ingest.digits import ink_of
+    from pipeline.ingest.scan.digits import ink_of
 
     return ink_of(image.crop((a, max(0, int(top * s)), b, int(bottom * s))))
 
@@ -228,7 +228,7 @@ def _print_sized(reading, line_px: float) -> bool:
 def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, warnings: list) -> list | None:
     """The line's words with the blank between words[start] and words[stop] read as handwriting (or emptied,
     when it cannot be read with confidence), or None when OCR's reading stands."""
-    from pipeline.ingest.digits import read_digits
+    from pipeline.ingest.scan.digits import read_digits
 
     image, dpi = page
     between = words[start + 1:stop]

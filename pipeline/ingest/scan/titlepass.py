@@ -104,7 +104,7 @@ def _touched(line: Line) -> bool:
 def _alike(a: str, b: str) -> bool:
     """Two readings of one line: the same letters, diacritics aside, but for a slip in three letters."""
     from pipeline.text.normalize import ascii_fold
-    from pipeline.text.ocrfix import edit_distance
+    from pipeline.ingest.scan.repair import edit_distance
     a, b = ascii_fold(a).upper(), ascii_fold(b).upper()
     return edit_distance(a, b) <= min(3, len(a) // 3)
 
@@ -120,8 +120,8 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
         return
     from pipeline.ingest.layout import group_lines
-    from pipeline.ingest.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
-    from pipeline.text.ocrfix import fix_lines
+    from pipeline.ingest.scan.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
+    from pipeline.ingest.scan.repair import fix_lines
 
     image, dpi = load_page(page)
     scale = dpi / 72
@@ -177,7 +177,7 @@ def recover_title(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
              and ln.bbox[2] > name.bbox[0] - 40 and name.bbox[1] - ln.bbox[3] < 130]
     if name.page not in ocr_pages or any(_caps(ln.text) for ln in above):
         return
-    from pipeline.ingest.ocr import read_box
+    from pipeline.ingest.scan.ocr import read_box
 
     image, dpi = load_page(name.page)
     x0, top, x1, _ = name.bbox

@@ -14,7 +14,7 @@ import re
 
 from PIL import ImageOps
 
-from pipeline.ingest.ocr import ocr_line, tesseract_available
+from pipeline.ingest.scan.ocr import ocr_line, tesseract_available
 from pipeline.ingest.pdf import printed_annotations, render_page
 from pipeline.records import Stamp
 from pipeline.ingest.words import Word

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.ingest.words import Line, Segment, Word
 from pipeline.ingest.scan.ocr import _deskew
-from pipeline.ingest.scan.repair import fix_landmarks, fix_line, fix_lines, fix_segments
+from pipeline.ingest.scan.repair import fix_landmarks, fix_line, fix_lines, fix_segments, fix_type_codes
 
 from conftest import DEV, ROOT
 
@@ -304,3 +304,20 @@ def test_the_title_beside_the_seal_is_read_again_without_the_red_ink():
     assert any("title read again" in w and "CHỦ TỊCH" in w for w in source.warnings)
     record = extract_letter(source).to_json()
     assert (record["signer"], record["signer_title"]) == ("Nguyễn Tuấn Anh", "CHỦ TỊCH")
+
+
+@pytest.mark.parametrize("ocr, repaired", [
+    ("Kết luận số 299-K1/TU", "Kết luận số 299-KL/TU"),       # 1 → L makes the known code KL
+    ("Quyết định số 12/Q0-UBND", "Quyết định số 12/Q0-UBND"),  # 0 → O gives no known code: unchanged
+    ("Nghị quyết số 18-NQ/TW", "Nghị quyết số 18-NQ/TW"),     # nothing to repair
+    ("Công văn số 847/UBND-VX1", "Công văn số 847/UBND-VX1"),
+])
+def test_type_codes_read_as_digits_are_repaired(ocr, repaired):
+    out = fix_type_codes(ocr)
+    assert out == repaired and len(out) == len(ocr)
+
+
+def test_a_repaired_type_code_parses():
+    from pipeline.nlp.numbers import find_numbers
+
+    assert [n.full_number for n in find_numbers(fix_type_codes("Kết luận số 299-K1/TU"))] == ["299-KL/TU"]

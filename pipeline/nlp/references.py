@@ -18,7 +18,7 @@ from functools import lru_cache
 from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_clauses
 from pipeline.nlp.dates import date_after, find_dates
 from pipeline.nlp.lexicon import Lexicon
-from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
+from pipeline.nlp.numbers import DocNumber, find_numbers, number_key
 from pipeline.nlp.validity import PARTS, scope_of
 from pipeline.text.normalize import ascii_fold, fold
 
@@ -321,7 +321,7 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
     ctx = _Context(text, clauses, lex, title_span, doc_type, len(text) if preamble_end is None else preamble_end)
     own = number_key(own_number) if own_number else None
     cites: list[_Cite] = []
-    for n in find_numbers(repair_ocr_codes(text) if ocr else text):
+    for n in find_numbers(text):
         if any(s <= n.start < e for s, e in exclude) or (own and number_key(n.full_number) == own):
             continue
         cite = _Cite(n, clause_at(clauses, n.start))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pipeline.ingest.layout import group_lines, segment_positioned
-from pipeline.ingest.scan.repair import fix_landmarks, fix_segments
+from pipeline.ingest.scan.repair import fix_landmarks, fix_segments, fix_type_codes_in
 from pipeline.ingest.words import Line, Segment, Word
 
 
@@ -60,7 +60,8 @@ def repair_and_look_again(segments: list[Segment], ocr_pages: dict, warnings: li
                           rendered: dict | None = None) -> list[Segment]:
     """The zones of a letter with OCR'd pages, repaired (repair.py), then looked at again where OCR is known
     to fail on a letter: the signature column and the signer's title under the seal (titlepass) and the
-    number and date written by hand (handpass). `load_page(n)` → (colour image, dpi), called at most once
+    number and date written by hand (handpass), and last the type codes OCR read as digits in every line.
+    `load_page(n)` → (colour image, dpi), called at most once
     per page; `rendered` {page: (image, dpi)} holds pages already in memory (grayscale is all the
     handwriting pass needs), so that the header page is not rendered twice."""
     from pipeline.ingest.scan.handpass import read_handwriting
@@ -72,7 +73,7 @@ def repair_and_look_again(segments: list[Segment], ocr_pages: dict, warnings: li
     reread_column(segments, ocr_pages, load_page, warnings)
     recover_title(segments, ocr_pages, load_page, warnings)
     read_handwriting(segments, ocr_pages, lambda n: rendered[n] if n in rendered else load_page(n), warnings)
-    return segments
+    return fix_type_codes_in(segments)
 
 
 def _colour_frame(frame: tuple) -> tuple:

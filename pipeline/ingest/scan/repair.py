@@ -37,29 +37,15 @@
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
-from pipeline.text.normalize import ascii_fold
+from pipeline.models import MODELS
+from pipeline.text.normalize import ascii_fold, fold
 
-PHRASES = (
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-    "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THÀNH PHỐ", "THỊ XÃ",
-    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo", "giáo dục và đào tạo",
-    "BAN QUẢN LÝ", "VĂN PHÒNG", "CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ",
-    "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHÁNH VĂN PHÒNG",
-    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "KT. CỤC TRƯỞNG", "KT. BỘ TRƯỞNG",
-    "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC", "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC",
-    "Kính gửi", "Nơi nhận", "Như trên", "Lưu: VT", "Lưu VT", "Thành ủy", "Ủy ban nhân dân", "Sở Y tế",
-    "Phòng giáo dục và đào tạo", "các quận, huyện", "trực thuộc Sở", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
-    "Căn cứ", "Thực hiện", "Quyết định", "Công văn", "Nghị định", "Thông tư", "Kế hoạch",
-    "phòng, chống dịch", "yêu cầu", "khẩn trương", "triển khai",
-    "QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "CHẤP THUẬN", "chấp thuận", "Chứng nhận lần đầu", "Cấp lần đầu", "lần đầu",
-    "đầu tư", "Luật Đầu tư", "thẩm quyền", "bổ sung", "đổi mới sáng tạo", "chuyển đổi số", "chuyển đổi xanh",
-    "khuyến công",
-)
-# (not "hồ sơ": OCR's "hồ sơ" may be "hộ số", as in "cứu hộ số 55/2024/QH15"; not "cổ phần": "có phần")
-# Phrases of two words or more only: one word alone folds onto too many others (tháng/thắng, năm/Nam).
+_LEXICON = json.loads((MODELS / "lexicons" / "ocr.json").read_text(encoding="utf-8"))
+PHRASES = tuple(_LEXICON["phrases"])  # see the lexicon's _about: two words or more, and why some are left out
 _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
                    "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ủy": "uỷ", "úy": "uý", "ùy": "uỳ", "ũy": "uỹ", "ụy": "uỵ"}
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
@@ -72,10 +58,7 @@ _TITLES = (r"(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|T�
 _TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=" + _TITLES + ")")  # the motto's rule read as a dash
 _TITLE = re.compile("^" + _TITLES)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)(?:\.|\s?,\s*)(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN", "KT, BỘ" → "TM. ỦY BAN", "KT. BỘ"
-_SIGNER_TITLES = ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-                  "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "VIỆN TRƯỞNG",
-                  "TỔNG CỤC TRƯỞNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG",
-                  "PHÓ THỦ TƯỚNG", "CHÁNH THANH TRA", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "HIỆU TRƯỞNG")
+_SIGNER_TITLES = tuple(_LEXICON["signer_titles"])
 # A title line whose first letter the seal covers ("HỨ TRƯỞNG"): its letters, diacritics removed → the title.
 _CUT_TITLE = {ascii_fold(t[1:]): t for t in _SIGNER_TITLES
               if ascii_fold(t[1:]) not in {ascii_fold(whole) for whole in _SIGNER_TITLES}}
@@ -311,4 +294,35 @@ def fix_segments(segments: list) -> list:
         seg.lines = fix_lines(seg.lines, header=seg.zone.startswith("header"))
         if seg.zone.startswith("signature"):  # a signature's strokes OCR'd as "TT", "Ơ", "-": not a line of text
             seg.lines = [ln for ln in seg.lines if sum(c.isalnum() for c in ln.text) > 2]
+    return segments
+
+
+# A type code whose letters OCR read as digits ('299-K1/TU'): after the number's dash and before the slash of a
+# party number, or after its slash and before the dash of an administrative one.
+_OCR_CODE = re.compile(r"(?<=\d-)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=[ \t]*/)|(?<=\d/)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=-)")
+_OCR_LETTERS = str.maketrans({"1": "L", "0": "O", "5": "S", "8": "B"})
+_TYPES = json.loads((MODELS / "lexicons" / "doc_types.json").read_text(encoding="utf-8"))["types"]
+_TYPE_CODES = frozenset(fold(c).replace(" ", "") for t in _TYPES for c in t["codes"])
+
+
+def fix_type_codes(text: str) -> str:
+    """OCR misreads letters of a type code as digits ('299-K1/TU'): where the code is unknown and the usual
+    confusions (1→L, 0→O, 5→S, 8→B) make it a known type code (models/lexicons/doc_types.json), use that.
+    Same length, so offsets hold."""
+    def fix(m: re.Match) -> str:
+        code = m.group(0)
+        if not any(c.isdigit() for c in code) or fold(code) in _TYPE_CODES:
+            return code
+        repaired = code.translate(_OCR_LETTERS)
+        return repaired if fold(repaired) in _TYPE_CODES else code
+
+    return _OCR_CODE.sub(fix, text)
+
+
+def fix_type_codes_in(segments: list) -> list:
+    """Every line of the letter with its type codes repaired (`fix_type_codes`): the last repair, after the
+    second looks, so that lines they rebuilt from words are repaired too."""
+    for seg in segments:
+        for line in seg.lines:
+            line.text = fix_type_codes(line.text)
     return segments

@@ -272,9 +272,10 @@ def _initials(name: str) -> str:
     return "".join(ascii_fold(w)[0] for w in re.findall(r"[^\W\d_]+", name))
 
 
-def _repair_ocr_org(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber:
-    """OCR adds a stray letter to an issuer code ('203/BC-BOQL' … 'của Ban Quản lý …'): when the code is
-    unknown and dropping one letter gives the initials the cited issuer's name starts with, drop it."""
+def _repair_stray_letter(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber:
+    """A stray letter in an issuer code ('203/BC-BOQL' … 'của Ban Quản lý …', OCR's mostly): when the code
+    is unknown and dropping one letter gives the initials the cited issuer's name starts with, drop it. The
+    issuer named beside the number decides, so it is read here, on any text, not in the scan stage."""
     org = n.org_code
     if not issuer or not org or fold(org) in lex.issuer_codes or n.shape != "admin":
         return n
@@ -313,7 +314,7 @@ def _share_run_context(cites: list[_Cite]) -> None:
 
 
 def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, exclude=(), title_span=None,
-                    doc_type: str | None = None, preamble_end: int | None = None, ocr: bool = False) -> list[dict]:
+                    doc_type: str | None = None, preamble_end: int | None = None) -> list[dict]:
     """The references of a letter's text. `exclude` holds (start, end) ranges not to read (own number line,
     Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
     letter's act)."""
@@ -332,8 +333,7 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
         if cite.issuer is None:
             before = _ISSUER_BEFORE.search(text[max(0, n.start - 160):n.start])
             cite.issuer = before.group("iss").strip() if before else None
-        if ocr:
-            cite.number = _repair_ocr_org(n, cite.issuer, lex)
+        cite.number = _repair_stray_letter(n, cite.issuer, lex)
         prev = cites[-1] if cites else None
         cite.continues = bool(prev and _continues(clauses, prev.clause, cite.clause, text))
         if prev and (prev.clause == cite.clause or cite.continues):

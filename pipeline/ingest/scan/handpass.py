@@ -7,7 +7,7 @@ and `tháng`, between `tháng` and `năm`. OCR's word boxes are not the print's 
 handwriting beside it, or stops a few pixels short of a slash's foot or an italic letter, and a date line
 can come out as two lines. So the two halves of a split line are joined, the print's ends are found in the
 image (`_print_end`, `_print_start`), and the box is cut out of the page a little wider than the blank: the
-handwritten-digit network (pipeline/ingest/digits.py) reads the strokes that lie in the blank, as a second
+handwritten-digit network (pipeline/ingest/scan/digits.py) reads the strokes that lie in the blank, as a second
 reader, and a stroke across the blank's edge leaves it unread:
 - its reading replaces OCR's when every digit is sure and the value is possible (a day 1-31, a month 1-12);
 - OCR's digits stand when the network's likeliest digits are the same (two readers agree), or when the marks

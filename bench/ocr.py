@@ -11,7 +11,7 @@ sched_setaffinity, its children inherit it; OMP_THREAD_LIMIT=1 for tesseract, on
   at 300 dpi for every engine, which already is that upscaling, so the two rows differ on images only;
 - `trueocr`: the pip package's own page reading (`load_model(threads=1).predict`, its reading order);
 - `vanban (tesseract)` and `vanban (trueocr)`: vanban's scan path as it is (`read_document` /
-  `read_as_one`: render, OCR through pipeline.ingest.engines, second looks, layout), with
+  `read_as_one`: render, OCR through pipeline.ingest.scan.engines, second looks, layout), with
   VANBAN_OCR_ENGINE set to each engine, its text and its record.
 - `combined`: per line, trueocr's line or tesseract's words on it, whichever is more confident (see
   `combined`), when both raw engines ran.

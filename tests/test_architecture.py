@@ -7,9 +7,10 @@ from conftest import ROOT
 
 OWNERS = {
     "pypdfium2": {"pipeline/ingest/pdf.py"}, "pdfplumber": {"pipeline/ingest/pdf.py"},
-    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"}, "PIL": {"pipeline/ingest/ocr.py", "pipeline/ingest/eoffice.py", "pipeline/ingest/digits.py",
-                                                                                      "pipeline/archive/ocrmypdf_words.py", "pipeline/ingest/engines.py"},
-    "trueocr": {"pipeline/ingest/engines.py"},
+    "docx": {"pipeline/ingest/docx.py"}, "defusedxml": {"pipeline/ingest/docx.py"},
+    "PIL": {"pipeline/ingest/scan/ocr.py", "pipeline/ingest/scan/eoffice.py", "pipeline/ingest/scan/digits.py",
+            "pipeline/archive/ocrmypdf_words.py", "pipeline/ingest/scan/engines.py"},
+    "trueocr": {"pipeline/ingest/scan/engines.py"},
     "lxml": {"pipeline/ingest/html.py"}, "click": {"pipeline/cli.py", "pipeline/cli_batch.py"},
     "spacy": {"pipeline/nlp/components.py", "pipeline/nlp/review.py"}, "underthesea": {"pipeline/nlp/vi.py"},
     "sqlite3": {"pipeline/archive/db.py"},
@@ -21,7 +22,7 @@ OWNERS = {
     "networkx": {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page")},
     # the graph's arrays, the handwritten-digit network's inference, the OCR engine's outputs (numpy only)
     **{lib: {f"pipeline/graph/{m}.py" for m in ("queries", "build", "export", "page", "arrays")}
-       | {"pipeline/ingest/digits.py"} | ({"pipeline/ingest/engines.py"} if lib == "numpy" else set())
+       | {"pipeline/ingest/scan/digits.py"} | ({"pipeline/ingest/scan/engines.py"} if lib == "numpy" else set())
        for lib in ("numpy", "scipy")},
 }
 
@@ -62,3 +63,21 @@ def test_ingest_and_text_never_import_a_later_stage():
             text = path.read_text(encoding="utf-8")
             for later in ("pipeline.nlp", "pipeline.archive", "pipeline.graph", "pipeline.batch", "pipeline.cli"):
                 assert later not in text, f"{stage}/{path.name} imports {later}"
+
+
+def test_ocr_knowledge_lives_in_the_scan_stage():
+    """Issue 18: page images are read, and OCR's slips repaired, in pipeline/ingest/scan only. Outside it only
+    ingest's dispatcher calls into it; no nlp function takes an `ocr=` flag, and the one nlp module that still
+    reads `source.ocr` is letter.py (the appendix heading's number, the signer's family name and the field
+    confidences: what the scan stage cannot judge before the letter's fields are read)."""
+    import re
+
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if "pipeline.ingest.scan" in text:
+            assert rel.startswith("pipeline/ingest/"), f"{rel} reaches into the scan stage"
+        if rel.startswith("pipeline/nlp/"):
+            assert not re.search(r"(?<![.\w])ocr\s*[:=]|\bocr=", text), f"{rel} takes or passes an ocr= flag"
+            if rel != "pipeline/nlp/letter.py":
+                assert "source.ocr" not in text, f"{rel} branches on source.ocr"

@@ -1,13 +1,14 @@
-"""The handwritten-digit reader (pipeline/ingest/digits.py) and the pass that fills a letter's handwritten
-number, day and month with it (pipeline/ingest/handpass.py)."""
+"""The handwritten-digit reader (pipeline/ingest/scan/digits.py) and the pass that fills a letter's handwritten
+number, day and month with it (pipeline/ingest/scan/handpass.py)."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 from scipy.signal import correlate
 
 from conftest import DEV, ROOT
-from pipeline.ingest import digits
-from pipeline.ingest.digits import DigitModel, default_model, normalise_glyph, read_digits
+from pipeline.ingest.scan import digits
+from pipeline.ingest.scan.digits import DigitModel, default_model, normalise_glyph, read_digits
+from pipeline.ingest.words import Word
 
 HELD_OUT = ROOT / "tests" / "data" / "digits-heldout.npz"
 
@@ -85,7 +86,7 @@ def test_a_box_of_unseen_handwritten_digits_reads_in_order_without_leader_or_spe
 def test_two_digits_written_touching_are_cut_apart():
     images, labels = held_out()
     box = box_of([pick(images, labels, 1, 2), pick(images, labels, 5, 2)], touch=True)
-    from pipeline.ingest.digits import glyph_boxes, ink_of
+    from pipeline.ingest.scan.digits import glyph_boxes, ink_of
     assert len(glyph_boxes(ink_of(box), 22)) == 1  # one stroke group: the split must do the work
     assert read_digits(box, line_height=50).text == "15"
 
@@ -168,7 +169,7 @@ def test_a_real_letter_with_unseen_handwriting_in_its_blanks(tmp_path):
 
 
 def test_print_sized_marks_are_even_and_as_tall_as_printed_capitals():
-    from pipeline.ingest.handpass import _print_sized
+    from pipeline.ingest.scan.handpass import _print_sized
     reading = lambda *hs: digits.Reading(None, 0.5, len(hs), "", hs)  # noqa: E731
     assert _print_sized(reading(10, 11, 11, 11), 15)       # 017's typed 1906 at 0.67-0.73 of its line
     assert not _print_sized(reading(57, 55, 52, 57), 63)   # 040's handwritten 2338 at 0.83-0.90
@@ -219,8 +220,8 @@ def written_page(number: str, day: str, month: str, day_gap: float = 4.0, seed: 
     return page, boxes
 
 
-def ocr_word(text: str, box: tuple, conf: float = 0.95, x0: float | None = None, x1: float | None = None) -> tuple:
-    return (text, box[0] if x0 is None else x0, box[1], box[2] if x1 is None else x1, box[3], conf)
+def ocr_word(text: str, box: tuple, conf: float = 0.95, x0: float | None = None, x1: float | None = None) -> Word:
+    return Word(text, box[0] if x0 is None else x0, box[1], box[2] if x1 is None else x1, box[3], conf)
 
 
 def date_line_split_in_two(boxes: dict, ngay_end: float) -> list:
@@ -231,8 +232,8 @@ def date_line_split_in_two(boxes: dict, ngay_end: float) -> list:
     b = boxes
     first = [ocr_word("Hải", b["Hải"]), ocr_word("Phòng,", b["Phòng,"]),
              ocr_word("ngày", b["ngày"], 0.93, x1=ngay_end),
-             ("#Ô_", b["tháng"][2] + 4, 58.0, b["năm"][0] - 4, 72.5, 0.66)]
-    second = [('"Ị', b["ngày"][2] + 8.0, 57.5, b["tháng"][0] - 5, 73.5, 0.19), ocr_word("tháng", b["tháng"]),
+             Word("#Ô_", b["tháng"][2] + 4, 58.0, b["năm"][0] - 4, 72.5, 0.66)]
+    second = [Word('"Ị', b["ngày"][2] + 8.0, 57.5, b["tháng"][0] - 5, 73.5, 0.19), ocr_word("tháng", b["tháng"]),
               ocr_word("năm", b["năm"]), ocr_word("2023", b["2023"])]
     return [_make_line(first, 1), _make_line(second, 1)]
 
@@ -241,8 +242,8 @@ def test_a_date_line_split_in_two_is_joined_and_a_digit_in_the_words_box_is_read
     """OCR's box of `ngày` took in the 1 of a handwritten 16, and the line came out in two: the day and the
     month are read all the same (before: neither half held `ngày … tháng`, and a crop after `ngày`'s box
     would have read the day as 6)."""
-    from pipeline.ingest.handpass import read_handwriting
-    from pipeline.ingest.layout import Segment
+    from pipeline.ingest.scan.handpass import read_handwriting
+    from pipeline.ingest.words import Segment
 
     page, boxes = written_page("2704", "16", "10")
     seg = Segment("header_right", date_line_split_in_two(boxes, boxes["ngày"][2] + 8.5))
@@ -257,12 +258,13 @@ def test_a_number_is_read_between_boxes_that_miss_the_colon_and_the_slash():
     """`Số:` with the handwriting glued to it is cut where the colon may still be to come, and the symbol's
     box starts a few pixels right of its slash's foot (12345's scans 06, 12, 14, 23: 19 numbers left empty):
     the colon is specks, the slash's foot belongs to the print beside the blank, and the number is read."""
-    from pipeline.ingest.handpass import read_handwriting
-    from pipeline.ingest.layout import Segment, _make_line
+    from pipeline.ingest.scan.handpass import read_handwriting
+    from pipeline.ingest.layout import _make_line
+    from pipeline.ingest.words import Segment
 
     page, boxes = written_page("2704", "16", "10")
     symbol = boxes["/SGDDĐT-VP"]
-    line = _make_line([("Số:2%&", boxes["Số:"][0], 58.5, symbol[0] - 9, 72.0, 0.18),
+    line = _make_line([Word("Số:2%&", boxes["Số:"][0], 58.5, symbol[0] - 9, 72.0, 0.18),
                        ocr_word("/SGDDĐT-VP", symbol, 0.25, x0=symbol[0] + 1.7)], 1)
     seg = Segment("header_left", [line])
     warnings: list = []
@@ -275,8 +277,8 @@ def test_a_digit_written_against_the_printed_word_is_never_taken_for_print():
     """The day written touching `ngày` (its 1 against the y), OCR's box of `ngày` ending just before it:
     the print cannot be told from the handwriting there, so the day is read whole or not at all, never
     as 6."""
-    from pipeline.ingest.handpass import read_handwriting
-    from pipeline.ingest.layout import Segment
+    from pipeline.ingest.scan.handpass import read_handwriting
+    from pipeline.ingest.words import Segment
 
     page, boxes = written_page("2704", "16", "10", day_gap=0.2)
     seg = Segment("header_right", date_line_split_in_two(boxes, boxes["ngày"][2]))

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.nlp.numbers import clean_symbol, find_numbers, number_key, parse_number, repair_ocr_codes
+from pipeline.nlp.numbers import clean_symbol, find_numbers, number_key, parse_number
 from pipeline.text.normalize import normalize_text
 
 FAST = settings(max_examples=200, deadline=None, database=None)
@@ -127,21 +127,6 @@ def test_several_numbers_in_order_without_overlap():
 ])
 def test_clean_symbol(raw, expected):
     assert clean_symbol(raw) == expected
-
-
-@pytest.mark.parametrize("ocr, repaired", [
-    ("Kết luận số 299-K1/TU", "Kết luận số 299-KL/TU"),       # 1 → L makes the known code KL
-    ("Quyết định số 12/Q0-UBND", "Quyết định số 12/Q0-UBND"),  # 0 → O gives no known code: unchanged
-    ("Nghị quyết số 18-NQ/TW", "Nghị quyết số 18-NQ/TW"),     # nothing to repair
-    ("Công văn số 847/UBND-VX1", "Công văn số 847/UBND-VX1"),
-])
-def test_repair_ocr_codes(ocr, repaired):
-    out = repair_ocr_codes(ocr)
-    assert out == repaired and len(out) == len(ocr)
-
-
-def test_repaired_ocr_code_parses():
-    assert [n.full_number for n in find_numbers(repair_ocr_codes("Kết luận số 299-K1/TU"))] == ["299-KL/TU"]
 
 
 @pytest.mark.parametrize("a, b", [

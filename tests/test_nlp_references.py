@@ -262,8 +262,10 @@ def test_second_mention_fills_missing_details():
     assert (r["relation"], r["date"], r["issuer"]) == ("implements", "2024-02-01", "UBND tỉnh")
 
 
-def test_ocr_letters_read_as_digits_are_repaired():
-    [r] = refs("Thực hiện Kết luận số 299-K1/TU ngày 10/6/2024 của Ban Thường vụ Tỉnh ủy;", "Công văn", ocr=True)
+def test_ocr_letters_read_as_digits_are_repaired_by_the_scan_stage():
+    from pipeline.ingest.scan.repair import fix_type_codes
+
+    [r] = refs(fix_type_codes("Thực hiện Kết luận số 299-K1/TU ngày 10/6/2024 của Ban Thường vụ Tỉnh ủy;"), "Công văn")
     assert (r["full_number"], r["doc_type"], r["relation"]) == ("299-KL/TU", "Kết luận", "implements")
 
 
@@ -271,8 +273,8 @@ def test_ocr_letters_read_as_digits_are_repaired():
     ("Xét Báo cáo số 203/BC-BOQL ngày 20/3/2026 của Ban Quản lý Khu kinh tế tỉnh;", "203/BC-BQL"),  # a stray O
     ("Xét văn bản số 750/BQL-QHXD ngày 02/6/2026 của Ban Quản lý Khu kinh tế tỉnh;", "750/BQL-QHXD"),  # right
 ])
-def test_a_stray_letter_in_an_ocr_issuer_code_goes_and_a_right_code_stays(text, full_number):
-    [r] = refs(text, "Quyết định", ocr=True)
+def test_a_stray_letter_in_an_issuer_code_goes_and_a_right_code_stays(text, full_number):
+    [r] = refs(text, "Quyết định")
     assert r["full_number"] == full_number
 
 

@@ -1,4 +1,4 @@
-"""The OCR engine adapter (pipeline/ingest/engines.py): a real page image of the dev corpus read by trueocr
+"""The OCR engine adapter (pipeline/ingest/scan/engines.py): a real page image of the dev corpus read by trueocr
 into positioned words, the setting VANBAN_OCR_ENGINE, and tesseract when the chosen engine fails."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _texts(words):
 def test_trueocr_reads_a_real_page_into_positioned_words():
     from PIL import Image
 
-    from pipeline.ingest.engines import page_words
+    from pipeline.ingest.scan.engines import page_words
     words, engine = page_words(PAGE, engine="trueocr")
     assert engine == "trueocr"
     texts = _texts(words)
@@ -38,7 +38,7 @@ def test_trueocr_reads_a_real_page_into_positioned_words():
 
 
 def test_words_of_a_line_split_at_spaces_with_boxes_from_the_peaks():
-    from pipeline.ingest.engines import words_of_line
+    from pipeline.ingest.scan.engines import words_of_line
     # (char, x of its CTC peak, probability, timestep width): "Số: 12" over a line box 0..100 × 10..20
     chars = [("S", 5, 0.9, 2), ("ố", 9, 0.7, 2), (":", 13, 1.0, 2), (" ", 20, 1.0, 2), ("1", 40, 0.8, 2),
              ("2", 44, 0.6, 2)]
@@ -53,7 +53,8 @@ def test_words_of_a_line_split_at_spaces_with_boxes_from_the_peaks():
 def test_engine_failing_falls_back_to_tesseract_with_a_warning(tmp_path, monkeypatch):
     """trueocr given a models folder without its models raises (FileNotFoundError): the page is read by
     tesseract, and the reader warns."""
-    from pipeline.ingest import engines, read_as_one
+    from pipeline.ingest import read_as_one
+    from pipeline.ingest.scan import engines
     monkeypatch.setenv("VANBAN_TRUEOCR_MODELS", str(tmp_path))
     monkeypatch.setenv("VANBAN_OCR_ENGINE", "trueocr")
     words, engine = engines.page_words(PAGE)

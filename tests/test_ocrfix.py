@@ -1,4 +1,4 @@
-"""Post-OCR repair (pipeline.text.ocrfix): genre phrases fixed only when the letters match, nothing invented;
+"""Post-OCR repair (pipeline.ingest.scan.repair): genre phrases fixed only when the letters match, nothing invented;
 and the OCR path end to end on the real scans (letter 017's two page images read as one letter)."""
 import json
 import subprocess
@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from pipeline.ingest.layout import Line, Segment
-from pipeline.ingest.ocr import _deskew
-from pipeline.text.ocrfix import fix_landmarks, fix_line, fix_lines, fix_segments
+from pipeline.ingest.words import Line, Segment, Word
+from pipeline.ingest.scan.ocr import _deskew
+from pipeline.ingest.scan.repair import fix_landmarks, fix_line, fix_lines, fix_segments, fix_type_codes
 
 from conftest import DEV, ROOT
 
@@ -102,7 +102,7 @@ def test_a_dash_alone_joins_the_next_line_and_signature_strokes_go():
 
 
 def _ocr_line(text: str) -> Line:
-    words = [(w, 10.0 * i, 0.0, 10.0 * i + 8, 10.0, 0.9) for i, w in enumerate(text.split())]
+    words = [Word(w, 10.0 * i, 0.0, 10.0 * i + 8, 10.0, 0.9) for i, w in enumerate(text.split())]
     return Line(text, words=words, bbox=(0.0, 0.0, 10.0 * len(words), 10.0))
 
 
@@ -118,10 +118,10 @@ def test_a_misread_noi_nhan_heading_is_written_as_printed(heading):
 
 def test_a_speck_between_noi_and_nhan_goes():
     line = Line("Nơi GP nhận: KT. BỘ TRƯỞNG", 2, (74, 236, 497, 256), 0.8,
-                [("Nơi", 74.4, 245.8, 92.6, 254.0, 1.0), ("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
-                 ("nhận:", 96.2, 245.6, 125.5, 256.4, 1.0), ("KT.", 392.6, 239.5, 413.8, 256.7, 0.9),
-                 ("BỘ", 418.1, 237.8, 435.8, 251.0, 0.8), ("TRƯỞNG", 439.9, 236.5, 497.3, 248.5, 1.0)])
-    fix_landmarks([line, Line("- Như Điều 3;", 2, (75, 256, 136, 268), 0.9, [("-", 75, 263, 78, 264, 0.9)])])
+                [Word("Nơi", 74.4, 245.8, 92.6, 254.0, 1.0), Word("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
+                 Word("nhận:", 96.2, 245.6, 125.5, 256.4, 1.0), Word("KT.", 392.6, 239.5, 413.8, 256.7, 0.9),
+                 Word("BỘ", 418.1, 237.8, 435.8, 251.0, 0.8), Word("TRƯỞNG", 439.9, 236.5, 497.3, 248.5, 1.0)])
+    fix_landmarks([line, Line("- Như Điều 3;", 2, (75, 256, 136, 268), 0.9, [Word("-", 75, 263, 78, 264, 0.9)])])
     assert line.text == "Nơi nhận: KT. BỘ TRƯỞNG"
 
 
@@ -129,7 +129,8 @@ def test_nhan_grouped_with_the_line_below_noi_goes_back_beside_it():
     """023 printed and scanned: the small italic heading sits lower than the authority line it was grouped
     with; "nhận:" went to the next line, and accent marks over it were read as "GP"."""
     def line(*words):
-        return Line(" ".join(w[0] for w in words), words=list(words),
+        words = [Word(*w) for w in words]
+        return Line(" ".join(w.text for w in words), words=words,
                     bbox=(min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words),
                           max(w[4] for w in words)))
     lines = [line(("Nơi", 74, 246, 93, 254, .9), ("GP", 91, 245, 115, 247, .1), ("KT,", 393, 239, 414, 257, .9),
@@ -159,13 +160,13 @@ def test_a_skewed_page_is_straightened_and_a_straight_one_left_alone():
         for i in range(6):
             x = 50 + i * 60
             y = 100 + line * 20 + 0.0175 * x
-            words.append((f"w{line}{i}", x, y, x + 40, y + 10, 0.9))
+            words.append(Word(f"w{line}{i}", x, y, x + 40, y + 10, 0.9))
             ids.append(("1", "1", str(line)))
     straight = _deskew(words, ids)
     for line in range(5):
-        tops = [w[2] for w in straight[line * 6:(line + 1) * 6]]
+        tops = [w.top for w in straight[line * 6:(line + 1) * 6]]
         assert max(tops) - min(tops) < 0.01
-    flat = [(t, x0, top - 0.0175 * (x0 + x1) / 2, x1, bottom - 0.0175 * (x0 + x1) / 2, c)
+    flat = [Word(t, x0, top - 0.0175 * (x0 + x1) / 2, x1, bottom - 0.0175 * (x0 + x1) / 2, c)
             for t, x0, top, x1, bottom, c in words]
     assert _deskew(flat, ids) == flat
 
@@ -303,3 +304,20 @@ def test_the_title_beside_the_seal_is_read_again_without_the_red_ink():
     assert any("title read again" in w and "CHỦ TỊCH" in w for w in source.warnings)
     record = extract_letter(source).to_json()
     assert (record["signer"], record["signer_title"]) == ("Nguyễn Tuấn Anh", "CHỦ TỊCH")
+
+
+@pytest.mark.parametrize("ocr, repaired", [
+    ("Kết luận số 299-K1/TU", "Kết luận số 299-KL/TU"),       # 1 → L makes the known code KL
+    ("Quyết định số 12/Q0-UBND", "Quyết định số 12/Q0-UBND"),  # 0 → O gives no known code: unchanged
+    ("Nghị quyết số 18-NQ/TW", "Nghị quyết số 18-NQ/TW"),     # nothing to repair
+    ("Công văn số 847/UBND-VX1", "Công văn số 847/UBND-VX1"),
+])
+def test_type_codes_read_as_digits_are_repaired(ocr, repaired):
+    out = fix_type_codes(ocr)
+    assert out == repaired and len(out) == len(ocr)
+
+
+def test_a_repaired_type_code_parses():
+    from pipeline.nlp.numbers import find_numbers
+
+    assert [n.full_number for n in find_numbers(fix_type_codes("Kết luận số 299-K1/TU"))] == ["299-KL/TU"]

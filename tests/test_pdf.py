@@ -2,7 +2,8 @@
 import pytest
 
 from pipeline.ingest import read_document
-from pipeline.ingest.layout import Line, find_band, group_lines
+from pipeline.ingest.layout import find_band, group_lines
+from pipeline.ingest.words import Line, Word
 
 from conftest import DEV, SAMPLES
 
@@ -30,7 +31,7 @@ def test_header_gap_is_not_the_page_middle():
 
 def words(*spec):
     """Positioned words from (text, x0, top) with 6 pt per letter, 12 pt high."""
-    return [(t, x, y, x + 6 * len(t), y + 12, None) for t, x, y in spec]
+    return [Word(t, x, y, x + 6 * len(t), y + 12, None) for t, x, y in spec]
 
 
 def test_group_lines_and_band_split():
@@ -59,12 +60,12 @@ def test_a_word_taken_into_the_other_columns_line_goes_back_to_its_neighbours():
     """023 scanned in grey, the words as tesseract boxed them: 'Điều', a little higher than '- Như' and '3;'
     beside it, was taken into the signature column's 'HỨ TRƯỞNG' before its own line began. A speck OCR is
     unsure of ('GP', 0.0) stays where it was put."""
-    w = [("Nơi", 74.4, 245.3, 93.1, 254.0, 0.7), ("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
-         ("nhận:", 96.2, 245.3, 125.5, 256.4, 1.0), ("KT.", 392.6, 239.3, 413.8, 256.6, 0.9),
-         ("BỘ", 418.1, 237.6, 435.8, 253.7, 0.9), ("TRƯỞNG", 439.9, 236.3, 497.3, 254.8, 1.0),
-         ("-", 75.1, 263.5, 78.0, 264.5, 0.9), ("Như", 81.1, 258.8, 100.6, 266.7, 1.0),
-         ("Điều", 103.4, 256.6, 124.3, 266.7, 1.0), ("3;", 127.9, 259.0, 135.6, 268.1, 1.0),
-         ("HỨ", 406.8, 252.7, 429.6, 263.2, 0.0), ("TRƯỞNG", 432.5, 251.4, 489.8, 263.4, 1.0)]
+    w = [Word("Nơi", 74.4, 245.3, 93.1, 254.0, 0.7), Word("GP", 91.4, 245.3, 115.0, 247.4, 0.0),
+         Word("nhận:", 96.2, 245.3, 125.5, 256.4, 1.0), Word("KT.", 392.6, 239.3, 413.8, 256.6, 0.9),
+         Word("BỘ", 418.1, 237.6, 435.8, 253.7, 0.9), Word("TRƯỞNG", 439.9, 236.3, 497.3, 254.8, 1.0),
+         Word("-", 75.1, 263.5, 78.0, 264.5, 0.9), Word("Như", 81.1, 258.8, 100.6, 266.7, 1.0),
+         Word("Điều", 103.4, 256.6, 124.3, 266.7, 1.0), Word("3;", 127.9, 259.0, 135.6, 268.1, 1.0),
+         Word("HỨ", 406.8, 252.7, 429.6, 263.2, 0.0), Word("TRƯỞNG", 432.5, 251.4, 489.8, 263.4, 1.0)]
     texts = [ln.text for ln in group_lines(w, 2)]
     assert "Như Điều 3;" in texts and "HỨ TRƯỞNG" in texts
     assert not any("Điều" in t and "TRƯỞNG" in t for t in texts)

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from conftest import DEV, ROOT
-from pipeline.ingest.ocr import coloured_ink, without_grey_seal, without_ink
+from pipeline.ingest.scan.ocr import coloured_ink, without_grey_seal, without_ink
+from pipeline.ingest.words import Word
 
 sys.path.insert(0, str(ROOT / "samples"))
 
@@ -103,15 +104,15 @@ def test_a_grey_scan_gets_its_signature_block_back_from_under_the_grey_seal(tmp_
 ])
 def test_a_title_line_with_the_seals_marks_read_into_it_is_doubtful(line, doubtful):
     """Such a line sends the signature column to be read again without the seal."""
-    from pipeline.ingest.titlepass import _doubtful
+    from pipeline.ingest.scan.titlepass import _doubtful
     assert _doubtful(line) is doubtful
 
 
 def test_a_column_whose_boxes_lie_off_the_page_image_is_left_alone():
     """A page read turned keeps its words' boxes in the turned page; the image the second look gets may be
     the unturned one, smaller that way: nothing is read, nothing fails."""
-    from pipeline.ingest.layout import Line, Segment
-    from pipeline.ingest.titlepass import reread_column
+    from pipeline.ingest.words import Line, Segment
+    from pipeline.ingest.scan.titlepass import reread_column
 
     column = [Line("KT. CHỦ TỊCH", page=1, bbox=(700.0, 900.0, 800.0, 912.0), words=[]),
               Line("Ơ", page=1, bbox=(700.0, 1000.0, 710.0, 1010.0), words=[])]
@@ -122,7 +123,7 @@ def test_a_column_whose_boxes_lie_off_the_page_image_is_left_alone():
 
 
 def test_a_box_off_the_page_image_reads_nothing():
-    from pipeline.ingest.ocr import read_box
+    from pipeline.ingest.scan.ocr import read_box
     assert read_box(Image.new("RGB", (600, 800), "white"), (700.0, 100.0, 800.0, 200.0), 72.0) == []
 
 
@@ -138,7 +139,7 @@ def test_a_box_off_the_page_image_reads_nothing():
     ("55/2026/TT-BTC", "55/2026/TT-BTC", None),              # nothing to change
 ])
 def test_a_second_reading_of_a_number_is_taken_only_where_it_has_the_same_shape(first, second, taken):
-    from pipeline.ingest.ocr import same_shape_reading
+    from pipeline.ingest.scan.ocr import same_shape_reading
     assert same_shape_reading(first, second) == taken
 
 
@@ -147,10 +148,10 @@ def test_a_doubtful_cited_number_is_read_again_by_the_eng_model():
     (and 0.79 sure); read again alone by eng, it is 55."""
     import pypdfium2 as pdfium
 
-    from pipeline.ingest.ocr import ocr_words
+    from pipeline.ingest.scan.ocr import ocr_words
     page = pdfium.PdfDocument(str(DEV / "docs" / "035.pdf"))[0].render(scale=300 / 72, grayscale=True).to_pil()
-    once = [w[0] for w in ocr_words(page, dpi=300) if "/2026/TT" in w[0]]
-    again = [w[0] for w in ocr_words(page, dpi=300, numbers=True) if "/2026/TT" in w[0]]
+    once = [w.text for w in ocr_words(page, dpi=300) if "/2026/TT" in w.text]
+    again = [w.text for w in ocr_words(page, dpi=300, numbers=True) if "/2026/TT" in w.text]
     assert again == ["55/2026/TT-BTC"]
     # read once, vie's reading (33/2026/TT-BTC with Debian's tesseract 5.3 model); should a later model read it
     # right, this fails to say that the second reading no longer earns its cost here
@@ -158,11 +159,11 @@ def test_a_doubtful_cited_number_is_read_again_by_the_eng_model():
 
 
 def test_a_name_with_a_word_tesseract_is_unsure_of_is_touched_by_the_seal():
-    from pipeline.ingest.layout import Line
-    from pipeline.ingest.titlepass import _touched
-    words = [("Tàn", 387, 515, 428, 539, 0.19), ("Trinh", 432, 526, 466, 536, 0.97), ("Quốc", 471, 523, 502, 538, 0.97)]
+    from pipeline.ingest.words import Line
+    from pipeline.ingest.scan.titlepass import _touched
+    words = [Word("Tàn", 387, 515, 428, 539, 0.19), Word("Trinh", 432, 526, 466, 536, 0.97), Word("Quốc", 471, 523, 502, 538, 0.97)]
     assert _touched(Line("Tàn Trinh Quốc", 4, (387, 515, 502, 539), 0.7, words))
-    sure = [w[:5] + (0.96,) for w in words]
+    sure = [w._replace(conf=0.96) for w in words]
     assert not _touched(Line("Vương Trinh Quốc", 4, (387, 515, 502, 539), 0.96, sure))
 
 
@@ -198,5 +199,5 @@ def test_the_name_words_a_first_reading_ends_with(text, n):
     """The column read as one block gives its name only when it has more of it than the first reading: 037's
     'Vương Trinh Quốc' over 'nnrgf) Trinh Quốc', not 023's 'Minh Hà' over '`. hạm Minh Hà :' (whose family
     name the extraction restores)."""
-    from pipeline.ingest.titlepass import _name_tail
+    from pipeline.ingest.scan.titlepass import _name_tail
     assert _name_tail(text) == n

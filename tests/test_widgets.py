@@ -133,8 +133,8 @@ def test_widget_words_print_where_their_matrix_puts_them(stamped, engine):
     """§12.5.5: the words come apart from the page's own, at the x their stream's matrix and the rect give,
     standing on the header's baseline, at the size they were set in."""
     page = read_pages(str(stamped), engine)[0][0]
-    assert "1234" not in [w[0] for w in page.words]
-    annots = {w[0]: w for w in page.annots}
+    assert "1234" not in [w.text for w in page.words]
+    annots = {w.text: w for w in page.annots}
     assert set(annots) == {"1234", "05"}
     baseline = HEIGHT - 740
     for text, x in (("1234", 125.0), ("05", 383.0)):
@@ -289,4 +289,4 @@ def test_the_pages_own_words_are_untouched_by_flattening(corpus, doc_id, annots)
     path = str(corpus / "docs" / f"{doc_id}.pdf")
     with_widgets, without = read_pages(path)[0], read_pages(path, annotations=False)[0]
     assert [p.words for p in with_widgets] == [p.words for p in without]
-    assert [w[0] for w in with_widgets[0].annots] == annots and not any(p.annots for p in without)
+    assert [w.text for w in with_widgets[0].annots] == annots and not any(p.annots for p in without)

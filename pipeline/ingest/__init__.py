@@ -11,17 +11,16 @@ import os
 import stat
 import tempfile
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter
 
 from pipeline.errors import ReadError
-from pipeline.ingest import engines
 from pipeline.paths import readable
-from pipeline.ingest.layout import (Line, Segment, assemble, group_lines, segment_positioned, split_flat_header,
-                                    split_flat_signature)
+from pipeline.ingest.scan import engines, read_images, read_pdf_page, repair_and_look_again
+from pipeline.ingest.layout import assemble, group_lines, segment_positioned, split_flat_header, split_flat_signature
+from pipeline.ingest.words import Line, Segment
 from pipeline.ingest.sniff import sniff
 from pipeline.records import Source
 from pipeline.text.normalize import normalize_text
-from pipeline.text.ocrfix import fix_landmarks, fix_segments
 
 MAX_BYTES = 512 << 20
 MIN_PAGE_CHARS = 20  # fewer printable characters than this on a page: a scan, read by OCR
@@ -118,17 +117,17 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     warnings: list[str] = []
     # The text-layer verdict rests on a sample (the first ~6,000 characters): a letter's fonts and any
     # scanner OCR layer are the same throughout, and the full text would cost more than reading it.
-    sample = " ".join(map(itemgetter(0), chain.from_iterable(p.words for p in pages)))[:6000]
+    sample = " ".join(map(attrgetter("text"), chain.from_iterable(p.words for p in pages)))[:6000]
     ocr_pages: dict[int, float | None] = {}
     repaired, legacy = repair_mojibake(sample)
     if legacy:
         for p in pages:
-            p.words = [(repair_mojibake(w[0])[0],) + tuple(w[1:]) for w in p.words]
+            p.words = [w._replace(text=repair_mojibake(w.text)[0]) for w in p.words]
         warnings.append(f"text layer in the legacy {legacy.upper()} font encoding, converted")
         sample = repaired
     useless = is_useless_text(sample)
     scanned = [i for i, p in enumerate(pages)
-               if useless or sum(map(len, map(itemgetter(0), p.words))) < MIN_PAGE_CHARS]
+               if useless or sum(map(len, map(attrgetter("text"), p.words))) < MIN_PAGE_CHARS]
     # The verdicts above rest on the pages' own text; what their annotations print (e-office widgets: the
     # number and the day) joins the words of every page read from its text layer. OCR reads a scan's from
     # the rendered page.
@@ -146,7 +145,7 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
     first_render: dict = {}  # the first OCR'd page as rendered for tesseract: the handwriting pass reads it again
     engines.take()  # this file's pages only
     for i in scanned if ocr else ():
-        lines[i], ocr_pages[pages[i].number], image = _ocr_pdf_page(path, pages[i].number)
+        lines[i], ocr_pages[pages[i].number], image = read_pdf_page(path, pages[i].number)
         if image is not None and not first_render:
             first_render = {pages[i].number: image}
     ocr_engine, fallback = engines.take()  # what read this file's pages; the pages the chosen one failed on
@@ -157,7 +156,7 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
         warnings.append("pages without a text layer read by OCR: " + ", ".join(map(str, sorted(ocr_pages))))
     stamps = []
     if ocr and lines and 1 not in ocr_pages:
-        from pipeline.ingest.eoffice import apply_stamps, read_stamps
+        from pipeline.ingest.scan.eoffice import apply_stamps, read_stamps
 
         first = lines[0] if pdf_engine == "pypdfium2" else group_lines(pdf.page_words(path, 1), 1)
         stamps = read_stamps(path, first, warnings)
@@ -165,8 +164,8 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             apply_stamps(lines[0], stamps)
             lines[0] = group_lines([w for ln in lines[0] for w in ln.words], 1)
     segments = segment_positioned(lines)
-    if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the genre-aware repairs
-        segments = _second_looks(fix_segments(segments), ocr_pages, warnings, lambda n: (
+    if ocr_pages:  # OCR'd pages (a scan, or a useless text layer): the scan stage's repairs and second looks
+        segments = repair_and_look_again(segments, ocr_pages, warnings, lambda n: (
             pdf.render_page(path, n, dpi=pdf.OCR_DPI, color=True), pdf.OCR_DPI),
             {n: (image, pdf.OCR_DPI) for n, image in first_render.items()})
     return {"segments": segments, "page_sizes": {p.number: (p.width, p.height) for p in pages},
@@ -174,68 +173,14 @@ def _read_pdf(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> 
             "engine": pdf_engine + (f"+{ocr_engine}" if ocr_pages else "+tesseract" if stamps else ""), "pdf": info}
 
 
-def _ocr_pdf_page(path: str, number: int) -> tuple[list[Line], float | None, object]:
-    """(lines, mean word confidence, the grayscale page image tesseract read; None when the page was read
-    turned, as its words' boxes then belong to the turned image)."""
-    from pipeline.ingest.ocr import ocr_page
-    from pipeline.ingest.pdf import OCR_DPI, render_page
-
-    image = render_page(path, number, dpi=OCR_DPI)
-    words, _size, rotation = ocr_page(image, dpi=OCR_DPI)
-    conf = sum(w[5] for w in words) / len(words) if words else None
-    return fix_landmarks(group_lines(words, number)), conf, None if rotation else image
-
-
 def _read_image(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:
     return _read_images([path], ocr)
 
 
 def _read_images(paths: list[str], ocr: bool) -> dict:
-    from pipeline.ingest.ocr import image_pages, ocr_page
-
     if not ocr:
         raise ReadError(paths[0], "no_text", "an image, and OCR is switched off")
-    lines, sizes, ocr_pages, warnings = [], {}, {}, []
-    frames = [frame for path in paths for frame in image_pages(path)]
-    engines.take()  # this letter's pages only
-    for n, (image, dpi, size) in enumerate(frames, start=1):
-        words, turned_size, rotation = ocr_page(image, dpi=dpi)
-        lines.append(fix_landmarks(group_lines(words, n)))
-        sizes[n] = turned_size or size
-        ocr_pages[n] = sum(w[5] for w in words) / len(words) if words else None
-        if rotation:
-            warnings.append(f"page {n} lay turned {rotation}°: read upright")
-    ocr_engine, fallback = engines.take()  # what read the pages; the pages the chosen one failed on
-    warnings += filter(None, [fallback])
-    segments = _second_looks(fix_segments(segment_positioned(lines)), ocr_pages, warnings,
-                             lambda n: _colour_frame(frames[n - 1]))
-    return {"segments": segments, "page_sizes": sizes, "ocr_pages": ocr_pages, "engine": ocr_engine,
-            "warnings": warnings}
-
-
-def _second_looks(segments: list, ocr_pages: dict, warnings: list, load_page, rendered: dict | None = None) -> list:
-    """Where OCR is known to fail on a letter, look at the page image again: the signature column and the
-    signer's title under the seal (titlepass) and the number and date written by hand (handpass).
-    `load_page(n)` → (colour image, dpi), called at most once per page; `rendered` {page: (image, dpi)} holds
-    pages already in memory (grayscale is all the handwriting pass needs), so that the header page is not
-    rendered twice."""
-    from functools import lru_cache
-
-    from pipeline.ingest.handpass import read_handwriting
-    from pipeline.ingest.titlepass import recover_title, reread_column
-
-    load_page = lru_cache(maxsize=2)(load_page)
-    rendered = rendered or {}
-    reread_column(segments, ocr_pages, load_page, warnings)
-    recover_title(segments, ocr_pages, load_page, warnings)
-    read_handwriting(segments, ocr_pages, lambda n: rendered[n] if n in rendered else load_page(n), warnings)
-    return segments
-
-
-def _colour_frame(frame: tuple) -> tuple:
-    from pipeline.ingest.ocr import open_colour
-    image, dpi, _size = frame
-    return open_colour(image), dpi
+    return read_images(paths)
 
 
 def _read_docx(path: str, data: bytes, kind: str, pdf_engine: str, ocr: bool) -> dict:

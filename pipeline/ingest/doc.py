@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment, split_flat_header
+from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, split_flat_header
+from pipeline.ingest.words import Line, Segment
 from pipeline.ingest.offline import offline
 
 TIMEOUT_S = 120

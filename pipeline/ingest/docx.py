@@ -20,7 +20,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, Line, Segment
+from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN
+from pipeline.ingest.words import Line, Segment
 
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 256 << 20

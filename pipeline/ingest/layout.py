@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter
 
+from pipeline.ingest.words import Line, Segment, Word
 from pipeline.records import Block, Page, Zone
 
 _SPACES = re.compile(r"\s+")
@@ -35,23 +35,6 @@ _SO_LINE = re.compile(r"^\s*S[ốo]\s*[:;.]", re.I)
 HEADER_RIGHT = re.compile(_MOTTO.pattern + r"|^\s*[^\W\d_][^\d,;:]{0,40},\s*ngày\b", re.I | re.M)
 
 
-@dataclass
-class Line:
-    """A line of text with optional position (PDF points, top-left origin) and OCR confidence."""
-
-    text: str
-    page: int = 1
-    bbox: tuple[float, float, float, float] | None = None
-    confidence: float | None = None
-    words: list = field(default_factory=list)  # (text, x0, top, x1, bottom, conf) for positioned lines
-
-
-@dataclass
-class Segment:
-    zone: str
-    lines: list[Line]
-
-
 def clean_line(text: str) -> str:
     if text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to collapse
         return text.strip()  # (every whitespace character but the space is unprintable)
@@ -62,9 +45,9 @@ def clean_line(text: str) -> str:
 # Positioned input: words → lines → bands
 
 
-def group_lines(words: list[tuple], page: int) -> list[Line]:
+def group_lines(words: list[Word], page: int) -> list[Line]:
     """Cluster positioned words (text, x0, top, x1, bottom, conf) into lines by vertical overlap."""
-    lines: list[list[tuple]] = []
+    lines: list[list[Word]] = []
     refs: list[list[float]] = []  # per line: top and bottom of its tallest word, and its x extent
     for w in sorted(words, key=_band_then_x):
         x0, top, x1, bottom = w[1:5]
@@ -97,7 +80,7 @@ FAR = 6.0  # a gap of this many word heights within a line is another column
 NEAR = 1.5  # a gap of at most this many word heights is the next word of the same line
 
 
-def _rehome(lines: list[list[tuple]]) -> None:
+def _rehome(lines: list[list[Word]]) -> None:
     """A word taken into a line of the other column while its own line had not begun ("Điều", a little
     higher than "- Như … 3;" beside it, into the signature column's "THỨ TRƯỞNG", since words are taken top to
     bottom in 3 pt bands) goes to the line of its neighbours: when it stands far from every word of its
@@ -108,62 +91,62 @@ def _rehome(lines: list[list[tuple]]) -> None:
             continue
         for j in range(len(line) - 1, -1, -1):
             w = line[j]
-            h = max(w[4] - w[2], 0.1)
-            left = w[1] - line[j - 1][3] if j else math.inf
-            right = line[j + 1][1] - w[3] if j + 1 < len(line) else math.inf
-            if min(left, right) < FAR * h or w[5] is not None and w[5] < 0.5:  # OCR's unsure specks stay
+            h = max(w.bottom - w.top, 0.1)
+            left = w.x0 - line[j - 1].x1 if j else math.inf
+            right = line[j + 1].x0 - w.x1 if j + 1 < len(line) else math.inf
+            if min(left, right) < FAR * h or w.conf is not None and w.conf < 0.5:  # OCR's unsure specks stay
                 continue
             for k in range(max(0, i - 3), min(len(lines), i + 4)):
                 if k == i or not lines[k]:
                     continue
-                near = [x for x in lines[k] if -0.5 * h < w[1] - x[3] < NEAR * h or -0.5 * h < x[1] - w[3] < NEAR * h]
-                if near and all(min(x[4], w[4]) - max(x[2], w[2]) >= 0.5 * max(h, x[4] - x[2]) for x in near):
+                near = [x for x in lines[k] if -0.5 * h < w.x0 - x.x1 < NEAR * h or -0.5 * h < x.x0 - w.x1 < NEAR * h]
+                if near and all(min(x.bottom, w.bottom) - max(x.top, w.top) >= 0.5 * max(h, x.bottom - x.top) for x in near):
                     del line[j]
                     lines[k].append(w)
                     lines[k].sort(key=_X0)
                     break
 
 
-def _band_then_x(w: tuple) -> tuple:
-    return round((w[2] + w[4]) / 6), w[1]  # ~3 pt bands, then left to right
+def _band_then_x(w: Word) -> tuple:
+    return round((w.top + w.bottom) / 6), w.x0  # ~3 pt bands, then left to right
 
 
-def _best_line(w: tuple, lines: list[list[tuple]], refs: list[list[float]]) -> int | None:
+def _best_line(w: Word, lines: list[list[Word]], refs: list[list[float]]) -> int | None:
     """Of the last six lines, the one the word overlaps most (at least 0.6 of the smaller height, its centre
     within the line), the latest on ties, and not one where it would sit on another word."""
-    h = max(w[4] - w[2], 0.1)
-    centre = (w[2] + w[4]) / 2
+    h = max(w.bottom - w.top, 0.1)
+    centre = (w.top + w.bottom) / 2
     best, best_overlap = None, 0.0
     for k in range(len(lines) - 1, max(len(lines) - 7, -1), -1):
         top, bottom, x0, x1 = refs[k]
         if not top <= centre <= bottom:  # most candidates are other lines: skip them before measuring
             continue
-        overlap = min(bottom, w[4]) - max(top, w[2])
+        overlap = min(bottom, w.bottom) - max(top, w.top)
         if overlap >= 0.6 * min(h, bottom - top) and overlap > best_overlap and \
-                (w[1] >= x1 - 0.5 or w[3] <= x0 + 0.5 or not _collides(w, lines[k])):
+                (w.x0 >= x1 - 0.5 or w.x1 <= x0 + 0.5 or not _collides(w, lines[k])):
             best, best_overlap = k, overlap
     return best
 
 
-def _collides(w: tuple, line: list[tuple]) -> bool:
+def _collides(w: Word, line: list[Word]) -> bool:
     """A line never holds two words at the same x: that is the line above or below."""
-    x0, x1 = w[1], w[3]
+    x0, x1 = w.x0, w.x1
     for x in line:
         # Side by side: the overlap is <= 0, never over 0.3 of a width unless a width is negative.
-        if (x[3] <= x0 or x[1] >= x1) and x1 >= x0 and x[3] >= x[1]:
+        if (x.x1 <= x0 or x.x0 >= x1) and x1 >= x0 and x.x1 >= x.x0:
             continue
-        if min(x[3], x1) - max(x[1], x0) > 0.3 * min(x1 - x0, x[3] - x[1]):
+        if min(x.x1, x1) - max(x.x0, x0) > 0.3 * min(x1 - x0, x.x1 - x.x0):
             return True
     return False
 
 
-def _make_line(words: list[tuple], page: int) -> Line:
+def _make_line(words: list[Word], page: int) -> Line:
     bbox = (min(map(_X0, words)), min(map(_TOP, words)), max(map(_X1, words)), max(map(_BOTTOM, words)))
     confs = [c for c in map(_CONF, words) if c is not None]
     return Line(_join_words(words), page, bbox, sum(confs) / len(confs) if confs else None, words)
 
 
-_TEXT, _X0, _TOP, _X1, _BOTTOM, _CONF = (itemgetter(i) for i in range(6))
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _CONF = (attrgetter(f) for f in Word._fields)
 
 
 _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
@@ -172,7 +155,7 @@ _CLOSING = re.compile(r"^[.,;:!?)\]]+$")
 _MAY_JOIN = re.compile(r" (?:[/.,;:!?)\]\- ]|$)|[/-] |^ ")
 
 
-def _join_words(words: list[tuple]) -> str:
+def _join_words(words: list[Word]) -> str:
     """Words joined by one space, except where no space was printed: closing punctuation close to its word
     ("(Hiển) ." → "(Hiển).") and slash or hyphen pieces nearer than a thin space ("259/KH" "-"), so that
     engines which split words at different gaps still print the same line. Words hold no whitespace (every
@@ -182,13 +165,13 @@ def _join_words(words: list[tuple]) -> str:
         return text
     out = []
     for i, w in enumerate(words):
-        gap = w[1] - words[i - 1][3] if i else 0.0
-        height = max(w[4] - w[2], words[i - 1][4] - words[i - 1][2] if i else 0.0, 1.0)
-        joiner = w[0][0] in "/-" or out and out[-1][-1] in "/-"
-        if i and (joiner and gap < 0.12 * height or _CLOSING.match(w[0]) and gap < 0.35 * height):
-            out[-1] += w[0]
+        gap = w.x0 - words[i - 1].x1 if i else 0.0
+        height = max(w.bottom - w.top, words[i - 1].bottom - words[i - 1].top if i else 0.0, 1.0)
+        joiner = w.text[0] in "/-" or out and out[-1][-1] in "/-"
+        if i and (joiner and gap < 0.12 * height or _CLOSING.match(w.text) and gap < 0.35 * height):
+            out[-1] += w.text
         else:
-            out.append(w[0])
+            out.append(w.text)
     return " ".join(out)
 
 
@@ -198,9 +181,9 @@ def _channel(lines: list[Line], x_lo: float, x_hi: float, min_width: float) -> t
     ink = bytearray(hi - lo + 1)  # one cell per point
     for ln in lines:
         for w in ln.words:
-            if not _ALNUM.search(w[0]):  # rules and OCR specks ("_", "~") are not a column
+            if not _ALNUM.search(w.text):  # rules and OCR specks ("_", "~") are not a column
                 continue
-            a, b = max(math.floor(w[1]), lo) - lo, min(math.ceil(w[3]), hi) - lo
+            a, b = max(math.floor(w.x0), lo) - lo, min(math.ceil(w.x1), hi) - lo
             if a < b:
                 ink[a:b] = b"\x01" * (b - a)
     width = x_hi - x_lo
@@ -220,23 +203,23 @@ _ALNUM = re.compile(r"[^\W_]")  # matches exactly the characters str.isalnum() a
 
 def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
     cut = sum(channel) / 2
-    return any(any(w[3] <= cut for w in ln.words) and any(w[1] >= cut for w in ln.words) for ln in lines)
+    return any(any(w.x1 <= cut for w in ln.words) and any(w.x0 >= cut for w in ln.words) for ln in lines)
 
 
 def _both_sides(lines: list[Line], channel: tuple[float, float]) -> bool:
     """Lines left of the gap and lines right of it, if on no line together: the Nơi nhận list, and a
     signature column whose lines level with it the seal hid from OCR (037 scanned: only the name is read)."""
     cut = sum(channel) / 2
-    return (any(all(w[3] <= cut for w in ln.words) for ln in lines)
-            and any(all(w[1] >= cut for w in ln.words) for ln in lines))
+    return (any(all(w.x1 <= cut for w in ln.words) for ln in lines)
+            and any(all(w.x0 >= cut for w in ln.words) for ln in lines))
 
 
 def _split_band(band: list[Line], channel: tuple[float, float]) -> tuple[list[Line], list[Line]]:
     cut = sum(channel) / 2
     left, right = [], []
     for ln in band:
-        lw = [w for w in ln.words if (w[1] + w[3]) / 2 < cut]
-        rw = [w for w in ln.words if (w[1] + w[3]) / 2 >= cut]
+        lw = [w for w in ln.words if (w.x0 + w.x1) / 2 < cut]
+        rw = [w for w in ln.words if (w.x0 + w.x1) / 2 >= cut]
         if lw:
             left.append(_make_line(lw, ln.page))
         if rw:

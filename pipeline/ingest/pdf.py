@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from pipeline.errors import ReadError
+from pipeline.ingest.words import Word
 
 ENGINES = ("pypdfium2", "pdfplumber")
 MAX_PAGES = 2000
@@ -35,8 +36,8 @@ class PdfPage:
     number: int
     width: float
     height: float
-    words: list  # (text, x0, top, x1, bottom, None): the page's own text layer
-    annots: list = field(default_factory=list)  # the same, printed by annotations (widgets, stamps, free text)
+    words: list[Word]  # the page's own text layer (conf None)
+    annots: list[Word] = field(default_factory=list)  # the same, printed by annotations (widgets, stamps, free text)
     warnings: list = field(default_factory=list)  # annotations that could not be read
 
 
@@ -196,7 +197,7 @@ def _words(textpage, text: str, height: float, pos: int = 0, endpos: int | None 
         if not -0.5 <= t0 - t1 <= 0.5 and abs(t0 - t1) > 0.5 * max(t0 - b0, 1.0):
             words += _split_across_lines(textpage, text, start, end, height)
             continue
-        words.append((m.group(), l1 if l1 < l0 else l0, height - (t1 if t1 > t0 else t0), r1 if r1 > r0 else r0,
+        words.append(Word(m.group(), l1 if l1 < l0 else l0, height - (t1 if t1 > t0 else t0), r1 if r1 > r0 else r0,
                       height - (b1 if b1 < b0 else b0), None))
     return words
 
@@ -212,7 +213,7 @@ def _split_across_lines(textpage, text: str, start: int, end: int, height: float
         cur.append((text[i], left, bottom, right, top))
         prev_top = top
     pieces.append(cur)
-    return [("".join("-" if c[0] == "\ufffe" else c[0] for c in p), min(c[1] for c in p), height - max(c[4] for c in p),
+    return [Word("".join("-" if c[0] == "\ufffe" else c[0] for c in p), min(c[1] for c in p), height - max(c[4] for c in p),
              max(c[3] for c in p), height - min(c[2] for c in p), None) for p in pieces]
 
 
@@ -232,23 +233,23 @@ def read_pages(path: str, engine: str = "pypdfium2", data: bytes | None = None,
         pdf.close()
 
 
-def with_annotations(words: list, annots: list) -> list:
+def with_annotations(words: list[Word], annots: list[Word]) -> list[Word]:
     """A page's words as printed: its own, and its annotations' over them. Annotations are painted after
     the page's content, so a page word that an annotation's word lies on (over half the smaller of each
     extent) is hidden by it: an e-office system stamps the month it signed over the draft's month."""
     if not annots:
         return words
-    x0, top = min(a[1] for a in annots), min(a[2] for a in annots)
-    x1, bottom = max(a[3] for a in annots), max(a[4] for a in annots)
-    kept = [w for w in words if w[3] <= x0 or w[1] >= x1 or w[4] <= top or w[2] >= bottom
+    x0, top = min(a.x0 for a in annots), min(a.top for a in annots)
+    x1, bottom = max(a.x1 for a in annots), max(a.bottom for a in annots)
+    kept = [w for w in words if w.x1 <= x0 or w.x0 >= x1 or w.bottom <= top or w.top >= bottom
             or not any(_lies_on(a, w) for a in annots)]
     return kept + annots
 
 
-def _lies_on(a: tuple, w: tuple) -> bool:
-    across = min(a[3], w[3]) - max(a[1], w[1])
-    down = min(a[4], w[4]) - max(a[2], w[2])
-    return across > 0.5 * min(a[3] - a[1], w[3] - w[1]) and down > 0.5 * min(a[4] - a[2], w[4] - w[2])
+def _lies_on(a: Word, w: Word) -> bool:
+    across = min(a.x1, w.x1) - max(a.x0, w.x0)
+    down = min(a.bottom, w.bottom) - max(a.top, w.top)
+    return across > 0.5 * min(a.x1 - a.x0, w.x1 - w.x0) and down > 0.5 * min(a.bottom - a.top, w.bottom - w.top)
 
 
 def page_words(path: str, number: int) -> list:
@@ -396,7 +397,7 @@ def _plumber_words(chars: list[dict]) -> list:
 
     def flush():
         if cur:
-            words.append(("".join(c["text"] for c in cur), min(c["x0"] for c in cur), min(c["top"] for c in cur),
+            words.append(Word("".join(c["text"] for c in cur), min(c["x0"] for c in cur), min(c["top"] for c in cur),
                           max(c["x1"] for c in cur), max(c["bottom"] for c in cur), None))
             cur.clear()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.layout import Line, Segment, split_flat_header, split_flat_signature
+from pipeline.ingest.layout import split_flat_header, split_flat_signature
+from pipeline.ingest.words import Line, Segment
 from pipeline.ingest.portal import after_panel, is_markdown_page, markdown_parts, read_properties
 from pipeline.text.legacy import decode_bytes
 from pipeline.text.splitglyph import repair_split_glyphs

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pipeline.nlp.dates import find_dates
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
-from pipeline.nlp.segment import (DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE, Line,
+from pipeline.nlp.segment import (DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE, TextLine,
                                   LetterZones)
 from pipeline.text.normalize import fold
 
@@ -71,10 +71,10 @@ def _continues(upper: str, line: str, lex: Lexicon) -> bool:
     return joined is not None and len(joined) > len(key)
 
 
-def _issuer_bodies(lines: list[Line], lex: Lexicon) -> list[list[Line]]:
+def _issuer_bodies(lines: list[TextLine], lex: Lexicon) -> list[list[TextLine]]:
     """Group the issuer lines into bodies: a line opening with an issuer head starts a new body (the one above
     is its parent) unless it continues the name above it (`_continues`); a line with no head continues too."""
-    bodies: list[list[Line]] = []
+    bodies: list[list[TextLine]] = []
     for ln in lines:
         opens = _head_of(fold(ln.text), lex) is not None
         if bodies and (not opens or _continues(" ".join(x.text for x in bodies[-1]), ln.text, lex)):
@@ -84,11 +84,11 @@ def _issuer_bodies(lines: list[Line], lex: Lexicon) -> list[list[Line]]:
     return bodies
 
 
-def _join(lines: list[Line]) -> tuple[str, int, int]:
+def _join(lines: list[TextLine]) -> tuple[str, int, int]:
     return " ".join(ln.text for ln in lines), lines[0].start, lines[-1].end
 
 
-def issuer_lines(zones: LetterZones, lex: Lexicon) -> list[Line]:
+def issuer_lines(zones: LetterZones, lex: Lexicon) -> list[TextLine]:
     """Header-left lines above the number line (or the title, when a flattened header has no number line),
     without decoration, motto or date lines."""
     out = []
@@ -231,17 +231,17 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
         if hit:
             header.doc_type = hit[0]
             header.spans["doc_type"] = [ln.start, ln.start + hit[1]]
-            rest = Line(ln.text[hit[1]:].strip(), ln.end - len(ln.text[hit[1]:].strip()), ln.end)
+            rest = TextLine(ln.text[hit[1]:].strip(), ln.end - len(ln.text[hit[1]:].strip()), ln.end)
             _subject_lines(([rest] if rest.text else []) + candidates[i + 1:], header)
             break
     if header.subject is None:
         _vv_subject(zones, header)
 
 
-def _subject_lines(lines: list[Line], header: Header) -> None:
+def _subject_lines(lines: list[TextLine], header: Header) -> None:
     """The subject under a type name: lines until the body starts, an authority line in capitals
     (BỘ TRƯỞNG BỘ XÂY DỰNG) or a bracketed or labelled line."""
-    taken: list[Line] = []
+    taken: list[TextLine] = []
     for ln in lines:
         if (_BODY_START.match(ln.text) or KINH_GUI.match(ln.text) or ln.text.startswith(("(", "-", "*"))
                 or _LABEL_LINE.match(ln.text) or DECORATION.match(ln.text)):
@@ -260,7 +260,7 @@ def _vv_subject(zones: LetterZones, header: Header) -> None:
         prefix = _SUBJECT_PREFIX.match(ln.text)
         if not prefix or not prefix.group(0).strip() or ln.text[:1] not in "VvT":
             continue
-        taken = [Line(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]
+        taken = [TextLine(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]
         for nxt in lines[i + 1:]:
             if nxt not in zones.header_left or NUMBER_LINE.match(nxt.text) or MOTTO.search(nxt.text) or \
                     KINH_GUI.match(nxt.text):  # ô 9a follows ô 5b, in the same table cell in some DOCX letters

@@ -80,8 +80,7 @@ def read_refs(source: Source, zones: LetterZones, header: Header, lex: Lexicon, 
     own = header.number.full_number if header.number else None
     title = header.spans.get("subject")
     return find_references(source.text, lex, own_number=own, exclude=exclude, title_span=title,
-                           doc_type=header.doc_type, preamble_end=_preamble_end(zones), ocr=source.ocr,
-                           recipients=recipients)
+                           doc_type=header.doc_type, preamble_end=_preamble_end(zones), recipients=recipients)
 
 
 _APPENDIX = re.compile(r"(?:Phụ lục|PHỤ LỤC)\b")

@@ -129,25 +129,6 @@ def find_numbers(text: str) -> list[DocNumber]:
     return sorted(found, key=lambda n: n.start)
 
 
-_OCR_CODE = re.compile(r"(?<=\d-)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=[ \t]*/)|(?<=\d/)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=-)")
-_OCR_LETTERS = str.maketrans({"1": "L", "0": "O", "5": "S", "8": "B"})
-
-
-def repair_ocr_codes(text: str) -> str:
-    """OCR misreads letters of a type code as digits ('299-K1/TU'): where the code is unknown and the usual
-    confusions (1→L, 0→O, 5→S, 8→B) make it a known type code, use that. Same length, so offsets hold."""
-    codes = load_lexicon().type_by_code
-
-    def fix(m: re.Match) -> str:
-        code = m.group(0)
-        if not any(c.isdigit() for c in code) or fold(code) in codes:
-            return code
-        repaired = code.translate(_OCR_LETTERS)
-        return repaired if fold(repaired) in codes else code
-
-    return _OCR_CODE.sub(fix, text)
-
-
 def parse_number(text: str) -> DocNumber | None:
     """The first document number in a short string ('Số: 15/QĐ-UBND' → 15, QĐ-UBND)."""
     numbers = find_numbers(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, Line, cong_dien_head
+from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, TextLine, cong_dien_head
 
 _ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 _END_PUNCT = re.compile(r"[\s;.,:]+$")
@@ -19,7 +19,7 @@ def _clean(item: str) -> str:
     return _END_PUNCT.sub("", _ITEM_MARK.sub("", item)).strip()
 
 
-def _continues(prev: Line, ln: Line, before_prose: bool = False) -> bool:
+def _continues(prev: TextLine, ln: TextLine, before_prose: bool = False) -> bool:
     """A Nơi nhận item runs until the next dash or plus (ND30 Phụ lục I ô 9b; domain.md): a line without its own
     marker continues the item above while that item is open (no closing ';', '.' or ':'), unless it is the signature
     column's (a caps authority or title, a bare name, '(Đã ký)'). A list that the body follows (Kính gửi)
@@ -37,20 +37,20 @@ def _continues(prev: Line, ln: Line, before_prose: bool = False) -> bool:
     return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
 
 
-def _join_lone_marks(lines: list[Line]) -> list[Line]:
+def _join_lone_marks(lines: list[TextLine]) -> list[TextLine]:
     """OCR and some PDFs put an item's dash on a line of its own ('-' / 'Chủ tịch UBND tỉnh;')."""
-    out: list[Line] = []
+    out: list[TextLine] = []
     for ln in lines:
         if out and re.fullmatch(r"[-–—+•*]", out[-1].text):
-            out[-1] = Line(out[-1].text + " " + ln.text, out[-1].start, ln.end)
+            out[-1] = TextLine(out[-1].text + " " + ln.text, out[-1].start, ln.end)
         else:
             out.append(ln)
     return out
 
 
-def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
+def _items(lines: list[TextLine], stop_on_prose: bool) -> list[TextLine]:
     """Items of a dash list (or a ';' list), with wrapped lines joined."""
-    items: list[Line] = []
+    items: list[TextLine] = []
     lines = _join_lone_marks(lines)
     dashed = any(_ITEM_MARK.match(ln.text) for ln in lines[:3])
     for ln in lines:
@@ -60,7 +60,7 @@ def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
         prev_open = items and not re.search(r"[;.:]$", items[-1].text)
         if items and not marked and (prev_open and ln.text[:1].islower() or _continues(items[-1], ln, stop_on_prose)):
             last = items[-1]
-            items[-1] = Line(last.text + " " + ln.text, last.start, ln.end)
+            items[-1] = TextLine(last.text + " " + ln.text, last.start, ln.end)
             continue
         if dashed and not marked:
             break
@@ -72,7 +72,7 @@ def _items(lines: list[Line], stop_on_prose: bool) -> list[Line]:
     return items
 
 
-def _as_output(items: list[Line]) -> tuple[list[str], list[list[int]]]:
+def _as_output(items: list[TextLine]) -> tuple[list[str], list[list[int]]]:
     values, spans = [], []
     for it in items:
         value = _clean(it.text)
@@ -83,7 +83,7 @@ def _as_output(items: list[Line]) -> tuple[list[str], list[list[int]]]:
     return values, spans
 
 
-def find_recipients(body: list[Line], header_left: list[Line]) -> tuple[list[str], list[list[int]]]:
+def find_recipients(body: list[TextLine], header_left: list[TextLine]) -> tuple[list[str], list[list[int]]]:
     """`Kính gửi: X` on one line, or the list under it; a Công điện's list after "<SENDER> điện:"."""
     lines = header_left + body[:40]
     for i, ln in enumerate(lines):
@@ -92,13 +92,13 @@ def find_recipients(body: list[Line], header_left: list[Line]) -> tuple[list[str
             continue
         rest = ln.text[head.end():].strip()
         if rest:
-            first = Line(rest, ln.end - len(rest), ln.end)
+            first = TextLine(rest, ln.end - len(rest), ln.end)
             return _as_output([first] + (_items(lines[i + 1:], True) if rest.endswith(";") else []))
         return _as_output(_items(lines[i + 1:], True))
     return [], []
 
 
-def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+def split_noi_nhan(lines: list[TextLine]) -> tuple[list[TextLine], list[TextLine]]:
     """The Nơi nhận block's own lines, and the signature lines interleaved into it. Without dashes, an item
     is a line ending in ';' (or the closing '.' line, or the `Lưu` line); the rest is the signature's."""
     own, signature = [], []
@@ -109,7 +109,7 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         if head:
             rest = ln.text[head.end():].strip()
             if rest:
-                signature.append(Line(rest, ln.end - len(rest), ln.end))
+                signature.append(TextLine(rest, ln.end - len(rest), ln.end))
             continue
         if dashed and (_ITEM_MARK.match(ln.text)
                        or own and (ln.text[:1].islower() or _continues(own[-1], ln))):
@@ -123,9 +123,9 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         item, semi, tail = ln.text.rpartition(";")
         tail = tail.strip()
         if semi:
-            own.append(Line(item + ";", ln.start, ln.start + len(item) + 1))
+            own.append(TextLine(item + ";", ln.start, ln.start + len(item) + 1))
             if tail:
-                signature.append(Line(tail, ln.end - len(tail), ln.end))
+                signature.append(TextLine(tail, ln.end - len(tail), ln.end))
         elif re.match(r"Lưu\b", ln.text) or (own and own[-1].text.endswith(";") and ln.text.endswith(".") and not ln.is_caps):
             own.append(ln)
         else:
@@ -133,7 +133,7 @@ def split_noi_nhan(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     return own, signature
 
 
-def find_distribution(noi_nhan: list[Line], signature: list[Line] = ()) -> tuple[list[str], list[list[int]], list[Line]]:
+def find_distribution(noi_nhan: list[TextLine], signature: list[TextLine] = ()) -> tuple[list[str], list[list[int]], list[TextLine]]:
     """The Nơi nhận items, plus the signature lines: when the layout could not tell the two columns apart
     (a Nơi nhận zone that is only its heading), both columns are read together and sorted out here."""
     lines = list(noi_nhan)

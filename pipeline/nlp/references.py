@@ -19,7 +19,7 @@ from pipeline.nlp.clauses import Clause, starts_with_citation, clause_at, split_
 from pipeline.nlp.dates import date_after, find_dates
 from pipeline.nlp.keys import issuer_slug
 from pipeline.nlp.lexicon import Lexicon
-from pipeline.nlp.numbers import DocNumber, find_numbers, number_key, repair_ocr_codes
+from pipeline.nlp.numbers import DocNumber, find_numbers, number_key
 from pipeline.nlp.validity import PARTS, scope_of
 from pipeline.text.normalize import ascii_fold, fold
 
@@ -348,9 +348,10 @@ def _initials(name: str) -> str:
     return "".join(ascii_fold(w)[0] for w in re.findall(r"[^\W\d_]+", name))
 
 
-def _repair_ocr_org(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber:
-    """OCR adds a stray letter to an issuer code ('203/BC-BOQL' … 'của Ban Quản lý …'): when the code is
-    unknown and dropping one letter gives the initials the cited issuer's name starts with, drop it."""
+def _repair_stray_letter(n: DocNumber, issuer: str | None, lex: Lexicon) -> DocNumber:
+    """A stray letter in an issuer code ('203/BC-BOQL' … 'của Ban Quản lý …', OCR's mostly): when the code
+    is unknown and dropping one letter gives the initials the cited issuer's name starts with, drop it. The
+    issuer named beside the number decides, so it is read here, on any text, not in the scan stage."""
     org = n.org_code
     if not issuer or not org or fold(org) in lex.issuer_codes or n.shape != "admin":
         return n
@@ -389,8 +390,7 @@ def _share_run_context(cites: list[_Cite]) -> None:
 
 
 def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, exclude=(), title_span=None,
-                    doc_type: str | None = None, preamble_end: int | None = None, ocr: bool = False,
-                    recipients=()) -> list[dict]:
+                    doc_type: str | None = None, preamble_end: int | None = None, recipients=()) -> list[dict]:
     """The references of a letter's text. `exclude` holds (start, end) ranges not to read (own number line,
     Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
     letter's act); `recipients` the Kính gửi items (a letter that answers goes back to the cited letter's issuer)."""
@@ -399,7 +399,7 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
     ctx.recipients = [slug for slug in map(issuer_slug, recipients or ()) if slug]
     own = number_key(own_number) if own_number else None
     cites: list[_Cite] = []
-    for n in find_numbers(repair_ocr_codes(text) if ocr else text):
+    for n in find_numbers(text):
         if any(s <= n.start < e for s, e in exclude) or (own and number_key(n.full_number) == own):
             continue
         if _FORM_CODE.search(text, max(0, n.start - 20), n.start):
@@ -412,8 +412,7 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
         if cite.issuer is None:
             before = _ISSUER_BEFORE.search(text[max(0, n.start - 160):n.start])
             cite.issuer = before.group("iss").strip() if before else None
-        if ocr:
-            cite.number = _repair_ocr_org(n, cite.issuer, lex)
+        cite.number = _repair_stray_letter(n, cite.issuer, lex)
         prev = cites[-1] if cites else None
         cite.continues = bool(prev and _continues(clauses, prev.clause, cite.clause, text))
         if prev and (prev.clause == cite.clause or cite.continues):

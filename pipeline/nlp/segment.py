@@ -31,7 +31,7 @@ DATE_LINE = re.compile(r"ng[àa]y\s*(?:[\d.…_ ]|[^\s\d]{1,3}(?=\s))*\s*th[áa]
 
 
 @dataclass(frozen=True)
-class Line:
+class TextLine:
     """One line of the letter with its absolute offsets in Source.text."""
 
     text: str  # stripped
@@ -44,7 +44,7 @@ class Line:
         return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def lines_of(text: str, start: int, end: int) -> list[Line]:
+def lines_of(text: str, start: int, end: int) -> list[TextLine]:
     """The non-empty lines of text[start:end], stripped, with absolute offsets."""
     out = []
     pos = start
@@ -52,7 +52,7 @@ def lines_of(text: str, start: int, end: int) -> list[Line]:
         stripped = raw.strip()
         if stripped:
             lead = len(raw) - len(raw.lstrip())
-            out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+            out.append(TextLine(stripped, pos + lead, pos + lead + len(stripped)))
         pos += len(raw) + 1
     return out
 
@@ -70,15 +70,15 @@ class LetterZones:
     appendix: list = field(default_factory=list)  # an appendix printed after the signature block
 
 
-def _zone_lines(source: Source, names: tuple[str, ...]) -> list[Line]:
-    out: list[Line] = []
+def _zone_lines(source: Source, names: tuple[str, ...]) -> list[TextLine]:
+    out: list[TextLine] = []
     for zone in source.zones:
         if zone.name in names:
             out += lines_of(source.text, zone.start, zone.end)
     return out
 
 
-def _split_flat(lines: list[Line]) -> tuple[list, list, list]:
+def _split_flat(lines: list[TextLine]) -> tuple[list, list, list]:
     """A flattened letter: the header is everything up to the date line (or the number line), split into
     the motto lines (right column) and the rest (left column)."""
     limit = min(len(lines), 14)
@@ -141,7 +141,7 @@ def segment_letter(source: Source) -> LetterZones:
     return LetterZones(left, right, body, noi_nhan, signature, source.text, appendix)
 
 
-def _split_tail(body: list[Line]) -> tuple[list, list, list]:
+def _split_tail(body: list[TextLine]) -> tuple[list, list, list]:
     """Nơi nhận and signature from the end of a flat body: from the last `Nơi nhận:` line on."""
     for i in range(len(body) - 1, -1, -1):
         if NOI_NHAN.match(body[i].text):

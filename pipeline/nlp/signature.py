@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.nlp.lexicon import Lexicon
-from pipeline.nlp.segment import NOI_NHAN, Line
+from pipeline.nlp.segment import NOI_NHAN, TextLine
 
 # ô 7a (ND30 PL I; domain.md §1): TM., KT., TL., TUQ., Q., also written T/M, K/T, T/L, T/UQ, and printed with
 # or without the space after the dot ("KT.CHỦ TỊCH", "TM.ỦY BAN NHÂN DÂN"); without a dot a space must follow.
@@ -33,30 +33,30 @@ def _is_name(text: str) -> bool:
     return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
 
 
-def _strip_rank(ln: Line, lex: Lexicon) -> Line:
+def _strip_rank(ln: TextLine, lex: Lexicon) -> TextLine:
     """'Thượng tướng Lê Huy Vịnh' → 'Lê Huy Vịnh' (lexicon first, then underthesea's proper-noun tags)."""
     text = ln.text
     for rank in lex.ranks:
         if text.lower().startswith(rank.lower() + " "):
             rest = text[len(rank):].lstrip()
-            return Line(rest, ln.end - len(rest), ln.end)
+            return TextLine(rest, ln.end - len(rest), ln.end)
     words = text.split()
     if len(words) >= 4 and words[0] not in lex.surnames:
         from pipeline.nlp.vi import proper_name_tail
         tail = proper_name_tail(text)
         if tail and tail != text:
-            return Line(tail, ln.end - len(tail), ln.end)
+            return TextLine(tail, ln.end - len(tail), ln.end)
     return ln
 
 
-def _trimmed(ln: Line) -> Line:
+def _trimmed(ln: TextLine) -> TextLine:
     """A line without the specks OCR reads around it ("`. Minh Hà :")."""
     m = re.match(r"^[`'.,:_\s]*(.*?)(?:\s+[`'.:]+)?$", ln.text)
     text = m.group(1)
-    return Line(text, ln.start + m.start(1), ln.start + m.end(1)) if text and text != ln.text else ln
+    return TextLine(text, ln.start + m.start(1), ln.start + m.end(1)) if text and text != ln.text else ln
 
 
-def _name_line(lines: list[Line], lex: Lexicon) -> int | None:
+def _name_line(lines: list[TextLine], lex: Lexicon) -> int | None:
     for i in range(len(lines) - 1, -1, -1):
         candidate = _strip_rank(_trimmed(lines[i]), lex)
         first, _, rest = candidate.text.partition(" ")
@@ -98,7 +98,7 @@ def restore_surname(name: str, lex: Lexicon) -> str | None:
     return f"{same[0]} {rest}" if len(same) == 1 and same[0] in lex.surnames else None
 
 
-def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
+def read_signature(lines: list[TextLine], lex: Lexicon) -> Signature:
     """Signer, authority and title from the signature column's lines (top to bottom)."""
     sig = Signature()
     lines = [ln for ln in lines if not _NOISE.search(ln.text) and not NOI_NHAN.match(ln.text)]
@@ -125,7 +125,7 @@ def read_signature(lines: list[Line], lex: Lexicon) -> Signature:
     return sig
 
 
-def _with_cut_surname(name: str, below: list[Line], lex: Lexicon) -> str:
+def _with_cut_surname(name: str, below: list[TextLine], lex: Lexicon) -> str:
     """A name whose family name lost its first letter and went to a line of its own below ("Minh Hà" over
     "hạm"): the fragment in front, as OCR read it ("hạm Minh Hà"; restore_surname writes the family name)."""
     first = name.split()[0]
@@ -141,7 +141,7 @@ def normal_prefix(text: str) -> str:
     return f"{prefix}. {text[m.end():].strip()}"
 
 
-def signature_from_tail(body: list[Line], lex: Lexicon) -> Signature:
+def signature_from_tail(body: list[TextLine], lex: Lexicon) -> Signature:
     """A flat letter without a signature column or Nơi nhận: the last authority line (TM., KT. …) of the
     body with what follows it, else the last capitals line followed by a name, else the last lines."""
     for i in range(len(body) - 1, -1, -1):

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from pipeline.ingest.layout import Line, _make_line
+from pipeline.ingest.layout import _make_line
+from pipeline.ingest.words import Line
 
 _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
 _CAPITALISED = re.compile(r"^[A-ZĐ][^\s\d]*$")  # one word of a _NAME
@@ -97,13 +98,13 @@ def _name_tail(text: str) -> int:
 def _touched(line: Line) -> bool:
     """A name line with a word tesseract is unsure of: the seal's rim or the signature ran into it
     ("Tàn Trinh Quốc" for Vương Trinh Quốc, 'Tàn' 0.19 sure and twice the height of the words beside it)."""
-    return any(w[5] is not None and w[5] < MIN_CONF for w in line.words)  # None: a text layer's word, as printed
+    return any(w.conf is not None and w.conf < MIN_CONF for w in line.words)  # None: a text layer's word
 
 
 def _alike(a: str, b: str) -> bool:
     """Two readings of one line: the same letters, diacritics aside, but for a slip in three letters."""
     from pipeline.text.normalize import ascii_fold
-    from pipeline.text.ocrfix import edit_distance
+    from pipeline.ingest.scan.repair import edit_distance
     a, b = ascii_fold(a).upper(), ascii_fold(b).upper()
     return edit_distance(a, b) <= min(3, len(a) // 3)
 
@@ -121,8 +122,8 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
         return
     from pipeline.ingest.layout import group_lines
-    from pipeline.ingest.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
-    from pipeline.text.ocrfix import fix_lines
+    from pipeline.ingest.scan.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
+    from pipeline.ingest.scan.repair import fix_lines
 
     image, dpi = load_page(page)
     scale = dpi / 72
@@ -136,8 +137,7 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     heading = next((ln for ln in left[:1] if ln.bbox and ln.page == page), None)
 
     def read(psm: int) -> list:
-        words = [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
-                 for t, a, b, c, d, conf in ocr_words(cleaned, dpi=dpi, psm=psm) if conf >= MIN_CONF]
+        words = [w.shifted(box[0], box[1]) for w in ocr_words(cleaned, dpi=dpi, psm=psm) if w.conf >= MIN_CONF]
         lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
         if heading is not None:  # the body's last line, caught by the margin above the authority line
             lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
@@ -179,14 +179,14 @@ def recover_title(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
              and ln.bbox[2] > name.bbox[0] - 40 and name.bbox[1] - ln.bbox[3] < 130]
     if name.page not in ocr_pages or any(_caps(ln.text) for ln in above):
         return
-    from pipeline.ingest.ocr import read_box
+    from pipeline.ingest.scan.ocr import read_box
 
     image, dpi = load_page(name.page)
     x0, top, x1, _ = name.bbox
     box = (max(0.0, x0 - 80), max(0.0, top - 130), x1 + 80, top - 2)
     words = [w for w in read_box(image, box, dpi)
-             if w[5] >= MIN_CONF and w[0].isupper() and sum(c.isalpha() for c in w[0]) >= 2]
-    if not words or not _caps(" ".join(w[0] for w in words)):
+             if w.conf >= MIN_CONF and w.text.isupper() and sum(c.isalpha() for c in w.text) >= 2]
+    if not words or not _caps(" ".join(w.text for w in words)):
         return
     line: Line = _make_line(words, name.page)
     seg.lines.insert(at, line)

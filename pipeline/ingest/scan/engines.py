@@ -14,7 +14,7 @@ Engines (setting: the environment variable VANBAN_OCR_ENGINE; unset, DEFAULT):
   lines; the words of a line get their boxes from the recogniser's own timesteps (a CTC output step is a
   fixed slice of the line's width), so that two columns the detector joined into one line keep their gap.
   VANBAN_TRUEOCR_MODELS names another folder of its models (default: the one inside the package).
-- "tesseract" (the default): `tesseract -l vie` (pipeline.ingest.ocr), the only engine before this module, and
+- "tesseract" (the default): `tesseract -l vie` (pipeline.ingest.scan.ocr), the only engine before this module, and
   the fallback. trueocr reads the pages better (bench/ocr.py: lower CER, more header fields right, a third of
   the time), but what vanban does after the page read (the OCR repairs of text/ocrfix, the handwriting pass's
   confidence thresholds) was set on tesseract's errors and confidences, and with trueocr the handwritten
@@ -34,6 +34,8 @@ import threading
 from pathlib import Path
 
 from PIL import Image
+
+from pipeline.ingest.words import Word
 
 ENV = "VANBAN_OCR_ENGINE"
 MODELS_ENV = "VANBAN_TRUEOCR_MODELS"
@@ -69,7 +71,7 @@ def page_words(image: Image.Image | str | Path, dpi: float | None = None, engine
     """A page's words (points, straightened) read by `engine` (default: the setting), and the engine that
     read them: tesseract when the chosen one is missing or fails."""
     from pipeline.errors import ReadError
-    from pipeline.ingest import ocr
+    from pipeline.ingest.scan import ocr
 
     name = engine or chosen()
     if name not in ENGINES:
@@ -177,8 +179,8 @@ def words_of_line(chars: list[tuple[str, float, float, float]], box: tuple[int, 
                 text = unicodedata.normalize("NFC", "".join(c[0] for c in current))
                 x0 = max(box[0], xs[0] - pitch / 2)
                 x1 = min(box[2], xs[-1] + pitch / 2)
-                words.append((text, float(x0), float(box[1]), float(max(x1, x0 + 1)), float(box[3]),
-                              sum(c[2] for c in current) / len(current)))
+                words.append(Word(text, float(x0), float(box[1]), float(max(x1, x0 + 1)), float(box[3]),
+                                  sum(c[2] for c in current) / len(current)))
                 current = []
         else:
             current.append(ch)
@@ -190,7 +192,7 @@ def _trueocr_page(image: Image.Image, dpi: float, numbers: bool) -> list:
     points, straightened by the slope of their lines."""
     import numpy as np
 
-    from pipeline.ingest import ocr
+    from pipeline.ingest.scan import ocr
 
     gray = np.asarray(image.convert("L"))
     words, line_ids = [], []
@@ -201,5 +203,5 @@ def _trueocr_page(image: Image.Image, dpi: float, numbers: bool) -> list:
     if numbers and words:
         words = ocr.reread_numbers(image, words)
     scale = 72.0 / dpi
-    return ocr._deskew([(t, a * scale, b * scale, c * scale, d * scale, conf) for t, a, b, c, d, conf in words],
+    return ocr._deskew([Word(t, a * scale, b * scale, c * scale, d * scale, conf) for t, a, b, c, d, conf in words],
                        line_ids)

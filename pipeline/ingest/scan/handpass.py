@@ -7,7 +7,7 @@ and `tháng`, between `tháng` and `năm`. OCR's word boxes are not the print's 
 handwriting beside it, or stops a few pixels short of a slash's foot or an italic letter, and a date line
 can come out as two lines. So the two halves of a split line are joined, the print's ends are found in the
 image (`_print_end`, `_print_start`), and the box is cut out of the page a little wider than the blank: the
-handwritten-digit network (pipeline/ingest/digits.py) reads the strokes that lie in the blank, as a second
+handwritten-digit network (pipeline/ingest/scan/digits.py) reads the strokes that lie in the blank, as a second
 reader, and a stroke across the blank's edge leaves it unread:
 - its reading replaces OCR's when every digit is sure and the value is possible (a day 1-31, a month 1-12);
 - OCR's digits stand when the network's likeliest digits are the same (two readers agree), or when the marks
@@ -21,8 +21,9 @@ import re
 from typing import Callable
 
 from pipeline.ingest.layout import _make_line
+from pipeline.ingest.words import Word
 from pipeline.text.normalize import ascii_fold
-from pipeline.text.ocrfix import edit_distance
+from pipeline.ingest.scan.repair import edit_distance
 
 _CLEAN = re.compile(r"^\d{1,5}$")
 # The slash that opens the symbol (/QĐ-UBND, /SGDĐT-VP), not one OCR made of a handwritten 1 ("35/_")
@@ -38,8 +39,12 @@ SPECKS = ".,-_'`"  # what OCR makes of the specks of a scan
 MARGIN = 0.8  # the crop reaches this many line heights over the print on either side of a blank
 
 
-def _key(word: tuple) -> str:
-    return re.sub(r"[^A-Z:/]", "", ascii_fold(word[0]))
+def _key(word: Word) -> str:
+    return _text_key(word.text)
+
+
+def _text_key(text: str) -> str:
+    return re.sub(r"[^A-Z:/]", "", ascii_fold(text))
 
 
 def read_handwriting(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
@@ -71,7 +76,7 @@ def _join_split_lines(lines: list) -> None:
     while i + 1 < len(lines):
         a, b = lines[i], lines[i + 1]
         if a.page == b.page and a.words and b.words and _same_band(a.bbox, b.bbox):
-            words = sorted(a.words + b.words, key=lambda w: w[1])
+            words = sorted(a.words + b.words, key=lambda w: w.x0)
             fields = {f[0] for f in _blanks(_unglue_so(words))}
             apart = {f[0] for ws in (a.words, b.words) for f in _blanks(_unglue_so(ws))}
             if fields - apart:
@@ -96,14 +101,14 @@ def _unglue_so(words: list) -> list:
     """`Số:` with the handwriting OCR glued to it ("Số:2%2") as two words; the printed `Số:` is about 1.3
     times as wide as the printed line is high (measured on the seed letter and 040: 1.38, 1.31)."""
     for k in range(min(2, len(words))):
-        if re.match(r"SO:.", ascii_fold(words[k][0])):
+        if re.match(r"SO:.", ascii_fold(words[k].text)):
             text, x0, top, x1, bottom, conf = words[k]
-            printed = next((w for w in words[k + 1:] if _SYMBOL.search(w[0])), None)
-            height = (printed[4] - printed[2]) if printed else 0.8 * (bottom - top)
+            printed = next((w for w in words[k + 1:] if _SYMBOL.search(w.text)), None)
+            height = (printed.bottom - printed.top) if printed else 0.8 * (bottom - top)
             cut = min(x1 - 1, x0 + 1.3 * height)
             head = text.index(":") + 1
-            return words[:k] + [(text[:head], x0, top, cut, bottom, conf),
-                                (text[head:], cut, top, x1, bottom, conf)] + words[k + 1:]
+            return words[:k] + [Word(text[:head], x0, top, cut, bottom, conf),
+                                Word(text[head:], cut, top, x1, bottom, conf)] + words[k + 1:]
     return words
 
 
@@ -118,7 +123,7 @@ def _blanks(words: list) -> list[tuple]:
     if so is not None:
         if keys[so] == "SO" and so + 1 < len(keys) and keys[so + 1] == ":":
             so += 1
-        slash = next((k for k in range(so + 1, len(words)) if _SYMBOL.search(words[k][0])), None)
+        slash = next((k for k in range(so + 1, len(words)) if _SYMBOL.search(words[k].text)), None)
         if slash is not None and slash - so <= 4:
             out.append(("number", so, slash, lambda v: 0 < int(v)))
     at = -1
@@ -134,12 +139,12 @@ def _blanks(words: list) -> list[tuple]:
 
 def _line_height(words: list) -> float:
     """The height of the line's printed word boxes: the median of the words tesseract is sure of."""
-    hs = sorted(w[4] - w[2] for w in words if w[5] is not None and w[5] >= PRINT_CONF) or \
-        sorted(w[4] - w[2] for w in words)
+    hs = sorted(w.bottom - w.top for w in words if w.conf is not None and w.conf >= PRINT_CONF) or \
+        sorted(w.bottom - w.top for w in words)
     return hs[len(hs) // 2]
 
 
-def _print_end(image, s: float, word: tuple, keyword: str, x0: float, top: float, bottom: float,
+def _print_end(image, s: float, word: Word, keyword: str, x0: float, top: float, bottom: float,
                line_pt: float) -> float:
     """Where the printed letters of `word` (the word before a blank) end, in points, found in the image,
     from `x0`, OCR's end of its box (or less). OCR's box of `ngày` or `tháng` often takes in the
@@ -152,13 +157,13 @@ def _print_end(image, s: float, word: tuple, keyword: str, x0: float, top: float
     lies across the blank's edge, and the digit reader leaves the blank unread. Only a word that begins with
     the printed `keyword` (SO, NGAY, THANG) is measured so: in "26tháng" (a typed day glued to it) or
     "Phòng,ngày" its letters do not start at the box's start."""
-    from pipeline.ingest.digits import runs_on
+    from pipeline.ingest.scan.digits import runs_on
 
-    letters = re.match(r"[^\W\d_]+:?", word[0])
-    if not letters or not _near(_key((letters.group(0),)).rstrip(":"), keyword):
+    letters = re.match(r"[^\W\d_]+:?", word.text)
+    if not letters or not _near(_text_key(letters.group(0)).rstrip(":"), keyword):
         return x0
     count = len(letters.group(0))
-    a, b = int(word[1] * s), int(x0 * s)
+    a, b = int(word.x0 * s), int(x0 * s)
     slop, gap = int(START_SLOP * line_pt * s), max(2, int(GAP * line_pt * s))
     if b - a < 4:
         return x0
@@ -183,7 +188,7 @@ def _print_start(image, s: float, x1: float, top: float, bottom: float, line_pt:
     of the box's start, START_SLOP of a line's height at most, all of strokes that reach into the box, with
     a gap of GAP before it, is the print's; otherwise the box's start stands (and handwriting close by is
     not taken for print)."""
-    from pipeline.ingest.digits import runs_on
+    from pipeline.ingest.scan.digits import runs_on
 
     slop, gap = int(START_SLOP * line_pt * s), max(2, int(GAP * line_pt * s))
     at = int(x1 * s)
@@ -203,7 +208,7 @@ def _print_start(image, s: float, x1: float, top: float, bottom: float, line_pt:
 
 
 def _strip(image, s: float, a: int, b: int, top: float, bottom: float):
-    from pipeline.ingest.digits import ink_of
+    from pipeline.ingest.scan.digits import ink_of
 
     return ink_of(image.crop((a, max(0, int(top * s)), b, int(bottom * s))))
 
@@ -223,35 +228,35 @@ def _print_sized(reading, line_px: float) -> bool:
 def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, warnings: list) -> list | None:
     """The line's words with the blank between words[start] and words[stop] read as handwriting (or emptied,
     when it cannot be read with confidence), or None when OCR's reading stands."""
-    from pipeline.ingest.digits import read_digits
+    from pipeline.ingest.scan.digits import read_digits
 
     image, dpi = page
     between = words[start + 1:stop]
     after = words[stop]
-    at = _SYMBOL.search(after[0]).start() if field == "number" else 0
-    glued, symbol = after[0][:at], after[0][at:]
-    seen = "".join(w[0] for w in between) + glued
-    x0 = words[start][3]
+    at = _SYMBOL.search(after.text).start() if field == "number" else 0
+    glued, symbol = after.text[:at], after.text[at:]
+    seen = "".join(w.text for w in between) + glued
+    x0 = words[start].x1
     if glued:  # "lý/QĐ-UBND": the slash sits about where its share of the letters puts it
-        x1 = after[1] + (after[3] - after[1]) * len(glued) / max(1, len(after[0]))
+        x1 = after.x0 + (after.x1 - after.x0) * len(glued) / max(1, len(after.text))
     else:
-        x1 = after[1]
-    height = max(w[4] - w[2] for w in (words[start], after))
-    top = min(words[start][2], after[2]) - 0.5 * height
-    bottom = max(words[start][4], after[4]) + 0.4 * height
+        x1 = after.x0
+    height = max(w.bottom - w.top for w in (words[start], after))
+    top = min(words[start].top, after.top) - 0.5 * height
+    bottom = max(words[start].bottom, after.bottom) + 0.4 * height
     s = dpi / 72
     line_pt = _line_height(words)
     # A printed word whose box is far wider than its letters took in handwriting OCR did not read as text:
     # the blank reaches to where the printed letters must begin (or end). Within a few pixels the box's
     # start is the print's, found in the image (a word of capitals is near that width, and OCR's box of
     # it may start right of its slash)
-    letters = after[3] - CHAR_WIDTH * (after[4] - after[2]) * len(symbol or after[0])
+    letters = after.x1 - CHAR_WIDTH * (after.bottom - after.top) * len(symbol or after.text)
     if letters > x1 + START_SLOP * line_pt:
         x1 = letters
     elif not glued.strip(SPECKS):  # nothing glued, or only the specks of a scan before the slash ("./QĐ")
-        x1 = _print_start(image, s, after[1], top, bottom, line_pt)
+        x1 = _print_start(image, s, after.x0, top, bottom, line_pt)
     before = words[start]
-    x0 = min(x0, before[1] + CHAR_WIDTH * (before[4] - before[2]) * len(before[0]))
+    x0 = min(x0, before.x0 + CHAR_WIDTH * (before.bottom - before.top) * len(before.text))
     keyword = {"number": "SO", "day": "NGAY", "month": "THANG"}[field]
     x0 = _print_end(image, s, before, keyword, x0, top, bottom, line_pt)
     if x1 - x0 < 0.5 * height:
@@ -262,12 +267,12 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
     left, right = max(0, int((x0 - margin) * s)), int((x1 + margin) * s)
     crop = image.crop((left, max(0, int(top * s)), right, int(bottom * s)))
     reading = read_digits(crop, line_height=height * s, span=(x0 * s - left, x1 * s - left))
-    rest = [(symbol, x1, after[2], after[3], after[4], after[5])] if glued else [after]
+    rest = [after._replace(text=symbol, x0=x1)] if glued else [after]
     if reading.text == "" or reading.text == seen:
         return None  # no ink in the blank, or both readers read the same
     # tesseract's confidence in the digits; glued to the symbol ("1074/QĐ-BXD") the word's confidence is the
     # whole word's, and the digit reader finding the same digits (and a slash beside them) stands in for it
-    sure = min((w[5] for w in between), default=after[5]) >= PRINT_CONF or \
+    sure = min((w.conf for w in between), default=after.conf) >= PRINT_CONF or \
         bool(glued and reading.text and seen in reading.text)
     if _CLEAN.match(seen) and sure and _print_sized(reading, height * s):
         return None  # typed or stamped digits, read well by tesseract: print is tesseract's to read
@@ -280,7 +285,7 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
         warnings.append(f"handwritten {field} not read with confidence (OCR saw {seen!r}, the digit reader "
                         f"{reading.guess or '?'} at {reading.confidence:.2f}): left empty, check the original")
         return words[:start + 1] + rest + words[stop + 1:]
-    new = (reading.text, x0 + 0.5, top + 0.5 * height, x1 - 0.5, bottom - 0.4 * height, reading.confidence)
+    new = Word(reading.text, x0 + 0.5, top + 0.5 * height, x1 - 0.5, bottom - 0.4 * height, reading.confidence)
     warnings.append(f"handwritten {field} read by the digit reader: {reading.text} "
                     f"(confidence {reading.confidence:.2f}; OCR saw {seen!r})")
     return words[:start + 1] + [new] + rest + words[stop + 1:]

@@ -14,9 +14,10 @@ import re
 
 from PIL import ImageOps
 
-from pipeline.ingest.ocr import ocr_line, tesseract_available
+from pipeline.ingest.scan.ocr import ocr_line, tesseract_available
 from pipeline.ingest.pdf import printed_annotations, render_page
 from pipeline.records import Stamp
+from pipeline.ingest.words import Word
 
 _SO = re.compile(r"^S[ốo]\s*:?$", re.I)
 _NGAY = re.compile(r"^ngày$", re.I)
@@ -38,13 +39,13 @@ def _blanks(line) -> list[tuple[str, int, int]]:
     words = line.words
     out = []
     for i in range(len(words) - 1):
-        a, b = words[i][0], words[i + 1][0]
+        a, b = words[i].text, words[i + 1].text
         if _SO.match(a) and b.startswith("/"):
             out.append(("number", i, i + 1))
-        elif _NGAY.match(a) and _THANG.match(b) and i and words[i - 1][0].endswith(","):  # "<place>, ngày"
-            end = i + 2 if i + 2 < len(words) and not _NAM.match(words[i + 2][0]) else i + 1
+        elif _NGAY.match(a) and _THANG.match(b) and i and words[i - 1].text.endswith(","):  # "<place>, ngày"
+            end = i + 2 if i + 2 < len(words) and not _NAM.match(words[i + 2].text) else i + 1
             out.append(("day", i, end))
-        elif _THANG.match(a) and _NAM.match(b) and any(w[0].endswith(",") for w in words[max(i - 3, 0):i]):
+        elif _THANG.match(a) and _NAM.match(b) and any(w.text.endswith(",") for w in words[max(i - 3, 0):i]):
             out.append(("month", i, i + 1))
     return out
 
@@ -57,10 +58,10 @@ def read_stamps(path: str, lines: list, warnings: list, page: int = 1) -> list[S
     for line in lines[:HEADER_LINES]:
         for field, first, last in _blanks(line):
             a, b = line.words[first], line.words[last]
-            height = max(b[4] - b[2], 6.0)
-            if b[1] - line.words[last - 1][3] < 0.6 * height and last == first + 1:
+            height = max(b.bottom - b.top, 6.0)
+            if b.x0 - line.words[last - 1].x1 < 0.6 * height and last == first + 1:
                 continue  # no room for a number between the two words
-            gaps.append((field, (a[1] - 0.5 * height, line.bbox[1] - 0.15 * height, b[3] + 0.5 * height,
+            gaps.append((field, (a.x0 - 0.5 * height, line.bbox[1] - 0.15 * height, b.x1 + 0.5 * height,
                                  line.bbox[3] + 0.15 * height)))
     if not gaps:
         return []
@@ -101,7 +102,7 @@ def apply_stamps(lines: list, stamps: list[Stamp]) -> None:
                 continue
             b = line.words[last]
             if field == "number":  # "7432" + "/UBND-XD" as one symbol, as the page shows it
-                line.words[last] = (stamp.value + b[0],) + b[1:]
+                line.words[last] = b._replace(text=stamp.value + b.text)
             else:
                 a, nxt = line.words[first], line.words[first + 1]
-                line.words.insert(first + 1, (stamp.value, a[3] + 1, nxt[2], nxt[1] - 1, nxt[4], stamp.confidence))
+                line.words.insert(first + 1, Word(stamp.value, a.x1 + 1, nxt.top, nxt.x0 - 1, nxt.bottom, stamp.confidence))

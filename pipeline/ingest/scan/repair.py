@@ -37,29 +37,15 @@
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
-from pipeline.text.normalize import ascii_fold
+from pipeline.models import MODELS
+from pipeline.text.normalize import ascii_fold, fold
 
-PHRASES = (
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-    "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THÀNH PHỐ", "THỊ XÃ",
-    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo", "giáo dục và đào tạo",
-    "BAN QUẢN LÝ", "VĂN PHÒNG", "CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ",
-    "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHÁNH VĂN PHÒNG",
-    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "KT. CỤC TRƯỞNG", "KT. BỘ TRƯỞNG",
-    "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC", "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC",
-    "Kính gửi", "Nơi nhận", "Như trên", "Lưu: VT", "Lưu VT", "Thành ủy", "Ủy ban nhân dân", "Sở Y tế",
-    "Phòng giáo dục và đào tạo", "các quận, huyện", "trực thuộc Sở", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
-    "Căn cứ", "Thực hiện", "Quyết định", "Công văn", "Nghị định", "Thông tư", "Kế hoạch",
-    "phòng, chống dịch", "yêu cầu", "khẩn trương", "triển khai",
-    "QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "CHẤP THUẬN", "chấp thuận", "Chứng nhận lần đầu", "Cấp lần đầu", "lần đầu",
-    "đầu tư", "Luật Đầu tư", "thẩm quyền", "bổ sung", "đổi mới sáng tạo", "chuyển đổi số", "chuyển đổi xanh",
-    "khuyến công",
-)
-# (not "hồ sơ": OCR's "hồ sơ" may be "hộ số", as in "cứu hộ số 55/2024/QH15"; not "cổ phần": "có phần")
-# Phrases of two words or more only: one word alone folds onto too many others (tháng/thắng, năm/Nam).
+_LEXICON = json.loads((MODELS / "lexicons" / "ocr.json").read_text(encoding="utf-8"))
+PHRASES = tuple(_LEXICON["phrases"])  # see the lexicon's _about: two words or more, and why some are left out
 _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
                    "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ủy": "uỷ", "úy": "uý", "ùy": "uỳ", "ũy": "uỹ", "ụy": "uỵ"}
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
@@ -72,10 +58,7 @@ _TITLES = (r"(?:QUYẾT ĐỊNH|CÔNG VĂN|KẾ HOẠCH|THÔNG BÁO|BÁO CÁO|T�
 _TITLE_DASH = re.compile(r"^[-–—_~]\s*(?=" + _TITLES + ")")  # the motto's rule read as a dash
 _TITLE = re.compile("^" + _TITLES)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ)(?:\.|\s?,\s*)(?=[A-ZĐÀ-Ỹ])")  # "TM.ỦY BAN", "KT, BỘ" → "TM. ỦY BAN", "KT. BỘ"
-_SIGNER_TITLES = ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-                  "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "VIỆN TRƯỞNG",
-                  "TỔNG CỤC TRƯỞNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG",
-                  "PHÓ THỦ TƯỚNG", "CHÁNH THANH TRA", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "HIỆU TRƯỞNG")
+_SIGNER_TITLES = tuple(_LEXICON["signer_titles"])
 # A title line whose first letter the seal covers ("HỨ TRƯỞNG"): its letters, diacritics removed → the title.
 _CUT_TITLE = {ascii_fold(t[1:]): t for t in _SIGNER_TITLES
               if ascii_fold(t[1:]) not in {ascii_fold(whole) for whole in _SIGNER_TITLES}}
@@ -252,29 +235,29 @@ def _rejoin_heading(lines: list) -> None:
     little lower than the signature's authority line it was grouped with): "nhận:" goes back beside "Nơi".
     A speck read between the two on one line ("Nơi GP nhận:") goes."""
     for line, below in zip(lines, lines[1:]):
-        if not line.words or not below.words or ascii_fold(line.words[0][0]).lower() != "noi":
+        if not line.words or not below.words or ascii_fold(line.words[0].text).lower() != "noi":
             continue
         word = below.words[0]
-        if ascii_fold(word[0]).lower().rstrip(":") != "nhan" or not line.bbox or not below.bbox:
+        if ascii_fold(word.text).lower().rstrip(":") != "nhan" or not line.bbox or not below.bbox:
             continue
         height = line.bbox[3] - line.bbox[1]
-        if word[1] < line.words[0][3] or word[2] - line.bbox[3] > height:
+        if word.x0 < line.words[0].x1 or word.top - line.bbox[3] > height:
             continue  # not beside "Nơi": another line's word
         noi = line.words[0]  # nothing is printed between the heading's two words: what OCR put there goes
-        line.words = sorted([w for w in line.words if not noi[3] <= (w[1] + w[3]) / 2 <= word[3]] + [word],
-                            key=lambda w: w[1])
+        line.words = sorted([w for w in line.words if not noi.x1 <= (w.x0 + w.x1) / 2 <= word.x1] + [word],
+                            key=lambda w: w.x0)
         below.words = below.words[1:]
         for ln in (line, below):
-            ln.text = " ".join(w[0] for w in ln.words)
+            ln.text = " ".join(w.text for w in ln.words)
             if ln.words:
-                ln.bbox = (min(w[1] for w in ln.words), min(w[2] for w in ln.words),
-                           max(w[3] for w in ln.words), max(w[4] for w in ln.words))
+                ln.bbox = (min(w.x0 for w in ln.words), min(w.top for w in ln.words),
+                           max(w.x1 for w in ln.words), max(w.bottom for w in ln.words))
     lines[:] = [ln for ln in lines if ln.words or not hasattr(ln, "words")]
     for line in lines:  # "Nơi GP nhận:": a speck read between the two words on the line
-        if line.words and ascii_fold(line.words[0][0]).lower() == "noi" and len(line.words) > 2 and \
-                ascii_fold(line.words[2][0]).lower().rstrip(":") == "nhan" and not _ALNUM2.search(line.words[1][0]):
+        if line.words and ascii_fold(line.words[0].text).lower() == "noi" and len(line.words) > 2 and \
+                ascii_fold(line.words[2].text).lower().rstrip(":") == "nhan" and not _ALNUM2.search(line.words[1].text):
             del line.words[1]
-            line.text = " ".join(w[0] for w in line.words)
+            line.text = " ".join(w.text for w in line.words)
 
 
 _ALNUM2 = re.compile(r"[^\W\d_]{3}")  # a word of three letters or more, not a speck
@@ -296,11 +279,11 @@ def fix_landmarks(lines: list) -> list:
                 not any(ln.text.lstrip().startswith(("-", "–", "+")) for ln in lines[k + 1:k + 4]):
             continue
         first, second = line.words[0], line.words[1]
-        if (first[0], second[0].rstrip(":")) != (m.group(1), m.group(2)):
+        if (first.text, second.text.rstrip(":")) != (m.group(1), m.group(2)):
             continue  # the words do not match the text's split: leave the line alone
         lost = "" if m.group(3) else ":"  # the colon OCR lost is put back; one read stays where it is
-        glued = ":" if second[0].endswith(":") else lost
-        line.words[0:2] = [("Nơi",) + tuple(first[1:]), ("nhận" + glued,) + tuple(second[1:])]
+        glued = ":" if second.text.endswith(":") else lost
+        line.words[0:2] = [first._replace(text="Nơi"), second._replace(text="nhận" + glued)]
         line.text = "Nơi nhận" + lost + line.text[m.end(2):]
     return lines
 
@@ -311,4 +294,35 @@ def fix_segments(segments: list) -> list:
         seg.lines = fix_lines(seg.lines, header=seg.zone.startswith("header"))
         if seg.zone.startswith("signature"):  # a signature's strokes OCR'd as "TT", "Ơ", "-": not a line of text
             seg.lines = [ln for ln in seg.lines if sum(c.isalnum() for c in ln.text) > 2]
+    return segments
+
+
+# A type code whose letters OCR read as digits ('299-K1/TU'): after the number's dash and before the slash of a
+# party number, or after its slash and before the dash of an administrative one.
+_OCR_CODE = re.compile(r"(?<=\d-)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=[ \t]*/)|(?<=\d/)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=-)")
+_OCR_LETTERS = str.maketrans({"1": "L", "0": "O", "5": "S", "8": "B"})
+_TYPES = json.loads((MODELS / "lexicons" / "doc_types.json").read_text(encoding="utf-8"))["types"]
+_TYPE_CODES = frozenset(fold(c).replace(" ", "") for t in _TYPES for c in t["codes"])
+
+
+def fix_type_codes(text: str) -> str:
+    """OCR misreads letters of a type code as digits ('299-K1/TU'): where the code is unknown and the usual
+    confusions (1→L, 0→O, 5→S, 8→B) make it a known type code (models/lexicons/doc_types.json), use that.
+    Same length, so offsets hold."""
+    def fix(m: re.Match) -> str:
+        code = m.group(0)
+        if not any(c.isdigit() for c in code) or fold(code) in _TYPE_CODES:
+            return code
+        repaired = code.translate(_OCR_LETTERS)
+        return repaired if fold(repaired) in _TYPE_CODES else code
+
+    return _OCR_CODE.sub(fix, text)
+
+
+def fix_type_codes_in(segments: list) -> list:
+    """Every line of the letter with its type codes repaired (`fix_type_codes`): the last repair, after the
+    second looks, so that lines they rebuilt from words are repaired too."""
+    for seg in segments:
+        for line in seg.lines:
+            line.text = fix_type_codes(line.text)
     return segments

@@ -20,6 +20,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import ReadError
 from pipeline.ingest.offline import offline
+from pipeline.ingest.words import Word
 
 LANG = "vie"
 TIMEOUT_S = 120
@@ -27,7 +28,6 @@ MAX_PIXELS = 120_000_000  # ≈ A0 at 300 dpi; a larger "page" is a bomb (reliab
 MAX_FRAMES = 300
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-Word = tuple  # (text, x0, top, x1, bottom, confidence 0..1)
 
 
 def tesseract_available() -> bool:
@@ -64,11 +64,11 @@ def parse_tsv(tsv: str, scale: float, page: Image.Image | str | Path | None = No
             continue
         x, y, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
         conf = max(float(row["conf"]), 0.0) / 100
-        words.append((text, x, y, x + w, y + h, conf))
+        words.append(Word(text, x, y, x + w, y + h, conf))
         lines.append((row.get("block_num"), row.get("par_num"), row.get("line_num")))
     if page is not None:
         words = reread_numbers(page, words)
-    return _deskew([(t, a * scale, b * scale, c * scale, d * scale, conf) for t, a, b, c, d, conf in words], lines)
+    return _deskew([w.scaled(scale) for w in words], lines)
 
 
 # A normative number (số/năm/ký hiệu) that tesseract's vie model is unsure of. Its italic 5 reads as 3
@@ -84,7 +84,7 @@ def reread_numbers(image: Image.Image | str | Path, words: list[Word]) -> list[W
     shape: the same characters but for digits (and a V where vie read W, a letter no Vietnamese initial
     has), so the same lengths of digit groups, and the same year. O and Q count as the same letter, and so
     does whatever letter eng reads for Đ, which it does not know ("NB-CP", "ND-CP")."""
-    doubtful = [i for i, w in enumerate(words) if w[5] < NUMBER_CONF and _YEAR_FORM.search(w[0])]
+    doubtful = [i for i, w in enumerate(words) if w.conf < NUMBER_CONF and _YEAR_FORM.search(w.text)]
     if not doubtful:
         return words
     with (Image.open(image) if isinstance(image, (str, Path)) else nullcontext(image)) as page, \
@@ -108,9 +108,9 @@ def reread_numbers(image: Image.Image | str | Path, words: list[Word]) -> list[W
     again = done.stdout.decode("utf-8", "replace").split("\f")
     out = list(words)
     for i, text in zip(doubtful, again):
-        better = same_shape_reading(words[i][0], text.strip())
+        better = same_shape_reading(words[i].text, text.strip())
         if better:
-            out[i] = (better,) + words[i][1:]
+            out[i] = words[i]._replace(text=better)
     return out
 
 
@@ -152,8 +152,8 @@ def _deskew(words: list[Word], line_ids: list) -> list[Word]:
     for members in by_line.values():
         if len(members) < 4:
             continue
-        cx = [(w[1] + w[3]) / 2 for w in members]
-        cy = [(w[2] + w[4]) / 2 for w in members]
+        cx = [(w.x0 + w.x1) / 2 for w in members]
+        cy = [(w.top + w.bottom) / 2 for w in members]
         mx, my = sum(cx) / len(cx), sum(cy) / len(cy)
         var = sum((x - mx) ** 2 for x in cx)
         if var > 0:
@@ -166,7 +166,7 @@ def _deskew(words: list[Word], line_ids: list) -> list[Word]:
     out = []
     for text, x0, top, x1, bottom, conf in words:
         dy = slope * (x0 + x1) / 2
-        out.append((text, x0, top - dy, x1, bottom - dy, conf))
+        out.append(Word(text, x0, top - dy, x1, bottom - dy, conf))
     return out
 
 
@@ -190,7 +190,7 @@ SUSPECT_CONF = 0.6  # a page read this badly may be turned: upright text reads a
 
 
 def _mean_conf(words: list[Word]) -> float:
-    return sum(w[5] for w in words) / len(words) if words else 0.0
+    return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
 def osd_rotation(image: Image.Image) -> int:
@@ -218,7 +218,7 @@ def ocr_page(image: Image.Image | str | Path, dpi: float | None = None) -> tuple
     """A page's words, turned upright first when it reads badly and tesseract's orientation detection says
     it lies on its side or upside down: (words, the page size in points if it was turned, degrees turned).
     An upright page that reads well costs nothing more."""
-    from pipeline.ingest.engines import page_words
+    from pipeline.ingest.scan.engines import page_words
 
     words, _engine = page_words(image, dpi=dpi)
     if not words or _mean_conf(words) >= SUSPECT_CONF:
@@ -318,8 +318,7 @@ def read_box(image: Image.Image, box: tuple[float, float, float, float], dpi: fl
     crop = crop_points(image, box, dpi)
     if crop is None:
         return []
-    return [(t, a + box[0], b + box[1], c + box[0], d + box[1], conf)
-            for t, a, b, c, d, conf in ocr_words(drop_red(crop), dpi=dpi, psm=11)]
+    return [w.shifted(box[0], box[1]) for w in ocr_words(drop_red(crop), dpi=dpi, psm=11)]
 
 
 def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, float]:
@@ -331,7 +330,7 @@ def ocr_line(image: Image.Image, whitelist: str | None = None) -> tuple[str, flo
         words = parse_tsv(run_tesseract(path, 7, config), 1.0)
     if not words:
         return "", 0.0
-    return " ".join(w[0] for w in words), sum(w[5] for w in words) / len(words)
+    return " ".join(w.text for w in words), sum(w.conf for w in words) / len(words)
 
 
 def _dpi(image: Image.Image) -> float:

@@ -324,7 +324,10 @@ def _to_its_issuer(cite: _Cite, ctx: _Context) -> bool:
     'Công văn số 212/SCT-QLCN … của Sở Công Thương tỉnh Lào Cai'): an answer to it goes back to its sender; the
     same formula in a letter to others acts on what it received (per a request or instruction)."""
     issuer = issuer_slug(cite.issuer)
-    return bool(issuer) and any(r in issuer or issuer in r for r in ctx.recipients)
+    if not issuer:
+        return False
+    issuer = f"-{issuer}-"  # whole words of the names: "so" is no part of "ho-so"
+    return any(f"-{r}-" in issuer or issuer in f"-{r}-" for r in ctx.recipients)
 
 
 _SENTENCE_END = re.compile(r"[.:;]\s|\n\s*\n|\n\s*(?:[-+•]|\d+[.)]|[a-zđ][.)])\s")

@@ -12,7 +12,7 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import parse_number
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
-from pipeline.nlp.segment import MOTTO, LetterZones, appendix_start, lines_of, segment_letter
+from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
 from pipeline.nlp.signature import (AUTHORITY_PREFIX, TITLE_WORDS, Signature, normal_prefix, read_signature, restore_surname,
                                     signature_from_tail)
@@ -32,7 +32,6 @@ def read_signer(zones: LetterZones, interleaved: list, lex: Lexicon) -> Signatur
     lines = sorted({ln.start: ln for ln in zones.signature + interleaved
                     if not any(i.start <= ln.start < i.end and i is not ln for i in interleaved)}.values(),
                    key=lambda ln: ln.start)
-    lines = lines[:appendix_start(lines)]  # an appendix after the signature is not it
     sig = read_signature(lines, lex) if lines else Signature()
     if sig.signer is None and not zones.noi_nhan:
         sig = signature_from_tail(zones.body, lex)

@@ -137,7 +137,7 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _NAMED_BY_TYPE(lex: Lexicon) -> re.Pattern:
+def _named_by_type(lex: Lexicon) -> re.Pattern:
     """A document type word and up to three words of its name right before a phrase ('báo cáo thẩm định ')."""
     return re.compile(rf"(?:^|[^\w])(?:{lex.type_name_pattern})(?:\s+[^\W\d]+){{0,3}}\s+$", re.IGNORECASE)
 
@@ -190,7 +190,7 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
                 limit = len(gap_words)
             # "Báo cáo thẩm định bổ sung số 217/BC-BQL": the act's word names the cited document (its type word
             # stands before it and "số" right after), it is not this letter's act on it
-            if relation in _ACTIONS and re.fullmatch(r"\s*số\s*", after) and _NAMED_BY_TYPE(lex).search(low[:at]):
+            if relation in _ACTIONS and re.fullmatch(r"\s*số\s*", after) and _named_by_type(lex).search(low[:at]):
                 continue
             listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
             # "Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục … ban hành kèm theo Thông tư số …": the part acted on,
@@ -251,12 +251,13 @@ def _after_trigger(text: str, lex: Lexicon) -> tuple[str, str] | None:
 class _Context:
     """What the relation rules need to know about the letter."""
 
-    def __init__(self, text: str, clauses: list[Clause], lex: Lexicon, title_span, doc_type, preamble_end: int):
+    def __init__(self, text: str, clauses: list[Clause], lex: Lexicon, title_span, doc_type, preamble_end: int,
+                 recipients=()):
         self.text, self.clauses, self.lex = text, clauses, lex
         self.title_span, self.preamble_end = title_span, preamble_end
         self.report = doc_type == "Báo cáo"
         self.can_act = doc_type in ACTING_TYPES
-        self.recipients: list[str] = []
+        self.recipients = [slug for slug in map(issuer_slug, recipients) if slug]  # the Kính gửi items, folded
 
     def clause_relation(self, index: int | None) -> tuple[str, str] | None:
         """The relation a clause gives all its citations: its opener; for a clause that opens with a
@@ -398,8 +399,8 @@ def find_references(text: str, lex: Lexicon, *, own_number: str | None = None, e
     Nơi nhận); `title_span` the letter's own title/subject (where 'hướng dẫn', 'quy định chi tiết' are the
     letter's act); `recipients` the Kính gửi items (a letter that answers goes back to the cited letter's issuer)."""
     clauses = split_clauses(text)
-    ctx = _Context(text, clauses, lex, title_span, doc_type, len(text) if preamble_end is None else preamble_end)
-    ctx.recipients = [slug for slug in map(issuer_slug, recipients or ()) if slug]
+    ctx = _Context(text, clauses, lex, title_span, doc_type, len(text) if preamble_end is None else preamble_end,
+                   recipients or ())
     own = number_key(own_number) if own_number else None
     cites: list[_Cite] = []
     for n in find_numbers(text):

@@ -38,6 +38,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable
 
+from pipeline.nlp.signature import PREFIXES
 from pipeline.text.normalize import fold
 
 SCHEMA = "vanban.eval/1"
@@ -145,10 +146,10 @@ def _norm_item(value: Any) -> str:
     return fold_value(_BULLET.sub("", fold_value(value)))
 
 
-_AUTHORITY_PREFIX = re.compile(r"^(tm|kt|tl|tuq|q|t/m|k/t|t/l|t/uq)(?:\s*\.\s*|\s+)(?=\S)", re.IGNORECASE)
+_AUTHORITY_PREFIX = re.compile(rf"^({PREFIXES})(?:\s*\.\s*|\s+)(?=\S)", re.IGNORECASE)
 
 
-_AUTHORITY_SPLIT = re.compile(r"\s*/\s*(?=(?:T/M|K/T|T/L|T/UQ|TM|KT|TL|TUQ|Q)\b)", re.IGNORECASE)  # "TM. X / KT. Y"
+_AUTHORITY_SPLIT = re.compile(rf"\s*/\s*(?=(?:{PREFIXES})\b)", re.IGNORECASE)  # "TM. X / KT. Y"
 
 
 def _norm_authority(value: Any) -> str:

@@ -289,8 +289,10 @@ def _db_option(fn):
                         help="The archive (default outputs/archive.sqlite, or VANBAN_DB).")(fn)
 
 
-def _print_rows(rows: list, as_json: bool, table) -> None:
-    click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else table(rows))
+def _print_rows(rows, as_json: bool, table) -> None:
+    """A list of graph records, or a closure's records made as they are read (graph.arrays.Records)."""
+    click.echo(json.dumps(rows if isinstance(rows, list) else list(rows), ensure_ascii=False, indent=1)
+               if as_json else table(rows))
 
 
 @main.command()

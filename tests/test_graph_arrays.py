@@ -42,7 +42,7 @@ real = arrays._read
 arrays._read = lambda db: read.append(1) or real(db)
 with Archive(sys.argv[1]) as a:
     ids = [r[0] for r in a.db.execute("SELECT id FROM documents ORDER BY id")]
-    out = {f"{q.__name__} {i}": q(a.db, i) for q in (chain, impact) for i in ids}
+    out = {f"{q.__name__} {i}": list(q(a.db, i)) for q in (chain, impact) for i in ids}
 print(json.dumps({"read_archive": bool(read), "closures": out}))
 """
 
@@ -58,7 +58,7 @@ def walked(db, filters=NONE):
     """Every closure by the SQLite walk (nothing held: the walk answers an archive this small)."""
     clear_cache()
     ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    return {f"{q.__name__} {i}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
+    return {f"{q.__name__} {i} {d}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
 
 
 def by_arrays(db, filters=NONE):
@@ -66,7 +66,7 @@ def by_arrays(db, filters=NONE):
     clear_cache()
     arrays.graph(db)  # held: every closure of this state is answered from the arrays
     ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    out = {f"{q.__name__} {i}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
+    out = {f"{q.__name__} {i} {d}": q(db, i, d, filters) for q in (chain, impact) for i in ids for d in (None, 1, 2)}
     assert base.held(db, "arrays") is not None
     clear_cache()
     return out
@@ -168,3 +168,66 @@ def test_no_import_circle_in_the_graph_package():
     g = nx.DiGraph([(a, b) for a, deps in edges.items() for b in deps if b != "__init__" and a != "__init__"])
     assert nx.is_directed_acyclic_graph(g), list(nx.simple_cycles(g))
     assert not (folder / "csr.py").exists()  # the hand-made CSR and BFS are gone
+
+
+def test_a_large_closure_is_a_sequence_of_the_same_records_made_as_read(two_runs, tmp_path):
+    """A closure answered from the arrays is made lazily (arrays.Records: its records built when read, a fresh
+    process decoding only the strings of the rows it makes, arrays.Texts); it reads as the SQLite walk's list
+    reads: len, indexing from either end, slices, iteration, == with a list, and `--json` on the command line."""
+    from pipeline.graph import arrays
+    root, first, _ = two_runs
+    db_path = root / "lazy.sqlite"
+    ingest(first, db_path)
+    with Archive(db_path) as archive:
+        db = archive.db
+        ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+        every = walked(db)
+        plain = {i: every[f"chain {i} None"] for i in ids}
+        keyed = [r[0] for r in db.execute("SELECT id FROM documents WHERE key IS NOT NULL ORDER BY id")]
+        start = max(keyed, key=lambda i: len(plain[i]))
+        want = plain[start]
+        assert len(want) >= 3
+        clear_cache()
+        got = arrays.closure(arrays.graph(db), start, True, None, NONE)
+        assert isinstance(got, arrays.Records) and len(got) == len(want)
+        assert got == want and want == got and list(got) == want and got != want[:-1]
+        assert got[0] == want[0] and got[-1] == want[-1] and got[1:3] == want[1:3] and got[::-1] == want[::-1]
+        with pytest.raises(IndexError):
+            got[len(want)]
+        assert got[-len(want)] == want[0]
+        # a fresh process, strings from the disk cache's Texts: the same rows, and the CLI's JSON is the list
+        cache = root / "lazy.sqlite.graph-cache.npz"
+        assert cache.exists()
+        script = ("import json, sys\nfrom pipeline.archive import Archive\nfrom pipeline.graph import arrays\n"
+                  "from pipeline.graph.filters import NONE\n"
+                  "with Archive(sys.argv[1]) as a:\n    g = arrays.graph(a.db)\n"
+                  "    assert isinstance(g.text('key'), arrays.Texts)\n"
+                  "    print(json.dumps(list(arrays.closure(g, int(sys.argv[2]), True, None, NONE))))\n")
+        run = subprocess.run([sys.executable, "-c", script, str(db_path), str(start)], capture_output=True,
+                             text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert json.loads(run.stdout) == json.loads(json.dumps(want))
+        key = db.execute("SELECT key FROM documents WHERE id = ?", (start,)).fetchone()[0]
+    run = subprocess.run([sys.executable, "-m", "pipeline", "graph", "chain", key, "--db", str(db_path), "--json"],
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout) == json.loads(json.dumps(want))
+
+
+def test_texts_decode_the_rows_asked_for_and_a_damaged_column_is_not_used(tmp_path):
+    """The disk cache's string columns: each row's string by its end offset, None kept, empty strings kept;
+    offsets that do not fit the blob make the member damaged (the query fails rather than answer wrong)."""
+    import numpy as np
+    from pipeline.graph import arrays
+    values = ["30/2020/NĐ-CP", None, "", "Quyết định 1074/QĐ-BXD", "ỦY BAN"]
+    packed = arrays._pack(values)
+    texts = arrays.Texts(packed["blob"].tobytes(), packed["ends"], packed["nulls"])
+    assert len(texts) == 5 and list(texts) == values
+    assert texts[np.array([4, 0, 1, 2])].tolist() == ["ỦY BAN", "30/2020/NĐ-CP", None, ""]
+    assert texts[np.array([], dtype=np.int64)].tolist() == []
+    z = {"key_blob": packed["blob"], "key_ends": packed["ends"], "key_nulls": packed["nulls"]}
+    assert list(arrays._load_member(z, "key", 5)) == values
+    for broken in (packed["ends"][:-1], packed["ends"] - 1, packed["ends"][::-1].copy()):
+        with pytest.raises(arrays._Damaged):
+            arrays._load_member(dict(z, key_ends=broken), "key", len(broken))

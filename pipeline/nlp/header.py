@@ -238,15 +238,33 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
         _vv_subject(zones, header)
 
 
+_WORD = re.compile(r"\w+")
+_RESTATED = 5  # words in a row that a body line shares with the subject above it,
+_RESTATED_FROM = 3  # starting among the subject's first words (its head noun may be left out: "tổ chức Hội nghị")
+
+
+def _restates(taken: list[TextLine], ln: TextLine) -> bool:
+    """ô 5a is one phrase, the trích yếu (ND30 PL I); the body's opening sentence (ô 6) often restates it in
+    full ("Sở … ban hành Kế hoạch <trích yếu>, như sau:", "Nhằm đánh giá <trích yếu>, …"). A line that repeats
+    _RESTATED words in a row of the subject from its opening is that sentence, not more of the subject (a name
+    printed twice inside one subject, "… của Hội đồng nhân dân tỉnh quy định … của Hội đồng nhân dân", is not)."""
+    words = _WORD.findall(fold(" ".join(t.text for t in taken)))
+    grams = {tuple(words[i:i + _RESTATED]) for i in range(min(_RESTATED_FROM, len(words) - _RESTATED + 1))}
+    line = _WORD.findall(fold(ln.text))
+    return any(tuple(line[i:i + _RESTATED]) in grams for i in range(len(line) - _RESTATED + 1))
+
+
 def _subject_lines(lines: list[TextLine], header: Header) -> None:
     """The subject under a type name: lines until the body starts, an authority line in capitals
-    (BỘ TRƯỞNG BỘ XÂY DỰNG) or a bracketed or labelled line."""
+    (BỘ TRƯỞNG BỘ XÂY DỰNG), a bracketed or labelled line, or a line restating the subject (`_restates`)."""
     taken: list[TextLine] = []
     for ln in lines:
         if (_BODY_START.match(ln.text) or KINH_GUI.match(ln.text) or ln.text.startswith(("(", "-", "*"))
                 or _LABEL_LINE.match(ln.text) or DECORATION.match(ln.text)):
             break
         if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and _AUTHORITY_LINE.match(ln.text):
+            break
+        if taken and _restates(taken, ln):
             break
         taken.append(ln)
     if taken:

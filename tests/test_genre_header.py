@@ -223,3 +223,18 @@ def test_the_body_restating_the_subject_is_not_the_subject(title, subject):
     letter = _letter(f"SỞ NỘI VỤ | Số: 12/KH-SNV | {_MOTTO} | Lào Cai, ngày 05 tháng 4 năm 2024 | {title}"
                      " | Nơi nhận: | - Lưu: VT. | GIÁM ĐỐC | Nguyễn Văn Bình")
     assert letter["subject"] == subject
+
+
+# A Nghị định's symbol is NĐ-CP (domain.md §2.2); in a flattened table the cell's line can end at the dash with
+# the next line another cell's. Only NĐ has one fixed issuer: any other cut symbol keeps what was printed.
+CUT_SYMBOLS = [
+    ("Điều 44 Nghị định số 105/2025/NĐ-\ncủa Bộ Công 3, 4, 9\nCP của Chính phủ", "105/2025/NĐ-CP"),
+    ("Nghị định số 182/2024/NĐ-\nThủ tục hỗ trợ chi Không quy định cụ", "182/2024/NĐ-CP"),
+    ("Nghị định số 30/2020/NĐ-\nCP ngày 05/3/2020", "30/2020/NĐ-CP"),
+    ("Thông tư số 12/2020/TT-\ncủa Bộ Tài chính", "12/2020/TT"),
+]
+
+
+@pytest.mark.parametrize("text, full_number", CUT_SYMBOLS)
+def test_a_nghi_dinh_symbol_cut_at_its_dash(text, full_number):
+    assert parse_number(text).full_number == full_number

@@ -184,8 +184,8 @@ def test_an_appendix_after_the_signature_is_not_the_signer(appendix):
         ("Nguyễn Văn Bình", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
 
 
-# ô 5b (V/v …) ends where ô 9a (Kính gửi) begins, also when a DOCX holds both in the left cell of its header
-# table, before the motto's cell (tests/corpus c086)
+# ô 5b (V/v …) ends where ô 9a (Kính gửi) begins, also when both stand in the left column of the header, before
+# the motto (a DOCX whose left header cell holds both; a scan's OCR layer read column by column)
 @pytest.mark.parametrize("kinh_gui, recipients", [
     ("Kính gửi: Sở Nội vụ.", ["Sở Nội vụ"]),
     ("Kính gửi: | - Báo Hải Dương; | - Các doanh nghiệp viễn thông trên địa bàn tỉnh.",

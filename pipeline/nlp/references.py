@@ -137,12 +137,6 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _named_by_type(lex: Lexicon) -> re.Pattern:
-    """A document type word and up to three words of its name right before a phrase ('báo cáo thẩm định ')."""
-    return re.compile(rf"(?:^|[^\w])(?:{lex.type_name_pattern})(?:\s+[^\W\d]+){{0,3}}\s+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4)
 def _answer(lex: Lexicon) -> re.Pattern | None:
     """The formula that opens a letter's answer ('… có ý kiến như sau:'), triggers.json replies_to 'answer'."""
     phrases = lex.triggers.get("replies_to", {}).get("answer", ())
@@ -188,10 +182,6 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             # where (domain.md §6, "Xét đề nghị của … tại Tờ trình số …")
             if relation == "proposed_by" and _PROPOSER_AT.fullmatch(_type_tail(lex).sub("", after)):
                 limit = len(gap_words)
-            # "Báo cáo thẩm định bổ sung số 217/BC-BQL": the act's word names the cited document (its type word
-            # stands before it and "số" right after), it is not this letter's act on it
-            if relation in _ACTIONS and re.fullmatch(r"\s*số\s*", after) and _named_by_type(lex).search(low[:at]):
-                continue
             listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
             # "Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục … ban hành kèm theo Thông tư số …": the part acted on,
             # however long its description, ends at "kèm theo" its document

@@ -9,16 +9,14 @@ from dataclasses import dataclass, field
 from pipeline.nlp.dates import find_dates
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
-from pipeline.nlp.segment import (DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE, TextLine,
-                                  LetterZones)
+from pipeline.nlp.segment import LetterZones, TextLine
 from pipeline.text.normalize import fold
+from pipeline.text.patterns import (AUTHORITY_LINE, DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE,
+                                    SUBJECT_PREFIX)
 
 # Words that continue an issuer's name on the next line: the level of a local body ("ỦY BAN NHÂN DÂN" /
 # "TỈNH LÀO CAI") or a name broken after a comma or "VÀ".
 _PLACE_LEVEL = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\b")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|Trích yếu)\s*[:.]?\s*")
-_AUTHORITY_LINE = re.compile(r"^(BỘ TRƯỞNG|CHỦ TỊCH|THỦ TƯỚNG|GIÁM ĐỐC|CHÍNH PHỦ|ỦY BAN|UỶ BAN|HỘI ĐỒNG|TỔNG GIÁM ĐỐC|"
-                             r"CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN|CHÁNH|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|THỐNG ĐỐC|TỔNG KIỂM TOÁN)\b")
 _BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Theo|Xét|Ngày\s+\d|Chương\s+[IVX\d]|Phần\s+[IVX\d]|"
                          r"Mục\s+\d|\d+\.\s|[a-zđ]\)\s)", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
@@ -93,7 +91,7 @@ def issuer_lines(zones: LetterZones, lex: Lexicon) -> list[TextLine]:
     without decoration, motto or date lines."""
     out = []
     for ln in zones.header_left:
-        if NUMBER_LINE.match(ln.text) or _SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
+        if NUMBER_LINE.match(ln.text) or SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
             break
         if out and ln.is_caps and _type_at_start(ln.text, lex):
             break
@@ -262,7 +260,7 @@ def _subject_lines(lines: list[TextLine], header: Header) -> None:
         if (_BODY_START.match(ln.text) or KINH_GUI.match(ln.text) or ln.text.startswith(("(", "-", "*"))
                 or _LABEL_LINE.match(ln.text) or DECORATION.match(ln.text)):
             break
-        if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and _AUTHORITY_LINE.match(ln.text):
+        if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and AUTHORITY_LINE.match(ln.text):
             break
         if taken and _restates(taken, ln):
             break
@@ -275,7 +273,7 @@ def _subject_lines(lines: list[TextLine], header: Header) -> None:
 def _vv_subject(zones: LetterZones, header: Header) -> None:
     lines = zones.header_left + zones.body[:8]
     for i, ln in enumerate(lines):
-        prefix = _SUBJECT_PREFIX.match(ln.text)
+        prefix = SUBJECT_PREFIX.match(ln.text)
         if not prefix or not prefix.group(0).strip() or ln.text[:1] not in "VvT":
             continue
         taken = [TextLine(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]

@@ -12,11 +12,11 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import parse_number
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
-from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
+from pipeline.nlp.segment import LetterZones, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
-from pipeline.nlp.signature import (AUTHORITY_PREFIX, TITLE_WORDS, Signature, normal_prefix, read_signature, restore_surname,
-                                    signature_from_tail)
+from pipeline.nlp.signature import Signature, normal_prefix, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
+from pipeline.text.patterns import AUTHORITY_PREFIX, MOTTO, TITLE_WORDS
 
 _SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, TextLine, cong_dien_head
-
-_ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
+from pipeline.nlp.segment import TextLine
+from pipeline.text.patterns import ITEM_MARK as _ITEM_MARK, KINH_GUI, NOI_NHAN, cong_dien_head
 _END_PUNCT = re.compile(r"[\s;.,:]+$")
 _PATH_LIKE = re.compile(r"^[a-zA-Z]:\\|\\\\|^/\w+/")
 _SIGNATURE_NOISE = re.compile(r"^\(?\s*(Đã ký|Ký\b|Chữ ký)", re.IGNORECASE)

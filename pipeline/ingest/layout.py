@@ -16,13 +16,14 @@ from operator import attrgetter
 
 from pipeline.ingest.words import Line, Segment, Word
 from pipeline.records import Block, Page, Zone
-from pipeline.text.patterns import (DECORATION, HEADER_RIGHT, ITEM_MARK, NOI_NHAN_LOOSE, PLACE_DATE_IN_LINE,
-                                    QUOC_HIEU_LINE, SO_HEAD, TIEU_NGU_LINE)
+from pipeline.text.patterns import (CAN_CU_WORDS, DECORATION, HEADER_RIGHT, ITEM_MARK, KINH_GUI_WORDS, NOI_NHAN_LOOSE,
+                                    NOI_NHAN_WORDS, PLACE_DATE_IN_LINE, QUOC_HIEU_LINE, SECTION_HEAD, SO_HEAD, THUC_HIEN_WORDS,
+                                    TIEU_NGU_LINE, spelled)
 
 _SPACES = re.compile(r"\s+")
 # Lines that open the body: no header line starts like this (ô 9a, ô 6, a type title of ô 5a).
-_HEADER_STOP = re.compile(
-    r"^\s*(kính\s*gửi|căn\s*cứ|thực\s*hiện|nơi\s*nhận|điều\s+\d|chương\s+[ivx\d]|phần\s+[ivx\d])", re.I)
+_HEADER_STOP = re.compile(r"^\s*(" + "|".join(spelled(w, r"\s*") for w in (KINH_GUI_WORDS, CAN_CU_WORDS, THUC_HIEN_WORDS,
+                                                                             NOI_NHAN_WORDS)) + f"|{SECTION_HEAD})", re.I)
 
 
 def clean_line(text: str) -> str:

@@ -12,12 +12,12 @@ from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
 from pipeline.nlp.segment import LetterZones, TextLine
 from pipeline.text.normalize import fold
 from pipeline.text.patterns import (AUTHORITY_LINE, DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE,
-                                    SUBJECT_PREFIX)
+                                    CAN_CU_WORDS, KINH_GUI_WORDS, SECTION_HEAD, SUBJECT_PREFIX, THUC_HIEN_WORDS)
 
 # Words that continue an issuer's name on the next line: the level of a local body ("ỦY BAN NHÂN DÂN" /
 # "TỈNH LÀO CAI") or a name broken after a comma or "VÀ".
 _PLACE_LEVEL = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\b")
-_BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Theo|Xét|Ngày\s+\d|Chương\s+[IVX\d]|Phần\s+[IVX\d]|"
+_BODY_START = re.compile(rf"^({CAN_CU_WORDS}|{KINH_GUI_WORDS}|{SECTION_HEAD}|{THUC_HIEN_WORDS}|Theo|Xét|Ngày\s+\d|"
                          r"Mục\s+\d|\d+\.\s|[a-zđ]\)\s)", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
 _CODE_NUMBER = re.compile(r"Mã\s+số\s+(?:dự\s+án|hồ\s+sơ)?\s*:\s*(\d{6,})", re.IGNORECASE)

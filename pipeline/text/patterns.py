@@ -35,6 +35,24 @@ DATE_LINE = re.compile(r"ng[àa]y\s*(?:[\d.…_ ]|[^\s\d]{1,3}(?=\s))*\s*th[áa]
 # The right header column of a table layout: the motto (ô 1) or the place-and-date line (ô 4)
 HEADER_RIGHT = re.compile(QUOC_HIEU_LINE.pattern + r"|^\s*[^\W\d_][^\d,;:]{0,40},\s*ngày\b", re.I | re.M)
 
+# The formulas that open the body (ô 6, ô 9a) and close it (ô 9b), as printed; `spelled` writes them into a
+# regex with the spacing its reader tolerates (the landmarks below also forgive a lost tone mark)
+KINH_GUI_WORDS = "Kính gửi"
+NOI_NHAN_WORDS = "Nơi nhận"
+CAN_CU_WORDS = "Căn cứ"
+THUC_HIEN_WORDS = "Thực hiện"
+# The preamble's formulas, one ground a line (domain.md §6: Căn cứ …; Xét đề nghị …; Thực hiện …; Theo đề nghị …),
+# and an answer's opening (Trả lời / Phúc đáp / Tiếp theo Công văn số …)
+PREAMBLE_OPENERS = (CAN_CU_WORDS, "Xét", "Theo đề nghị", THUC_HIEN_WORDS, "Trả lời", "Phúc đáp", "Tiếp theo")
+# ô 6's structure (domain.md §1): Phần and Chương in Roman numerals (or digits), Điều N
+SECTION_HEAD = r"Điều\s+\d|Chương\s+[IVX\d]|Phần\s+[IVX\d]"
+
+
+def spelled(words: str, space: str = " ") -> str:
+    """A formula's words as a regex, `space` between them ("Kính gửi", r"\s*" → r"Kính\s*gửi")."""
+    return space.join(re.escape(w) for w in words.split())
+
+
 # ô 9a: "Kính gửi:"; a Công điện names its addressees after the sender's title and "điện:" ("THỦ TƯỚNG CHÍNH
 # PHỦ điện:"; ND30 Phụ lục III, mẫu Công điện; domain.md): that list is the letter's recipients too
 KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?", re.I)

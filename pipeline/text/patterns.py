@@ -15,11 +15,21 @@ import re
 # ô 1: Quốc hiệu and Tiêu ngữ; a Party body prints the Party's name in their place (domain.md §1)
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
-_CONG_HOA = r"C[ỘO]NG\s*H[ÒOÕ]À?A?\s*X[ÃA]\s*H[ỘO]I"  # "CỘNG HÒA XÃ HỘI", "CỘNG HOÀ", "CONG HOA XA HOI"
-_DOC_LAP = r"Đ[ỘO]C\s*L[ẬA]P\s*[-–—]\s*T[ỰU]\s*DO"  # "Độc lập - Tự do"
-QUOC_HIEU_LINE = re.compile(_CONG_HOA + r"\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
-TIEU_NGU_LINE = re.compile(_DOC_LAP + r"\s*[-–—]\s*H[ẠA]NH\s*PH[ÚU]C", re.I)
-MOTTO = re.compile(_CONG_HOA + "|" + _DOC_LAP, re.I)  # either line of ô 1, or its first words
+
+
+def _cong_hoa(space: str) -> str:  # "CỘNG HÒA XÃ HỘI", "CỘNG HOÀ", "CONG HOA XA HOI"
+    return rf"C[ỘO]NG{space}H[ÒOÕ]À?A?{space}X[ÃA]{space}H[ỘO]I"
+
+
+def _doc_lap(space: str) -> str:  # "Độc lập - Tự do"
+    return rf"Đ[ỘO]C{space}L[ẬA]P\s*[-–—]\s*T[ỰU]{space}DO"
+
+
+# The whole lines, their words run together or not (a column cut out of a flattened line)
+QUOC_HIEU_LINE = re.compile(_cong_hoa(r"\s*") + r"\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
+TIEU_NGU_LINE = re.compile(_doc_lap(r"\s*") + r"\s*[-–—]\s*H[ẠA]NH\s*PH[ÚU]C", re.I)
+# Either line of ô 1 by its first words, spaced as printed
+MOTTO = re.compile(_cong_hoa(r"\s+") + "|" + _doc_lap(r"\s+"), re.I)
 
 # ô 3: "Số: 15/QĐ-UBND"; laws and resolutions print their type first ("Luật số: 121/2025/QH15"); the colon may
 # be missing or printed as '.', and a blank number leaves "Số: /UBND-KT"

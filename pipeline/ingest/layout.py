@@ -199,7 +199,8 @@ def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
 
 def _both_sides(lines: list[Line], channel: tuple[float, float]) -> bool:
     """Lines left of the gap and lines right of it, if on no line together: the Nơi nhận list, and a
-    signature column whose lines level with it the seal hid from OCR (037 scanned: only the name is read)."""
+    signature column whose lines level with it the seal hid from OCR (of a scanned signature block only the name
+    may be read)."""
     cut = sum(channel) / 2
     return (any(all(w.x1 <= cut for w in ln.words) for ln in lines)
             and any(all(w.x0 >= cut for w in ln.words) for ln in lines))

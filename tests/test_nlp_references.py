@@ -125,6 +125,18 @@ RELATIONS = [
     # an act that is the letter's own still counts after a type word when the act names the type itself
     ("Bổ sung Quyết định số 12/QĐ-UBND ngày 02/01/2024 của UBND tỉnh như sau:", "Quyết định",
      [("12/QĐ-UBND", "amends")]),
+    # a section heading that names the legal bases: its dash list is the legal basis, item by item (a Tờ trình's
+    # "Căn cứ pháp lý", an Đề án's "Cơ sở pháp lý"), also under an earlier list intro's ':'; a list under any
+    # other heading, or the heading's own sentence, is not
+    ("Dự thảo gồm 08 điều, nội dung cụ thể như sau:\n- Điều 1. Phạm vi điều chỉnh.\n2. Nội dung cơ bản\n"
+     "2.1. Căn cứ pháp lý\n- Nghị định số 163/2016/NĐ-CP ngày 21/12/2016 của Chính phủ quy định chi tiết;\n"
+     "- Thông tư số 37/2022/TT-BTC ngày 22/6/2022 của Bộ Tài chính sửa đổi Thông tư số 109/2016/TT-BTC;\n"
+     "2.2. Phạm vi điều chỉnh\n- Quy định tại Thông tư số 03/2023/TT-BTC.", "Tờ trình",
+     [("163/2016/NĐ-CP", "legal_basis"), ("37/2022/TT-BTC", "legal_basis"), ("109/2016/TT-BTC", "legal_basis"),
+      ("03/2023/TT-BTC", "refers_to")]),
+    ("I. CƠ SỞ THỰC HIỆN ĐỀ ÁN\n1. Cơ sở pháp lý\n- Nghị định số 258/2025/NĐ-CP ngày 09 tháng 10 năm 2025 của Chính "
+     "phủ về quản lý công viên;\n2. Cơ sở thực tiễn\n- Báo cáo số 12/BC-UBND về tài sản năm 2025.", "Đề án",
+     [("258/2025/NĐ-CP", "legal_basis"), ("12/BC-UBND", "refers_to")]),
 ]
 
 

@@ -38,8 +38,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable
 
-from pipeline.nlp.signature import PREFIXES
 from pipeline.text.normalize import fold
+from pipeline.text.patterns import AUTHORITY_PREFIXES as PREFIXES
 
 SCHEMA = "vanban.eval/1"
 HEADER_FIELDS = ("number", "symbol", "full_number", "year", "doc_type", "issuer", "parent_issuer", "place",

@@ -184,8 +184,8 @@ def test_an_appendix_after_the_signature_is_not_the_signer(appendix):
         ("Nguyễn Văn Bình", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
 
 
-# ô 5b (V/v …) ends where ô 9a (Kính gửi) begins, also when a DOCX holds both in the left cell of its header
-# table, before the motto's cell (tests/corpus c086)
+# ô 5b (V/v …) ends where ô 9a (Kính gửi) begins, also when both stand in the left column of the header, before
+# the motto (a DOCX whose left header cell holds both; a scan's OCR layer read column by column)
 @pytest.mark.parametrize("kinh_gui, recipients", [
     ("Kính gửi: Sở Nội vụ.", ["Sở Nội vụ"]),
     ("Kính gửi: | - Báo Hải Dương; | - Các doanh nghiệp viễn thông trên địa bàn tỉnh.",
@@ -197,3 +197,44 @@ def test_vv_subject_stops_at_kinh_gui(kinh_gui, recipients):
                      " Thực hiện Công văn số 2809/BTTTT-PTTH ngày 14/7/2023, Sở đề nghị các cơ quan góp ý.")
     assert letter["subject"] == "tham gia góp ý dự thảo Nghị định thay thế Nghị định 72/2013/NĐ-CP"
     assert letter["recipients"] == recipients
+
+
+# ô 5a is one phrase (the trích yếu); the body's first sentence (ô 6) that restates it in full is the body's,
+# also when it opens with no formula of the genre (Căn cứ, Thực hiện …) and the subject begins with a type name.
+RESTATED = [
+    ("KẾ HOẠCH | Kế hoạch hỗ trợ, tháo gỡ khó khăn về triển khai hạ tầng số | trên địa bàn tỉnh năm 2022 |"
+     " Sở Nội vụ ban hành Kế hoạch hỗ trợ, tháo gỡ khó khăn về triển khai hạ tầng số trên địa bàn tỉnh, như sau:",
+     "Kế hoạch hỗ trợ, tháo gỡ khó khăn về triển khai hạ tầng số trên địa bàn tỉnh năm 2022"),
+    ("BÁO CÁO | Tình hình triển khai thí điểm ứng dụng phần mềm | quản lý xét nghiệm tại các cơ sở y tế |"
+     " Nhằm đánh giá tình hình triển khai thí điểm ứng dụng phần mềm quản lý xét nghiệm, Sở báo cáo như sau:",
+     "Tình hình triển khai thí điểm ứng dụng phần mềm quản lý xét nghiệm tại các cơ sở y tế"),
+    ("THÔNG BÁO | Kế hoạch tạm dừng ứng dụng TMS phục vụ việc chuyển đổi hệ thống |"
+     " Cục Thuế có kế hoạch tạm dừng ứng dụng TMS phục vụ việc chuyển đổi hệ thống như sau:",
+     "Kế hoạch tạm dừng ứng dụng TMS phục vụ việc chuyển đổi hệ thống"),
+    # a subject of two lines that shares only a few words between them stays whole
+    ("TỜ TRÌNH | Về việc đề nghị ban hành Nghị quyết của Hội đồng nhân dân tỉnh | quy định mức chi của Hội đồng"
+     " nhân dân | Căn cứ Luật Ngân sách nhà nước;",
+     "Về việc đề nghị ban hành Nghị quyết của Hội đồng nhân dân tỉnh quy định mức chi của Hội đồng nhân dân"),
+]
+
+
+@pytest.mark.parametrize("title, subject", RESTATED)
+def test_the_body_restating_the_subject_is_not_the_subject(title, subject):
+    letter = _letter(f"SỞ NỘI VỤ | Số: 12/KH-SNV | {_MOTTO} | Lào Cai, ngày 05 tháng 4 năm 2024 | {title}"
+                     " | Nơi nhận: | - Lưu: VT. | GIÁM ĐỐC | Nguyễn Văn Bình")
+    assert letter["subject"] == subject
+
+
+# A Nghị định's symbol is NĐ-CP (domain.md §2.2); in a flattened table the cell's line can end at the dash with
+# the next line another cell's. Only NĐ has one fixed issuer: any other cut symbol keeps what was printed.
+CUT_SYMBOLS = [
+    ("Điều 44 Nghị định số 105/2025/NĐ-\ncủa Bộ Công 3, 4, 9\nCP của Chính phủ", "105/2025/NĐ-CP"),
+    ("Nghị định số 182/2024/NĐ-\nThủ tục hỗ trợ chi Không quy định cụ", "182/2024/NĐ-CP"),
+    ("Nghị định số 30/2020/NĐ-\nCP ngày 05/3/2020", "30/2020/NĐ-CP"),
+    ("Thông tư số 12/2020/TT-\ncủa Bộ Tài chính", "12/2020/TT"),
+]
+
+
+@pytest.mark.parametrize("text, full_number", CUT_SYMBOLS)
+def test_a_nghi_dinh_symbol_cut_at_its_dash(text, full_number):
+    assert parse_number(text).full_number == full_number

@@ -158,6 +158,26 @@ def test_cong_dien_addressees_are_the_recipients(lines, recipients):
     assert find_recipients(lines_of(text, 0, len(text)), [])[0] == recipients
 
 
+# ô 9a (domain.md): one recipient on the Kính gửi line, or one per line '- …;' with the last ending '.'; an item's
+# name may wrap onto the next line, which then opens in lower case or ends the item (';', or '.' for the last).
+@pytest.mark.parametrize("lines, recipients", [
+    (["Kính gửi:", "- Các bộ, ngành, cơ quan Trung ương;", "- Ủy ban nhân dân các tỉnh, thành phố trực thuộc",
+      "Trung ương.", "Triển khai thực hiện Quyết định số 90/QĐ-TTg ngày 18/01/2022 của Thủ"],
+     ["Các bộ, ngành, cơ quan Trung ương", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+    (["Kính gửi:", "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực", "thuộc Bộ Tài chính, Bộ Xây dựng.",
+      "Thời gian qua, mưa lớn kéo dài."],
+     ["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Bộ Tài chính, Bộ Xây dựng"]),
+    (["Kính gửi: Sở Thông tin và Truyền thông các tỉnh, thành phố", "trực thuộc Trung ương",
+      "Ngày 27/02/2023, Bộ Thông tin và Truyền thông ban hành Công văn số"],
+     ["Sở Thông tin và Truyền thông các tỉnh, thành phố trực thuộc Trung ương"]),
+    (["Kính gửi: Sở Tài chính.", "đề nghị của các đơn vị"], ["Sở Tài chính"]),  # a closed item is not continued
+    (["Kính gửi: Sở Tài chính", "Thực hiện Công văn số 12/UBND-VP ngày 05/3/2024,"], ["Sở Tài chính"]),
+])
+def test_kinh_gui_items_that_wrap(lines, recipients):
+    text = "\n".join(lines)
+    assert find_recipients(lines_of(text, 0, len(text)), [])[0] == recipients
+
+
 def test_cong_dien_letter():
     rec = read_letter(read_document(CORPUS / "c007.txt")).to_json()
     assert rec["doc_type"] == "Công điện" and len(rec["recipients"]) == 7

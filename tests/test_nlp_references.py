@@ -103,9 +103,9 @@ RELATIONS = [
     ("Lập biên bản bàn giao theo mẫu 01/DV và Biểu mẫu số 02/BBBG-MTB.", "Công văn", []),
     ("MẪU SỐ 20/TB-TTN-TCN1", "Thông tư", []),
     # a preamble item after ';' with no opener of its own goes on with the previous one's (ô 5b, one ground a line)
-    ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo thẩm định bổ sung số 217/BC-BQL ngày "
+    ("Xét Báo cáo thẩm định số 17/BC-BQL ngày 23 tháng 01 năm 2026; Báo cáo số 217/BC-BQL ngày "
      "09/7/2026 của Ban Quản lý Khu kinh tế tỉnh Lào Cai.", "Quyết định",
-     [("17/BC-BQL", "proposed_by"), ("217/BC-BQL", "proposed_by")]),   # 'bổ sung' names the report, not an act
+     [("17/BC-BQL", "proposed_by"), ("217/BC-BQL", "proposed_by")]),
     ("Theo đề nghị của Sở Tài chính tại Công văn số 4687/STC-GCS ngày 10/10/2025; đề nghị của Sở Giáo dục và Đào "
      "tạo tại Công văn số 1383/SGDĐT-KHTC ngày 30/9/2025.", "Quyết định",
      [("4687/STC-GCS", "proposed_by"), ("1383/SGDĐT-KHTC", "proposed_by")]),
@@ -125,6 +125,18 @@ RELATIONS = [
     # an act that is the letter's own still counts after a type word when the act names the type itself
     ("Bổ sung Quyết định số 12/QĐ-UBND ngày 02/01/2024 của UBND tỉnh như sau:", "Quyết định",
      [("12/QĐ-UBND", "amends")]),
+    # a section heading that names the legal bases: its dash list is the legal basis, item by item (a Tờ trình's
+    # "Căn cứ pháp lý", an Đề án's "Cơ sở pháp lý"), also under an earlier list intro's ':'; a list under any
+    # other heading, or the heading's own sentence, is not
+    ("Dự thảo gồm 08 điều, nội dung cụ thể như sau:\n- Điều 1. Phạm vi điều chỉnh.\n2. Nội dung cơ bản\n"
+     "2.1. Căn cứ pháp lý\n- Nghị định số 163/2016/NĐ-CP ngày 21/12/2016 của Chính phủ quy định chi tiết;\n"
+     "- Thông tư số 37/2022/TT-BTC ngày 22/6/2022 của Bộ Tài chính sửa đổi Thông tư số 109/2016/TT-BTC;\n"
+     "2.2. Phạm vi điều chỉnh\n- Quy định tại Thông tư số 03/2023/TT-BTC.", "Tờ trình",
+     [("163/2016/NĐ-CP", "legal_basis"), ("37/2022/TT-BTC", "legal_basis"), ("109/2016/TT-BTC", "legal_basis"),
+      ("03/2023/TT-BTC", "refers_to")]),
+    ("I. CƠ SỞ THỰC HIỆN ĐỀ ÁN\n1. Cơ sở pháp lý\n- Nghị định số 258/2025/NĐ-CP ngày 09 tháng 10 năm 2025 của Chính "
+     "phủ về quản lý công viên;\n2. Cơ sở thực tiễn\n- Báo cáo số 12/BC-UBND về tài sản năm 2025.", "Đề án",
+     [("258/2025/NĐ-CP", "legal_basis"), ("12/BC-UBND", "refers_to")]),
 ]
 
 

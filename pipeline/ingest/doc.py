@@ -16,9 +16,10 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN, split_flat_header
-from pipeline.ingest.words import Line, Segment
+from pipeline.ingest.layout import split_flat_header
 from pipeline.ingest.offline import offline
+from pipeline.ingest.words import Line, Segment
+from pipeline.text.patterns import HEADER_RIGHT, NOI_NHAN_LOOSE
 
 TIMEOUT_S = 120
 # The per-run profile's settings (LibreOffice's registrymodifications.xcu format). No location is trusted
@@ -93,7 +94,7 @@ def segments_from_antiword(text: str) -> list[Segment]:
         cols = [[r[k].strip() for r in rows if k < len(r) and r[k].strip()] for k in range(ncols)]
         joined = "\n".join("\n".join(c) for c in cols)
         marker = HEADER_RIGHT if not segments and not any(x.strip() for x in flow) and HEADER_RIGHT.search(joined) else \
-            (NOI_NHAN if any(NOI_NHAN.match(x) for c in cols for x in c) else None)
+            (NOI_NHAN_LOOSE if any(NOI_NHAN_LOOSE.match(x) for c in cols for x in c) else None)
         if marker is not None and ncols <= 4:
             split = next(k for k, c in enumerate(cols) if any(marker.search(x) for x in c))
             split = split if marker is HEADER_RIGHT else split + 1

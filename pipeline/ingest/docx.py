@@ -20,8 +20,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.errors import ReadError
-from pipeline.ingest.layout import HEADER_RIGHT, NOI_NHAN
 from pipeline.ingest.words import Line, Segment
+from pipeline.text.patterns import HEADER_RIGHT, NOI_NHAN_LOOSE
 
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 256 << 20
@@ -165,8 +165,8 @@ def read_docx(path: str) -> tuple[list[Segment], list[str]]:
             if not seen_text and HEADER_RIGHT.search(_table_text(item)):
                 cols = _two_columns(item, HEADER_RIGHT, True)
                 names = ("header_left", "header_right")
-            elif NOI_NHAN.search(_table_text(item)):
-                cols = _two_columns(item, NOI_NHAN, False)
+            elif NOI_NHAN_LOOSE.search(_table_text(item)):
+                cols = _two_columns(item, NOI_NHAN_LOOSE, False)
                 names = ("signature_left", "signature_right")
             if cols:
                 segments.append(Segment("body", [Line(x) for x in body]))

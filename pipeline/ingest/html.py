@@ -16,9 +16,9 @@ import unicodedata
 from lxml import etree
 from lxml import html as lhtml
 
+from pipeline.text.patterns import QUOC_HIEU
 from pipeline.text.splitglyph import has_split_glyphs, repair_split_glyphs
 
-_MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM"  # folded: no tone marks, upper case
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.I)
 _WEB_ALIASES = dict.fromkeys(("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"), "cp1252")  # as browsers do
@@ -242,6 +242,9 @@ def _fold(text: str) -> str:
     """Upper case, no tone or vowel marks, đ -> D, single spaces: "Cộng hoà" and "CỘNG HÒA" fold alike."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).upper().split())
+
+
+_MOTTO = _fold(QUOC_HIEU)  # ô 1 as _fold leaves it: "CONG HOA XA HOI CHU NGHIA VIET NAM"
 
 
 def _link_share(stats: dict, el) -> float:

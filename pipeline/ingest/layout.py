@@ -16,23 +16,14 @@ from operator import attrgetter
 
 from pipeline.ingest.words import Line, Segment, Word
 from pipeline.records import Block, Page, Zone
+from pipeline.text.patterns import (CAN_CU_WORDS, DECORATION, HEADER_RIGHT, ITEM_MARK, KINH_GUI_WORDS, NOI_NHAN_LOOSE,
+                                    NOI_NHAN_WORDS, PLACE_DATE_IN_LINE, QUOC_HIEU_LINE, SECTION_HEAD, SO_HEAD, THUC_HIEN_WORDS,
+                                    TIEU_NGU_LINE, spelled)
 
 _SPACES = re.compile(r"\s+")
 # Lines that open the body: no header line starts like this (ô 9a, ô 6, a type title of ô 5a).
-_HEADER_STOP = re.compile(
-    r"^\s*(kính\s*gửi|căn\s*cứ|thực\s*hiện|nơi\s*nhận|điều\s+\d|chương\s+[ivx\d]|phần\s+[ivx\d])", re.I)
-NOI_NHAN = re.compile(r"^\s*n[ơoóờ]i\s*nh(?:[ậaâạấ]n)?\b", re.I | re.M)  # ô 9b ("Nơi nh": OCR lost the end)
-_MOTTO = re.compile(r"C[ỘO]NG\s*H[ÒOÕ]À?A?\s*X[ÃA]\s*H[ỘO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆE]T\s*NAM", re.I)
-_TIEU_NGU = re.compile(r"Đ[ộo]c\s*l[ậa]p\s*[-–—]\s*T[ựu]\s*do\s*[-–—]\s*H[ạa]nh\s*ph[úu]c", re.I)
-_RULE = re.compile(r"^[\s\-–—_=*.~]+$")
-# "<địa danh>, ngày ..." (ô 4); the place is 1-6 words without digits.
-_PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^\d,;:]{0,40}?,\s*ngày\b.*)$", re.I)
-_ITEM_START = re.compile(r"^\s*[-–—+•]")
-_SO_LINE = re.compile(r"^\s*S[ốo]\s*[:;.]", re.I)
-
-
-# The right header column of a table layout: the motto (ô 1) or the place-and-date line (ô 4).
-HEADER_RIGHT = re.compile(_MOTTO.pattern + r"|^\s*[^\W\d_][^\d,;:]{0,40},\s*ngày\b", re.I | re.M)
+_HEADER_STOP = re.compile(r"^\s*(" + "|".join(spelled(w, r"\s*") for w in (KINH_GUI_WORDS, CAN_CU_WORDS, THUC_HIEN_WORDS,
+                                                                             NOI_NHAN_WORDS)) + f"|{SECTION_HEAD})", re.I)
 
 
 def clean_line(text: str) -> str:
@@ -208,7 +199,8 @@ def _two_sided(lines: list[Line], channel: tuple[float, float]) -> bool:
 
 def _both_sides(lines: list[Line], channel: tuple[float, float]) -> bool:
     """Lines left of the gap and lines right of it, if on no line together: the Nơi nhận list, and a
-    signature column whose lines level with it the seal hid from OCR (037 scanned: only the name is read)."""
+    signature column whose lines level with it the seal hid from OCR (of a scanned signature block only the name
+    may be read)."""
     cut = sum(channel) / 2
     return (any(all(w.x1 <= cut for w in ln.words) for ln in lines)
             and any(all(w.x0 >= cut for w in ln.words) for ln in lines))
@@ -259,7 +251,7 @@ def segment_positioned(pages: list[list[Line]]) -> list[Segment]:
                 left, right = _split_band(lines[:end], channel)
                 segments += [Segment("header_left", left), Segment("header_right", right)]
                 pos = end
-        sig = next((i for i in range(pos, len(lines)) if NOI_NHAN.match(lines[i].text)), None)
+        sig = next((i for i in range(pos, len(lines)) if NOI_NHAN_LOOSE.match(lines[i].text)), None)
         if sig is not None:
             first = sig
             while first > pos and lines[first - 1].bbox[0] > (x_lo + x_hi) / 2:  # authority line above
@@ -291,7 +283,7 @@ def split_flat_header(lines: list[str]) -> list[Segment]:
     if not lines:
         return []
     head_n = min(len(lines), 25)
-    if not any(_MOTTO.search(x) or _SO_LINE.match(x) for x in lines[:head_n]):
+    if not any(QUOC_HIEU_LINE.search(x) or SO_HEAD.match(x) for x in lines[:head_n]):
         return [Segment("body", [Line(x) for x in lines])]
     left, right, seen_so, seen_right, end = [], [], False, False, len(lines)
     for i, text in enumerate(lines[:head_n]):
@@ -304,7 +296,7 @@ def split_flat_header(lines: list[str]) -> list[Segment]:
         if r_part:
             right.append(Line(r_part))
             seen_right = True
-        seen_so = seen_so or bool(_SO_LINE.match(text))
+        seen_so = seen_so or bool(SO_HEAD.match(text))
     else:
         end = head_n
     return [Segment("header_left", left), Segment("header_right", right)] + \
@@ -321,7 +313,7 @@ def _closing_columns(lines: list[str]) -> list[str]:
     text (antiword, a saved page) each line holds both cells, apart by tabs or a run of spaces
     ("- Như trên;\t\tPHÓ CHỦ TỊCH"), and a line holding only the right cell is indented. From the Nơi nhận
     line on, the left cells are kept in place and the right cells follow them, in order."""
-    at = next((i for i, x in enumerate(lines) if NOI_NHAN.match(x)), None)
+    at = next((i for i, x in enumerate(lines) if NOI_NHAN_LOOSE.match(x)), None)
     if at is None:
         return lines
     stop = min(len(lines), at + _SIGNATURE_ROWS)
@@ -335,7 +327,7 @@ def _closing_columns(lines: list[str]) -> list[str]:
         if gap and not _INDENTED.match(raw):
             left.append(gap.group(1))
             right.append(gap.group(2))
-        elif _INDENTED.match(raw) and not _ITEM_START.match(raw):
+        elif _INDENTED.match(raw) and not ITEM_MARK.match(raw):
             right.append(raw)
         else:
             left.append(raw)
@@ -345,26 +337,26 @@ def _closing_columns(lines: list[str]) -> list[str]:
 def _is_title(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters) and not any(c.isdigit() for c in text) \
-        and not _MOTTO.search(text)
+        and not QUOC_HIEU_LINE.search(text)
 
 
 def _cut_right(text: str, after_motto: bool) -> tuple[str, str]:
     """Split a flattened header line into its left-column and right-column parts."""
-    for pattern in (_MOTTO, _TIEU_NGU):
+    for pattern in (QUOC_HIEU_LINE, TIEU_NGU_LINE):
         m = pattern.search(text)
         if m:
             return text[:m.start()].strip(), text[m.start():].strip()
-    if after_motto and _RULE.match(text):
+    if after_motto and DECORATION.match(text):
         return "", text
-    m = _PLACE_DATE.search(text)
-    if m and not _SO_LINE.match(text[m.start(1):]):
+    m = PLACE_DATE_IN_LINE.search(text)
+    if m and not SO_HEAD.match(text[m.start(1):]):
         return text[:m.start(1)].strip(), m.group(1).strip()
     return text, ""
 
 
 def split_flat_signature(lines: list[str]) -> list[Segment]:
     """Nơi nhận first, then the signature (the order of a table read left cell first): split the two."""
-    start = next((i for i, x in enumerate(lines) if NOI_NHAN.match(x)), None)
+    start = next((i for i, x in enumerate(lines) if NOI_NHAN_LOOSE.match(x)), None)
     if start is None:
         return [Segment("body", [Line(x) for x in lines])]
     end = start + 1

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.text.patterns import NOI_NHAN, PARTY_NAME, QUOC_HIEU
+
 # Portal property labels -> the record field they fill (None: read, never used).
 _LABELS = {
     "so hieu": "number", "so ky hieu": "number", "loai van ban": "doc_type", "co quan ban hanh": "issuer",
@@ -103,8 +105,7 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")
 _ESCAPED = re.compile(r"\\([*_#|\[\]\\-])")
 _UNDERSCORE_EM = re.compile(r"(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")  # __strong__
-_NOI_NHAN = re.compile(r"^n[ơo]i nh[aậ]n\b")  # folded: ô 9b
-_MOTTO_FOLDED = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
+_MOTTO_FOLDED = (fold(QUOC_HIEU), fold(PARTY_NAME))  # ô 1, or the Party's name in its place, folded
 
 
 def is_markdown_page(lines: list[str]) -> bool:
@@ -184,7 +185,7 @@ def markdown_parts(lines: list[str]) -> tuple[list[str], list[str], list[str], l
         if cut is not None:
             break
     chrome = [x for cell in cells[:found - 1] for x in _cell_lines(cell)]
-    at = next((i for i, c in enumerate(rest) if c and _NOI_NHAN.match(fold(c[0]))), None)
+    at = next((i for i, c in enumerate(rest) if c and NOI_NHAN.match(fold(c[0]))), None)
     if at is None:
         return left, right, [x for c in rest for x in c], [], [], chrome
     body = [x for c in rest[:at] for x in c]

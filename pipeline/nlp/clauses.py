@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.text.patterns import KINH_GUI_WORDS, NOI_NHAN_WORDS, PREAMBLE_OPENERS, spelled
+
 _ITEM_START = re.compile(r"(?:[-–—+•*]\s+|\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ][)]\s+|\(\d{1,2}\)\.?\s+|"
                          r"[IVX]{1,4}\.\s+|Điều\s+\d+[a-z]?\.\s*)")
 # A period ends a sentence unless it sits inside a number or date (03.12.2007), an abbreviation (TP., Tp.)
@@ -26,7 +28,7 @@ class Clause:
     ends_with: str  # the punctuation that closed it
 
 
-_OPENER_LINE = re.compile(r"\n(?=[ \t]*(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Trả lời|Phúc đáp|Tiếp theo|Kính gửi|Nơi nhận)\b)")
+_OPENER_LINE = re.compile(rf"\n(?=[ \t]*(?:{'|'.join(map(spelled, PREAMBLE_OPENERS + (KINH_GUI_WORDS, NOI_NHAN_WORDS)))})\b)")
 
 
 _CAPS_CANDIDATE = re.compile(r"^[ \t]*[^\W\d_][^\n]{3,149}$", re.MULTILINE)

@@ -19,11 +19,11 @@ from functools import lru_cache
 from pipeline.nlp.dates import find_dates
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.numbers import find_numbers
-from pipeline.nlp.segment import KINH_GUI, MOTTO, NOI_NHAN, NUMBER_LINE
 from pipeline.text.normalize import fold
+from pipeline.text.patterns import AUTHORITY_PREFIXES, KINH_GUI, MOTTO, NOI_NHAN, NUMBER_LINE
 
 _FORMULA = re.compile(r"^\s*(?:C[ăa]n\s+c[ứu]|V/v|V[ềe]\s+vi[ệe]c|Đi[ềe]u\s+\d|Ch[ươ]{1,2}ng\s+[IVXLC\d]+\b|"
-                      r"(?:KT|TM|TL|TUQ|Q)\.\s)", re.IGNORECASE | re.MULTILINE)
+                      rf"(?:{AUTHORITY_PREFIXES})\.\s)", re.IGNORECASE | re.MULTILINE)
 _ENGLISH = re.compile(r"^\s*(?:(?:JOINT\s+)?(?:DECREE|DECISION|CIRCULAR|RESOLUTION|LAW|ORDINANCE|DIRECTIVE|ORDER)\b|"
                       r"(?i:pursuant\s+to\b|article\s+\d|chapter\s+[IVXLC\d]+\b))", re.MULTILINE)
 MESSAGE = "not an official letter: no number, date, motto, formula, document type or issuer of the genre anywhere"

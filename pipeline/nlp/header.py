@@ -9,17 +9,15 @@ from dataclasses import dataclass, field
 from pipeline.nlp.dates import find_dates
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, clean_symbol, find_numbers
-from pipeline.nlp.segment import (DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE, TextLine,
-                                  LetterZones)
+from pipeline.nlp.segment import LetterZones, TextLine
 from pipeline.text.normalize import fold
+from pipeline.text.patterns import (AUTHORITY_LINE, DATE_LINE, DECORATION, KINH_GUI, MOTTO, NUMBER_LINE, PLACE_DATE_LINE,
+                                    CAN_CU_WORDS, KINH_GUI_WORDS, SECTION_HEAD, SUBJECT_PREFIX, THUC_HIEN_WORDS)
 
 # Words that continue an issuer's name on the next line: the level of a local body ("ỦY BAN NHÂN DÂN" /
 # "TỈNH LÀO CAI") or a name broken after a comma or "VÀ".
 _PLACE_LEVEL = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\b")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|Trích yếu)\s*[:.]?\s*")
-_AUTHORITY_LINE = re.compile(r"^(BỘ TRƯỞNG|CHỦ TỊCH|THỦ TƯỚNG|GIÁM ĐỐC|CHÍNH PHỦ|ỦY BAN|UỶ BAN|HỘI ĐỒNG|TỔNG GIÁM ĐỐC|"
-                             r"CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN|CHÁNH|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|THỐNG ĐỐC|TỔNG KIỂM TOÁN)\b")
-_BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Điều\s+\d|Thực hiện|Theo|Xét|Ngày\s+\d|Chương\s+[IVX\d]|Phần\s+[IVX\d]|"
+_BODY_START = re.compile(rf"^({CAN_CU_WORDS}|{KINH_GUI_WORDS}|{SECTION_HEAD}|{THUC_HIEN_WORDS}|Theo|Xét|Ngày\s+\d|"
                          r"Mục\s+\d|\d+\.\s|[a-zđ]\)\s)", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[A-ZĐ][^:]{0,40}:\s*\S")  # "Mã số dự án: 4275…", "Chứng nhận lần đầu: …"
 _CODE_NUMBER = re.compile(r"Mã\s+số\s+(?:dự\s+án|hồ\s+sơ)?\s*:\s*(\d{6,})", re.IGNORECASE)
@@ -93,7 +91,7 @@ def issuer_lines(zones: LetterZones, lex: Lexicon) -> list[TextLine]:
     without decoration, motto or date lines."""
     out = []
     for ln in zones.header_left:
-        if NUMBER_LINE.match(ln.text) or _SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
+        if NUMBER_LINE.match(ln.text) or SUBJECT_PREFIX.match(ln.text) and ln.text[:1] in "VvT" or KINH_GUI.match(ln.text):
             break
         if out and ln.is_caps and _type_at_start(ln.text, lex):
             break
@@ -238,15 +236,33 @@ def find_title(zones: LetterZones, lex: Lexicon, header: Header) -> None:
         _vv_subject(zones, header)
 
 
+_WORD = re.compile(r"\w+")
+_RESTATED = 5  # words in a row that a body line shares with the subject above it,
+_RESTATED_FROM = 3  # starting among the subject's first words (its head noun may be left out: "tổ chức Hội nghị")
+
+
+def _restates(taken: list[TextLine], ln: TextLine) -> bool:
+    """ô 5a is one phrase, the trích yếu (ND30 PL I); the body's opening sentence (ô 6) often restates it in
+    full ("Sở … ban hành Kế hoạch <trích yếu>, như sau:", "Nhằm đánh giá <trích yếu>, …"). A line that repeats
+    _RESTATED words in a row of the subject from its opening is that sentence, not more of the subject (a name
+    printed twice inside one subject, "… của Hội đồng nhân dân tỉnh quy định … của Hội đồng nhân dân", is not)."""
+    words = _WORD.findall(fold(" ".join(t.text for t in taken)))
+    grams = {tuple(words[i:i + _RESTATED]) for i in range(min(_RESTATED_FROM, len(words) - _RESTATED + 1))}
+    line = _WORD.findall(fold(ln.text))
+    return any(tuple(line[i:i + _RESTATED]) in grams for i in range(len(line) - _RESTATED + 1))
+
+
 def _subject_lines(lines: list[TextLine], header: Header) -> None:
     """The subject under a type name: lines until the body starts, an authority line in capitals
-    (BỘ TRƯỞNG BỘ XÂY DỰNG) or a bracketed or labelled line."""
+    (BỘ TRƯỞNG BỘ XÂY DỰNG), a bracketed or labelled line, or a line restating the subject (`_restates`)."""
     taken: list[TextLine] = []
     for ln in lines:
         if (_BODY_START.match(ln.text) or KINH_GUI.match(ln.text) or ln.text.startswith(("(", "-", "*"))
                 or _LABEL_LINE.match(ln.text) or DECORATION.match(ln.text)):
             break
-        if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and _AUTHORITY_LINE.match(ln.text):
+        if taken and ln.is_caps != taken[0].is_caps or ln.is_caps and AUTHORITY_LINE.match(ln.text):
+            break
+        if taken and _restates(taken, ln):
             break
         taken.append(ln)
     if taken:
@@ -257,7 +273,7 @@ def _subject_lines(lines: list[TextLine], header: Header) -> None:
 def _vv_subject(zones: LetterZones, header: Header) -> None:
     lines = zones.header_left + zones.body[:8]
     for i, ln in enumerate(lines):
-        prefix = _SUBJECT_PREFIX.match(ln.text)
+        prefix = SUBJECT_PREFIX.match(ln.text)
         if not prefix or not prefix.group(0).strip() or ln.text[:1] not in "VvT":
             continue
         taken = [TextLine(ln.text[prefix.end():], ln.start + prefix.end(), ln.end)]

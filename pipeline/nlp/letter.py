@@ -12,11 +12,11 @@ from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import parse_number
 from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
-from pipeline.nlp.segment import MOTTO, LetterZones, lines_of, segment_letter
+from pipeline.nlp.segment import LetterZones, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
-from pipeline.nlp.signature import (AUTHORITY_PREFIX, TITLE_WORDS, Signature, normal_prefix, read_signature, restore_surname,
-                                    signature_from_tail)
+from pipeline.nlp.signature import Signature, normal_prefix, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
+from pipeline.text.patterns import AUTHORITY_PREFIX, CAN_CU_WORDS, KINH_GUI_WORDS, MOTTO, TITLE_WORDS
 
 _SECTION = re.compile(r"^(?:\d{1,2}\.\s|[IVX]{1,4}\.\s|Điều\s+1\b|[a-zđ]\)\s)")
 
@@ -106,7 +106,7 @@ def _appendix_headings(text: str) -> list[tuple[int, int]]:
 def _looks_like_letter(zones: LetterZones, header: Header, sig: Signature) -> bool:
     """At least two landmarks of the genre: motto, number line, date line, issuer, Nơi nhận, signer."""
     motto = any(MOTTO.search(ln.text) for ln in zones.header_right + zones.header_left + zones.body[:8])
-    basis = any(ln.text.startswith(("Căn cứ", "Kính gửi")) for ln in zones.body[:60])
+    basis = any(ln.text.startswith((CAN_CU_WORDS, KINH_GUI_WORDS)) for ln in zones.body[:60])
     landmarks = [motto, header.number is not None or header.blank_symbol is not None, header.date_year is not None,
                  header.issuer is not None, bool(zones.noi_nhan), sig.signer is not None, header.doc_type is not None,
                  basis]

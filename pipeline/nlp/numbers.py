@@ -38,6 +38,9 @@ _PARTY = re.compile(rf"{_START}(?P<num>\d{{1,6}})[ \t]*[-\u2013\u2014][ \t]*(?P<
                     r"(?P<org>[A-ZĐ][A-Za-zĐđ&]*(?:[-_][A-ZĐ][A-Za-zĐđ&]*)*)(?!\w)")
 _ADMIN = re.compile(rf"{_START}{_NUM}{_SLASH}(?P<sym>{_SYMBOL})")
 _SPACED_DASH = re.compile(_DASH)
+# A symbol cut after its dash: the dash ends the line and the next line does not go on with a symbol group (in a
+# flattened table the cell's next line is printed further down, after the other cells' lines).
+_CUT_AT_DASH = re.compile(r"[ \t]*[-\u2013\u2014][ \t]*(?=\n)")
 _FOOTNOTE_TAIL = re.compile(r"^(?P<code>[A-ZĐ][A-Za-zĐđ&]*?)(?P<digit>\d)$")
 
 
@@ -118,7 +121,11 @@ def find_numbers(text: str) -> list[DocNumber]:
             add(DocNumber(m.group("num"), m.group("term"), int(m.group("year")), "law", m.start(), m.end()))
         else:
             symbol = re.sub(r"[ \t]*/[ \t]*", "/", clean_symbol(m.group("sym")))  # "TTLT /BTC-…" as "TTLT/BTC-…"
-            add(DocNumber(m.group("num"), symbol, int(m.group("year")), "normative", m.start(), m.end()))
+            end = m.end()
+            cut = _CUT_AT_DASH.match(text, end) if fold(symbol) == "ND" else None
+            if cut:  # a Nghị định's symbol is always NĐ-CP (domain.md §2.2): its tail lost in a table cell's wrap
+                symbol, end = f"{symbol}-CP", cut.end()
+            add(DocNumber(m.group("num"), symbol, int(m.group("year")), "normative", m.start(), end))
     for m in _PARTY.finditer(text):
         org = m.group("org").replace("_", "-")
         add(DocNumber(m.group("num"), f"{m.group('type')}/{org}", None, "party", m.start(), m.end()))

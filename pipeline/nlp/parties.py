@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.nlp.segment import KINH_GUI, NOI_NHAN, TextLine, cong_dien_head
-
-_ITEM_MARK = re.compile(r"^\s*[-–—+•*]\s*")
+from pipeline.nlp.segment import TextLine
+from pipeline.text.patterns import ITEM_MARK as _ITEM_MARK, KINH_GUI, NOI_NHAN, cong_dien_head
 _END_PUNCT = re.compile(r"[\s;.,:]+$")
 _PATH_LIKE = re.compile(r"^[a-zA-Z]:\\|\\\\|^/\w+/")
 _SIGNATURE_NOISE = re.compile(r"^\(?\s*(Đã ký|Ký\b|Chữ ký)", re.IGNORECASE)
@@ -32,8 +31,10 @@ def _continues(prev: TextLine, ln: TextLine, before_prose: bool = False) -> bool
         return True
     if ln.is_caps:
         return False
-    if before_prose:
-        return bool(re.search(r"[,;]$", text))
+    if before_prose:  # ô 9a: items end with ';' (',' when the dash was lost), the last with '.' (domain.md);
+        # a line ending '.' is the last item's tail only if the line above was full when it wrapped (a sentence
+        # under a short open item, "- Khoa Cơ bản" / "Căn cứ vào kế hoạch đào tạo năm học 2015-2016.", is the body)
+        return bool(re.search(r"[,;]$", text)) or text.endswith(".") and len(prev.text) >= len(text)
     return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
 
 
@@ -93,7 +94,13 @@ def find_recipients(body: list[TextLine], header_left: list[TextLine]) -> tuple[
         rest = ln.text[head.end():].strip()
         if rest:
             first = TextLine(rest, ln.end - len(rest), ln.end)
-            return _as_output([first] + (_items(lines[i + 1:], True) if rest.endswith(";") else []))
+            for nxt in lines[i + 1:]:  # ô 9a: one recipient on the Kính gửi line, its name wrapped onto the next
+                if nxt.text[:1].islower() and not re.search(r"[;.:]$", first.text):  # (a sentence opens in capitals)
+                    first = TextLine(first.text + " " + nxt.text, first.start, nxt.end)
+                    i += 1
+                    continue
+                break
+            return _as_output([first] + (_items(lines[i + 1:], True) if first.text.endswith(";") else []))
         return _as_output(_items(lines[i + 1:], True))
     return [], []
 

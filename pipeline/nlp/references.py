@@ -137,12 +137,6 @@ def _coordinated(gap: str, lex: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _named_by_type(lex: Lexicon) -> re.Pattern:
-    """A document type word and up to three words of its name right before a phrase ('báo cáo thẩm định ')."""
-    return re.compile(rf"(?:^|[^\w])(?:{lex.type_name_pattern})(?:\s+[^\W\d]+){{0,3}}\s+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4)
 def _answer(lex: Lexicon) -> re.Pattern | None:
     """The formula that opens a letter's answer ('… có ý kiến như sau:'), triggers.json replies_to 'answer'."""
     phrases = lex.triggers.get("replies_to", {}).get("answer", ())
@@ -188,10 +182,6 @@ def _last_trigger(segment: str, lex: Lexicon, head: bool, own_title: bool) -> tu
             # where (domain.md §6, "Xét đề nghị của … tại Tờ trình số …")
             if relation == "proposed_by" and _PROPOSER_AT.fullmatch(_type_tail(lex).sub("", after)):
                 limit = len(gap_words)
-            # "Báo cáo thẩm định bổ sung số 217/BC-BQL": the act's word names the cited document (its type word
-            # stands before it and "số" right after), it is not this letter's act on it
-            if relation in _ACTIONS and re.fullmatch(r"\s*số\s*", after) and _named_by_type(lex).search(low[:at]):
-                continue
             listed = relation in _ACTIONS and re.search(r"\bgồm\b|sau đây", after)  # "… của 15 luật, gồm Luật A số …"
             # "Bãi bỏ số thứ tự số 24, 25 tại Phụ lục Danh mục … ban hành kèm theo Thông tư số …": the part acted on,
             # however long its description, ends at "kèm theo" its document
@@ -248,6 +238,10 @@ def _after_trigger(text: str, lex: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+_DASH_ITEM = re.compile(r"[-–—+•]")  # a list item's marker as clauses.py records it ("- ")
+_HEADING_WORDS = 8  # a section heading is a few words ("Căn cứ pháp lý xây dựng Nghị quyết")
+
+
 class _Context:
     """What the relation rules need to know about the letter."""
 
@@ -278,10 +272,34 @@ class _Context:
             previous = self.clause_relation(index - 1)
             if previous and previous[0] in ("legal_basis", "proposed_by"):
                 return previous
+        heading = self._heading_relation(index)  # nearer than any list intro above it
+        if heading:
+            return heading
         if c.list_intro is not None:
             intro = self.clauses[c.list_intro]
             intro_text = self.text[intro.start:intro.end]
             return _opener(intro_text, self.lex) or _last_trigger(intro_text, self.lex, True, False)
+        return None
+
+    def _heading_relation(self, index: int) -> tuple[str, str] | None:
+        """A dash item under a section heading that names the relation ("2.1. Căn cứ pháp lý" / "- Nghị định số
+        …;": a Tờ trình's or an Đề án's legal bases, one a line, as the preamble's Căn cứ lines give them; domain.md
+        §6; triggers.json 'heading'): the heading is the first clause above the run of dash items, a short line
+        with no closing mark."""
+        if not _DASH_ITEM.match(self.clauses[index].marker):
+            return None
+        above = index - 1
+        while above >= 0 and _DASH_ITEM.match(self.clauses[above].marker):
+            above -= 1
+        if above < 0 or self.clauses[above].ends_with:
+            return None
+        heading = fold(self.text[self.clauses[above].start:self.clauses[above].end])
+        if len(heading.split()) > _HEADING_WORDS:
+            return None
+        for relation, spec in self.lex.triggers.items():
+            phrase = next((p for p in spec.get("heading", ()) if heading.startswith(fold(p))), None)
+            if phrase:
+                return relation, phrase
         return None
 
 

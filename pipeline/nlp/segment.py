@@ -9,25 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.records import Source
-
-MOTTO = re.compile(r"C[ỘO]NG\s+H[ÒOÕ]À?A?\s+X[ÃA]\s+H[ỘO]I|Đ[ỘO]C\s+L[ẬA]P\s*[-–—]\s*T[ỰU]\s+DO", re.IGNORECASE)
-# ô 3: "Số: 15/QĐ-UBND"; laws and resolutions print their type first ("Luật số: 121/2025/QH15").
-NUMBER_LINE = re.compile(r"^\s*(?:(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết|Lệnh|Văn bản hợp nhất)\s+)?S[ốo]\s*(?:[:.]|(?=\s*\d)|(?=\s*/))",
-                         re.IGNORECASE)
-KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?", re.IGNORECASE)
-# A Công điện names its addressees after the sender's title and "điện:" ("THỦ TƯỚNG CHÍNH PHỦ điện:"; ND30
-# Phụ lục III, mẫu Công điện; domain.md): that list is the letter's recipients, as a Kính gửi list is.
-_CONG_DIEN_TO = re.compile(r"^\s*(?P<sender>(?:[^\W\d_]+\s+){2,12})điện\s*:")
-
-
-def cong_dien_head(text: str) -> re.Match | None:
-    """The "<SENDER> điện:" head of a Công điện's addressee list; the sender is printed in capitals."""
-    m = _CONG_DIEN_TO.match(text)
-    return m if m and m.group("sender").isupper() else None
-NOI_NHAN = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
-DECORATION = re.compile(r"^[\s\-–—_*=.~]*$")
-PLACE_DATE_LINE = re.compile(r"^[^\d,;:]{2,40},\s*ngày", re.IGNORECASE)  # "Hà Nội, ngày …" (ô 4)
-DATE_LINE = re.compile(r"ng[àa]y\s*(?:[\d.…_ ]|[^\s\d]{1,3}(?=\s))*\s*th[áa]ng", re.IGNORECASE)
+from pipeline.text.patterns import MOTTO, NOI_NHAN, NUMBER_LINE, PLACE_DATE_LINE
 
 
 @dataclass(frozen=True)

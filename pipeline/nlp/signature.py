@@ -9,15 +9,10 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.nlp.lexicon import Lexicon
-from pipeline.nlp.segment import NOI_NHAN, TextLine
+from pipeline.nlp.segment import TextLine
+from pipeline.text.patterns import AUTHORITY_PREFIX as _PREFIX, NOI_NHAN, TITLE_WORDS
 
-# ô 7a (ND30 PL I; domain.md §1): TM., KT., TL., TUQ., Q., also written T/M, K/T, T/L, T/UQ, and printed with
-# or without the space after the dot ("KT.CHỦ TỊCH", "TM.ỦY BAN NHÂN DÂN"); without a dot a space must follow.
-PREFIXES = "TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ"  # ô 7a's prefixes, as ND30 writes them and in their older forms
-_PREFIX = re.compile(rf"^({PREFIXES})(?:\s*\.\s*|\s+)(?=\S)")
-AUTHORITY_PREFIX = _PREFIX
 _NOISE = re.compile(r"^\(?\s*(đã ký|ký\b|ký tên|chữ ký|đóng dấu|signature|ký bởi)|^\d{1,3}$|^[\W_]+$", re.IGNORECASE)
-TITLE_WORDS = re.compile(r"\b(TRƯỞNG|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH|THỦ TƯỚNG|TỔNG|PHÓ|BÍ THƯ|THỐNG ĐỐC|CHỦ NHIỆM)\b")
 _NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zđàáảãạâấầẩẫậăắằẳẵặèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+$")
 
 

@@ -1,7 +1,7 @@
 """The hand-made parts of tests/corpus agree with each other (issue 18, item 3: the scan corpus).
 
 Each letter has one gold record, one sources.tsv row and its original in docs/; each scan of the scan corpus
-(ids c100 and up) has a hand transcription of its header zone and of its signature zone in transcripts/, NFC,
+(ids c100-c199) has a hand transcription of its header zone and of its signature zone in transcripts/, NFC,
 which `bench/ocr.py` scores OCR against. The transcriptions and the gold records were typed separately from the
 page images, so they must agree where they overlap: the number printed in the header, the signer's name.
 Nothing here opens a letter's document (the set-aside letters stay unread).
@@ -20,7 +20,8 @@ CORPUS = Path(__file__).parent / "corpus"
 GOLD = [json.loads(line) for line in (CORPUS / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 with (CORPUS / "sources.tsv").open(encoding="utf-8", newline="") as fh:
     SOURCES = list(csv.DictReader(fh, delimiter="\t"))
-SCANS = sorted(g["id"] for g in GOLD if int(g["id"][1:]) >= 100)
+# The scan corpus is c100-c199; c200 and up are non-scan letters (tests/corpus/README.md, "Files").
+SCANS = sorted(g["id"] for g in GOLD if 100 <= int(g["id"][1:]) < 200)
 
 
 def _fold(text: str) -> str:

@@ -223,9 +223,11 @@ def test_texts_decode_the_rows_asked_for_and_a_damaged_column_is_not_used(tmp_pa
     values = ["30/2020/NĐ-CP", None, "", "Quyết định 1074/QĐ-BXD", "ỦY BAN"]
     packed = arrays._pack(values)
     texts = arrays.Texts(packed["blob"].tobytes(), packed["ends"], packed["nulls"])
+    texts.WHOLE = 1  # one row at a time until as many rows as the column holds were asked for
+    assert texts[np.array([4])].tolist() == ["ỦY BAN"] and texts[np.array([], dtype=np.int64)].tolist() == []
+    assert texts[np.array([0, 1, 2])].tolist() == ["30/2020/NĐ-CP", None, ""] and texts._all is None
+    assert texts[np.array([3, 4])].tolist() == ["Quyết định 1074/QĐ-BXD", "ỦY BAN"] and texts._all is not None
     assert len(texts) == 5 and list(texts) == values
-    assert texts[np.array([4, 0, 1, 2])].tolist() == ["ỦY BAN", "30/2020/NĐ-CP", None, ""]
-    assert texts[np.array([], dtype=np.int64)].tolist() == []
     z = {"key_blob": packed["blob"], "key_ends": packed["ends"], "key_nulls": packed["nulls"]}
     assert list(arrays._load_member(z, "key", 5)) == values
     for broken in (packed["ends"][:-1], packed["ends"] - 1, packed["ends"][::-1].copy()):

@@ -274,14 +274,23 @@ class Texts:
     the column read from the archive answers): a fresh process answering a closure decodes the strings of
     the records it makes, not the million of the archive (~0.3 s)."""
 
+    WHOLE = 8  # past 1/8 of the rows asked for in all, the whole column is decoded once (str.split: ~20x faster
+    #            a string than one decode each) and kept, as the column read from the archive is
+
     def __init__(self, blob: bytes, ends: np.ndarray, nulls: np.ndarray):
         self._blob, self._ends, self._nulls = blob, ends, nulls
+        self._asked, self._all = 0, None
 
     def __len__(self) -> int:
         return len(self._ends)
 
     def __getitem__(self, rows) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.int64)
+        self._asked += len(rows)
+        if self._all is None and self._asked * self.WHOLE > len(self):
+            self._all = _unpack(np.frombuffer(self._blob, dtype=np.uint8), self._nulls)
+        if self._all is not None:
+            return self._all[rows]
         ends = self._ends[rows]
         starts = np.where(rows > 0, self._ends[np.maximum(rows - 1, 0)] + 1, 0)
         blob = self._blob

@@ -51,6 +51,16 @@ from conftest import DEV, ROOT
     ("HÓ CHỦ TỊCH :", False, "PHÓ CHỦ TỊCH"),
     ("CỤC ĐÓI MỚI SÁNG TẠO, CHUYEN ĐOI XANH VÀ KHUYÊN CÔNG", False,
      "CỤC ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI XANH VÀ KHUYẾN CÔNG"),
+    # ô 5a: a capitals title whose first words fold to a type of ND30 Điều 7 is that type's name
+    ("THÔNG BẢO", False, "THÔNG BÁO"),
+    ("THÔNG BẢO KẾT LUẬN CỦA GIÁM ĐỐC", False, "THÔNG BÁO KẾT LUẬN CỦA GIÁM ĐỐC"),
+    ("QUYÉT ĐỊNH", False, "QUYẾT ĐỊNH"),
+    ("KÉ HOẠCH", True, "KẾ HOẠCH"),
+    # ND30 ô 3: one slash between a number and its symbol, and a number is digits only
+    ("Căn cứ Quyết định số 5959//QĐ-BVT ngày", False, "Căn cứ Quyết định số 5959/QĐ-BVT ngày"),
+    ("Nghị định số 12/2020 / /NĐ-CP", False, "Nghị định số 12/2020/NĐ-CP"),
+    ("theo Công văn số I3/UB-TP ngày", False, "theo Công văn số 13/UB-TP ngày"),
+    ("Quyết định số l5/QĐ-UBND", False, "Quyết định số 15/QĐ-UBND"),
 ])
 def test_known_phrases_are_repaired(ocr, header, expected):
     assert fix_line(ocr, header) == expected
@@ -73,6 +83,11 @@ def test_known_phrases_are_repaired(ocr, header, expected):
     ("Chỉ thị số 05-CT/TW; 12-KL/TU", False),
     ("CHỦ TỊCH", False),                      # a whole title, "HỦ TỊCH" cut from nothing
     ("TRƯỞNG BAN", False),
+    ("BẢN THOẢ THUẬN HỢP TÁC", False),         # a type's name in the old tone placement: a spelling
+    ("Thông bảo hiểm xã hội", False),          # not a capitals title line
+    ("THÔNG TIN VỀ DỰ ÁN", False),             # no type's name at its start
+    ("Phụ lục II3/2020 và mục I3", False),     # a Roman numeral, a heading: no number after số
+    ("http://x.vn/12//A", False),              # a slash pair inside an address, not after a number
 ])
 def test_nothing_else_is_changed(text, header):
     assert fix_line(text, header) == text

@@ -144,6 +144,10 @@ _PARTY_GAP = re.compile(r"(?<![\w/])(\d{1,5})\s?-\s(?=[A-ZĐ]{2,5}/[A-ZĐ])")
 _PARTY_SLASH = re.compile(r"(?<![\w/])(\d{1,5}-[A-Z]{2,3})(TW|TU|HU|ĐU)(?![\w/])")
 _ONE = re.compile(r"(?<![\w/])(\d+)[Il|](\d*)(?=[/-](?:\d{4}/)?[A-ZĐ])")  # "59I-CV/ĐU": the I is a 1
 _SIX = re.compile(r"(?<![\w/])(?=\d|ó\d)(\d*)ó(\d*[/-][A-ZĐ\d])")  # "6ó8-NQ/ĐU": the ó is a 6
+# "I3/UB-TP", "l5/QĐ-UBND": a number's leading 1 read as a letter (a number is digits only, ND30 ô 3)
+_LEAD_ONE = re.compile(r"(?<![\w/])[Il|](\d{1,4})(?=[/-](?:\d{4}/)?[A-ZĐ])")
+# "5959//QĐ-BVT": one slash between a number and its symbol (ND30 ô 3), a stroke read twice
+_DOUBLE_SLASH = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?)[ \t]*/[ \t]*/[ \t]*(?=[A-ZĐ])")
 # "số 75 0/BQL-QHXD", "số Ï 591-CV/ĐU": a number cut by a space after "số", its first digit 1 read as a letter
 _NUMBER_GAP = re.compile(r"(?<!\w)((?:số|Số|SỐ)\s+)([IÏlĺ|\]]|\d{1,4})\s(\d{1,4}[/-](?:\d{4}/)?[A-ZĐ])")
 
@@ -164,6 +168,8 @@ def fix_symbols(text: str) -> str:
     the dash of a party number, "269- KL/TU", or among the digits after "số") taken out and a party number's
     lost slash put back; see the module notes."""
     text = _SIX.sub(r"\g<1>6\2", text)
+    text = _DOUBLE_SLASH.sub(r"\1/", text)
+    text = _LEAD_ONE.sub(r"1\1", text)
     text = _ONE.sub(r"\g<1>1\2", text)
     text = _PARTY_GAP.sub(r"\1-", text)
     text = _PARTY_SLASH.sub(r"\1/\2", text)
@@ -171,6 +177,26 @@ def fix_symbols(text: str) -> str:
     text = _DECREE.sub("/NĐ-CP", text)
     return _CITED.sub(lambda m: m.group(1) + re.sub(r"[^/-]+", lambda p: _symbol_part(p.group(0)), m.group(2)),
                       text)
+
+
+# ô 5a: the type's name in capitals, from the closed list of ND30 Điều 7 (models/lexicons/doc_types.json); a title
+# line whose first words fold to a type name is that name ("THÔNG BẢO" → "THÔNG BÁO", "QUYÉT ĐỊNH" → "QUYẾT ĐỊNH")
+_TYPES = json.loads((MODELS / "lexicons" / "doc_types.json").read_text(encoding="utf-8"))["types"]
+_TYPE_TITLES = sorted(((ascii_fold(t["name"].upper()).split(), t["name"].upper()) for t in _TYPES),
+                      key=lambda t: -len(t[0]))
+
+
+def _type_title(text: str) -> str:
+    words = text.split()
+    if not words or not text.strip().isupper():
+        return text
+    folded = [ascii_fold(w) for w in words]
+    for key, name in _TYPE_TITLES:
+        if folded[:len(key)] == key:  # a word that differs only in tone placement (THOẢ/THỎA) stays as printed
+            head = words[:len(key)]
+            fixed = [w if _old_style(w) == _old_style(n) else n for w, n in zip(head, name.split())]
+            return text.replace(" ".join(head), " ".join(fixed), 1)
+    return text
 
 
 def fix_line(text: str, header: bool = False) -> str:
@@ -186,7 +212,7 @@ def fix_line(text: str, header: bool = False) -> str:
         text = _VV.sub("V/v ", text)
         text = re.sub(r"[\s_|]+$", "", text)
         text = _NUMBER.sub(_number, text)
-    return fix_phrases(text)
+    return fix_phrases(_type_title(text))
 
 
 def fix_lines(lines: list, header: bool = False) -> list:
@@ -301,7 +327,6 @@ def fix_segments(segments: list) -> list:
 # party number, or after its slash and before the dash of an administrative one.
 _OCR_CODE = re.compile(r"(?<=\d-)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=[ \t]*/)|(?<=\d/)[A-ZĐ][A-Za-zĐ0-9]{0,4}(?=-)")
 _OCR_LETTERS = str.maketrans({"1": "L", "0": "O", "5": "S", "8": "B"})
-_TYPES = json.loads((MODELS / "lexicons" / "doc_types.json").read_text(encoding="utf-8"))["types"]
 _TYPE_CODES = frozenset(fold(c).replace(" ", "") for t in _TYPES for c in t["codes"])
 
 

@@ -533,11 +533,6 @@ class Records(Sequence):
         return f"<{len(self)} graph records>"
 
 
-def records(g: Graph, pos: np.ndarray, depth: np.ndarray, rel: np.ndarray, via: np.ndarray) -> Records:
-    """The graph records of a walk's result (see Records)."""
-    return Records(g, pos, depth, rel, via)
-
-
 def closure(g: Graph, doc_id: int, forward: bool, max_depth: int | None, filters: Filters) -> Records:
     """The graph records of chain (forward) or impact of `doc_id`: the walk over `filters.relations`' edges,
     then the documents that pass the other filters."""
@@ -545,7 +540,7 @@ def closure(g: Graph, doc_id: int, forward: bool, max_depth: int | None, filters
     if filters.documents and len(pos):
         ok = keep_mask(g, g.rank[pos], filters)
         pos, depth, rel, via = pos[ok], depth[ok], rel[ok], via[ok]
-    return records(g, pos, depth, rel, via)
+    return Records(g, pos, depth, rel, via)
 
 
 # -- PageRank -------------------------------------------------------------------------------------------------------

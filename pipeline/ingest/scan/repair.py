@@ -144,10 +144,6 @@ _PARTY_GAP = re.compile(r"(?<![\w/])(\d{1,5})\s?-\s(?=[A-ZĐ]{2,5}/[A-ZĐ])")
 _PARTY_SLASH = re.compile(r"(?<![\w/])(\d{1,5}-[A-Z]{2,3})(TW|TU|HU|ĐU)(?![\w/])")
 _ONE = re.compile(r"(?<![\w/])(\d+)[Il|](\d*)(?=[/-](?:\d{4}/)?[A-ZĐ])")  # "59I-CV/ĐU": the I is a 1
 _SIX = re.compile(r"(?<![\w/])(?=\d|ó\d)(\d*)ó(\d*[/-][A-ZĐ\d])")  # "6ó8-NQ/ĐU": the ó is a 6
-# "I3/UB-TP", "l5/QĐ-UBND": a number's leading 1 read as a letter (a number is digits only, ND30 ô 3)
-_LEAD_ONE = re.compile(r"(?<![\w/])[Il|](\d{1,4})(?=[/-](?:\d{4}/)?[A-ZĐ])")
-# "5959//QĐ-BVT": one slash between a number and its symbol (ND30 ô 3), a stroke read twice
-_DOUBLE_SLASH = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?)[ \t]*/[ \t]*/[ \t]*(?=[A-ZĐ])")
 # "số 75 0/BQL-QHXD", "số Ï 591-CV/ĐU": a number cut by a space after "số", its first digit 1 read as a letter
 _NUMBER_GAP = re.compile(r"(?<!\w)((?:số|Số|SỐ)\s+)([IÏlĺ|\]]|\d{1,4})\s(\d{1,4}[/-](?:\d{4}/)?[A-ZĐ])")
 
@@ -168,8 +164,6 @@ def fix_symbols(text: str) -> str:
     the dash of a party number, "269- KL/TU", or among the digits after "số") taken out and a party number's
     lost slash put back; see the module notes."""
     text = _SIX.sub(r"\g<1>6\2", text)
-    text = _DOUBLE_SLASH.sub(r"\1/", text)
-    text = _LEAD_ONE.sub(r"1\1", text)
     text = _ONE.sub(r"\g<1>1\2", text)
     text = _PARTY_GAP.sub(r"\1-", text)
     text = _PARTY_SLASH.sub(r"\1/\2", text)

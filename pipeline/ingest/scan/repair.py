@@ -8,6 +8,8 @@
 - `Ð` (Icelandic eth, which OCR and some fonts give for Đ) → `Đ`; dashes and spaces inside a number and symbol
   after "Số" are made regular (`Số: 1906 /SGDĐT—CTrTT` → `Số: 1906/SGDĐT-CTrTT`).
 - The subject marker read as "Ví", "V/y", "Vlv" … at the start of a header line → "V/v".
+- A capitals line that begins with a type's name of ND30 Điều 7 (doc_types.json) read with other diacritics is
+  that name ("THÔNG BẢO" → "THÔNG BÁO"), by the phrases' own matching at the line's start.
 - The "Nơi nhận:" heading misread in its first two words ("TỚI Hận:", "Nội khận:", "396 nhận:") is written
   as printed before the page is cut into zones, since it is what divides the body from the signature table:
   the two words within two letters of "noi nhan" (or the second one exactly "nhận"; or any two short words
@@ -103,15 +105,18 @@ def _cased(target: str, printed: str) -> str:
     return target.lower()
 
 
-def fix_phrases(text: str) -> str:
+def fix_phrases(text: str, by_first: dict | None = None, at_start: bool = False) -> str:
     """Known phrases whose OCR differs only in diacritics, as they are spelt (case as printed); a speck read
-    as a dot after a word inside the phrase ("QUYẾT. ĐỊNH") goes, other punctuation stays."""
+    as a dot after a word inside the phrase ("QUYẾT. ĐỊNH") goes, other punctuation stays. `by_first`: another
+    index of phrases (_index); `at_start`: only a phrase the text begins with."""
     tokens = re.split(r"(\s+)", text)
     words = tokens[0::2]
     folded = [_key(w) for w in words]
-    i = 0
-    while i < len(words):
-        for key, target in _BY_FIRST.get(folded[i], ()):
+    index = _BY_FIRST if by_first is None else by_first
+    i = 1 if words and not words[0] else 0  # leading space: the first token is empty
+    last = i + 1 if at_start else len(words)
+    while i < min(last, len(words)):
+        for key, target in index.get(folded[i], ()):
             n = len(key)
             if folded[i:i + n] != key:
                 continue
@@ -175,22 +180,13 @@ def fix_symbols(text: str) -> str:
 
 # ô 5a: the type's name in capitals, from the closed list of ND30 Điều 7 (models/lexicons/doc_types.json); a title
 # line whose first words fold to a type name is that name ("THÔNG BẢO" → "THÔNG BÁO", "QUYÉT ĐỊNH" → "QUYẾT ĐỊNH")
+# (fix_phrases' matching, at the line's start: a word differing only in tone placement, THOẢ/THỎA, stays as printed)
 _TYPES = json.loads((MODELS / "lexicons" / "doc_types.json").read_text(encoding="utf-8"))["types"]
-_TYPE_TITLES = sorted(((ascii_fold(t["name"].upper()).split(), t["name"].upper()) for t in _TYPES),
-                      key=lambda t: -len(t[0]))
+_TYPE_NAMES = _index([t["name"] for t in _TYPES])
 
 
 def _type_title(text: str) -> str:
-    words = text.split()
-    if not words or not text.strip().isupper():
-        return text
-    folded = [ascii_fold(w) for w in words]
-    for key, name in _TYPE_TITLES:
-        if folded[:len(key)] == key:  # a word that differs only in tone placement (THOẢ/THỎA) stays as printed
-            head = words[:len(key)]
-            fixed = [w if _old_style(w) == _old_style(n) else n for w, n in zip(head, name.split())]
-            return text.replace(" ".join(head), " ".join(fixed), 1)
-    return text
+    return fix_phrases(text, _TYPE_NAMES, at_start=True) if text.strip().isupper() else text
 
 
 def fix_line(text: str, header: bool = False) -> str:

@@ -31,10 +31,8 @@ def _continues(prev: TextLine, ln: TextLine, before_prose: bool = False) -> bool
         return True
     if ln.is_caps:
         return False
-    if before_prose:  # ô 9a: items end with ';' (',' when the dash was lost), the last with '.' (domain.md);
-        # a line ending '.' is the last item's tail only if the line above was full when it wrapped (a sentence
-        # under a short open item, "- Khoa Cơ bản" / "Căn cứ vào kế hoạch đào tạo năm học 2015-2016.", is the body)
-        return bool(re.search(r"[,;]$", text)) or text.endswith(".") and len(prev.text) >= len(text)
+    if before_prose:
+        return bool(re.search(r"[,;]$", text))
     return bool(re.search(r"[,;.)]$", text)) or any(w[:1].islower() for w in text.split()[1:])
 
 

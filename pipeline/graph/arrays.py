@@ -104,6 +104,18 @@ class Graph:
     def walked(self, forward: bool, relations: frozenset[str] | None) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """(the matrix walked, its transpose) for a direction, with only the edges of `relations` (kept per
         relation set: a filtered copy costs a pass over the edges)."""
+        held = self._walked(relations)
+        return (held[0], held[1]) if forward else (held[1], held[0])
+
+    def back_rows(self, forward: bool, relations: frozenset[str] | None) -> np.ndarray:
+        """The row of each stored edge of the transpose `walked` gives (kept beside it once asked)."""
+        held, at = self._walked(relations), (3 if forward else 2)
+        if held[at] is None:
+            held[at] = _rows(held[at - 2])
+        return held[at]
+
+    def _walked(self, relations: frozenset[str] | None) -> list:
+        """[citing → cited, cited → citing, rows of the first, rows of the second] of `relations`' edges."""
         key = ("walked", relations)
         if key not in self._masks:
             if len(self._masks) >= 4:  # each relation set holds a filtered copy of the edges: a few at most
@@ -113,14 +125,18 @@ class Graph:
             else:
                 codes = np.flatnonzero(np.isin(self.relations, sorted(relations))) + 1
                 pair = tuple(_only(m, codes) for m in (self.fwd, self.bwd))
-            self._masks[key] = pair
-        fwd, bwd = self._masks[key]
-        return (fwd, bwd) if forward else (bwd, fwd)
+            self._masks[key] = [*pair, None, None]
+        return self._masks[key]
+
+
+def _rows(m: sp.csr_matrix) -> np.ndarray:
+    """The row of each stored entry of a CSR matrix (its COO row), int32."""
+    return np.repeat(np.arange(m.shape[0], dtype=np.int32), np.diff(m.indptr))
 
 
 def _only(m: sp.csr_matrix, codes: np.ndarray) -> sp.csr_matrix:
     keep = np.isin(m.data, codes)
-    rows = np.repeat(np.arange(m.shape[0], dtype=np.int32), np.diff(m.indptr))[keep]
+    rows = _rows(m)[keep]
     indptr = np.zeros(m.shape[0] + 1, dtype=m.indptr.dtype)
     np.cumsum(np.bincount(rows, minlength=m.shape[0]), out=indptr[1:])
     out = sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
@@ -437,12 +453,18 @@ def walk(g: Graph, start: int, forward: bool, max_depth: int | None,
     nodes, levels = order[1:reached], depth[1:]
     place.fill(-1)  # now each node's depth (-1: not reached)
     place[order[:reached]] = depth
-    parents = back[nodes]  # each reached node's parents, ascending, with the edge's code + 1
-    ok = place[parents.indices] == np.repeat(levels - 1, np.diff(parents.indptr))
-    good = np.flatnonzero(ok)  # every reached node has a parent one level up: the first of each row's is here
-    first = good[np.searchsorted(good, parents.indptr[:-1])]
-    return (nodes.astype(np.int64), levels.astype(np.int64), (parents.data[first] - 1).astype(np.uint8),
-            parents.indices[first].astype(np.int64))
+    # the parent: over `back`'s own arrays (row = node, its parents ascending), the first edge of each row whose
+    # parent lies one level up. Unreached rows (-1) have no parent at -2; the start's row (0) is never read.
+    # (A copy of the reached rows, back[nodes], and a search per row cost as much as the walk itself.)
+    back_rows = g.back_rows(forward, relations)
+    good = np.flatnonzero(place[back.indices] + 1 == place[back_rows])
+    row = back_rows[good]  # ascending
+    lead = np.ones(len(good), dtype=bool)
+    np.not_equal(row[1:], row[:-1], out=lead[1:])
+    first = np.zeros(g.n, dtype=np.int32)
+    first[row[lead]] = good[lead]
+    first = first[nodes]  # every reached node has a parent one level up: its row's first such edge
+    return nodes, levels, (back.data[first] - 1).astype(np.uint8), back.indices[first]
 
 
 def keep_mask(g: Graph, rows: np.ndarray, filters: Filters) -> np.ndarray:
@@ -484,23 +506,24 @@ class Records(Sequence):
         # sort on the depth, a small integer (numpy's radix sort): 0.02 s for 900k, a third of one argsort
         mark = np.zeros(g.n, dtype=bool)
         mark[rows] = True
-        at = np.empty(g.n, dtype=np.int64)
-        at[rows] = np.arange(len(rows))
+        at = np.empty(g.n, dtype=np.int32)
+        at[rows] = np.arange(len(rows), dtype=np.int32)
         by_rank = at[mark]
         small = np.int16 if not len(depth) or depth.max() < 2**15 else np.int64  # a chain deeper than 32k hops?
-        order = by_rank[np.argsort(depth[by_rank].astype(small), kind="stable")]
-        self._g, self._sel = g, rows[order]
-        self._pos, self._rel, self._depth, self._via = pos[order], rel[order], depth[order], via[order]
+        # the walk's arrays stay as they are, read through the order a batch at a time when records are made
+        self._g, self._order = g, by_rank[np.argsort(depth[by_rank].astype(small), kind="stable")]
+        self._rows, self._pos, self._rel, self._depth, self._via = rows, pos, rel, depth, via
 
     def __len__(self) -> int:
-        return len(self._sel)
+        return len(self._order)
 
     def _make(self, i: slice | np.ndarray) -> list[dict]:
-        g, sel = self._g, self._sel[i]
+        g, at = self._g, self._order[i]
+        sel = self._rows[at]
         doc_type, issuer, date = (values[codes[sel]] for values, codes in (g.coded(c) for c in _CODED))
-        columns = (g.ids[self._pos[i]].tolist(), g.text("key")[sel].tolist(), g.text("full_number")[sel].tolist(),
+        columns = (g.ids[self._pos[at]].tolist(), g.text("key")[sel].tolist(), g.text("full_number")[sel].tolist(),
                    doc_type.tolist(), issuer.tolist(), date.tolist(), g.stub[sel].tolist(),
-                   g.relations[self._rel[i]].tolist(), self._depth[i].tolist(), g.ids[self._via[i]].tolist())
+                   g.relations[self._rel[at]].tolist(), self._depth[at].tolist(), g.ids[self._via[at]].tolist())
         paused = gc.isenabled()
         gc.disable()  # the dicts hold no cycles; the collector's full passes over a growing heap cost seconds
         try:

@@ -12,9 +12,10 @@ from pipeline.errors import Ambiguous, NotFound
 from pipeline.ingest import read_document
 from pipeline.nlp import extract_letter
 
-from conftest import DEV, SAMPLES, archive_before
+from conftest import DEV, SAMPLES, SHARED, archive_before
 
 DOCS = DEV / "docs"
+VBPL = SHARED / "corpus" / "vbpl" / "docs"
 
 
 def file_all(db, *names):
@@ -122,6 +123,23 @@ def test_same_bytes_are_one_source_and_another_copy_is_another_source(tmp_path):
         doc = a.document(added[0].document_id)
         assert sorted(s["format"] for s in doc["sources"]) == ["pdf", "txt"]
         assert a.db.execute("SELECT count(*) FROM documents WHERE stub = 0").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("order", [("doc_000211.txt", "doc_000216.txt"), ("doc_000216.txt", "doc_000211.txt")])
+def test_the_record_is_read_from_the_fullest_source_whatever_came_first(tmp_path, order):
+    """vbpl.vn's page of a decree's properties (no body) and the page with its text are two sources of one
+    document (243/2025/NĐ-CP); its record and citations are the body's, in either order of arrival."""
+    with Archive(tmp_path / "a.sqlite") as a:
+        added = [a.add(VBPL / n, extract_letter(read_document(VBPL / n))) for n in order]
+        assert [x.outcome for x in added] == ["new", "another_source"]
+        doc = a.document(added[0].document_id)
+        cited = {r[0] for r in a.db.execute("SELECT d.full_number FROM refs r JOIN documents d ON d.id = r.dst_id "
+                                            "WHERE r.src_id = ?", (added[0].document_id,))}
+        kinds = [json.loads(r[0]).get("record") for r in a.db.execute("SELECT detail FROM events ORDER BY id")]
+    assert doc["key"] == "243/2025/ND-CP" and len(doc["sources"]) == 2
+    assert doc["record"]["source"]["path"].endswith("doc_000216.txt")
+    assert {"64/2020/QH14", "63/2025/QH15"} <= cited and len(cited) == len(doc["record"]["references"]) == 9
+    assert kinds == [None, True if order[1] == "doc_000216.txt" else None]
 
 
 def test_originals_are_stored_unchanged_and_read_only(tmp_path):

@@ -48,6 +48,15 @@ def default_db() -> Path:
     return Path(os.environ.get("VANBAN_DB") or DEFAULT_DB)
 
 
+def completeness(record: dict) -> tuple:
+    """How much of a document one source's reading gives, to choose the record among the document's sources
+    (the larger wins; a tie keeps the first): a text layer before OCR, then more cited documents (vbpl.vn's page
+    of a decree's properties names it with no body; the page with the body also gives every citation), then more
+    of the header's fields."""
+    return (not (record.get("source") or {}).get("ocr"), len(record.get("references") or ()),
+            sum(record.get(f) not in (None, "") for f in FIELDS) + bool(record.get("recipients")))
+
+
 def reference_key(ref: Reference) -> str:
     """The node a reference points at: its document key, else a partial key that is never merged by
     guesswork ('649/UBND-KSTTHC@uy-ban-…#no-year'), else a law's name and year ('name:luat-dau-tu/2020')."""
@@ -158,8 +167,13 @@ class Archive:
         record = letter.to_json()
         row = self.db.execute("SELECT id, stub FROM documents WHERE key = ?", (letter.key,)).fetchone() \
             if letter.key else None
+        fuller = False
         if row and not row["stub"]:
             outcome, doc_id = "another_source", row["id"]  # the DOCX and the PDF of one letter
+            held = self.db.execute("SELECT record FROM contents WHERE document_id = ?", (doc_id,)).fetchone()
+            fuller = held is None or completeness(record) > completeness(json.loads(held[0]))
+            if fuller:  # the record is read from this source now: the portal's page of properties, then its body
+                self._write_document(doc_id, letter, record)
         elif row:
             outcome, doc_id = "stub_resolved", row["id"]
             self._write_document(doc_id, letter, record)
@@ -177,10 +191,18 @@ class Archive:
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored,
                          now(), int(reference)))
-        edges = self._write_refs(doc_id, letter.references) if outcome != "another_source" else 0
+        if outcome != "another_source":
+            edges = self._write_refs(doc_id, letter.references)
+        elif fuller:  # its references replace the record's
+            before = {r[0] for r in self.db.execute("SELECT dst_id FROM refs WHERE src_id = ?", (doc_id,))}
+            self.db.execute("DELETE FROM refs WHERE src_id = ?", (doc_id,))
+            self._write_refs(doc_id, letter.references)
+            edges = len({r[0] for r in self.db.execute("SELECT dst_id FROM refs WHERE src_id = ?", (doc_id,))} - before)
+        else:
+            edges = 0
         self.event(outcome if outcome != "new" else "intake", sha, doc_id,
                    {"path": path, "key": letter.key, "edges": edges, "warnings": list(letter.warnings)}
-                   | ({"reference": True} if reference else {}))
+                   | ({"reference": True} if reference else {}) | ({"record": True} if fuller else {}))
         return Added(outcome, doc_id, letter.key, edges, int(outcome == "stub_resolved"))
 
     def _write_document(self, doc_id: int, letter: Letter, record: dict) -> None:

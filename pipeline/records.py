@@ -143,6 +143,7 @@ class Letter:
     spans: dict = field(default_factory=dict)  # field → [start, end] (lists: one pair per item)
     confidence: dict = field(default_factory=dict)  # field → 0..1 where OCR or a guess was involved
     effective_date: str | None = None  # ISO: when the letter takes effect, as its text states (nlp/validity.py)
+    language: str = "vi"  # "en": an English translation of the document (nlp/translation.py)
 
     def read_from(self, path: str) -> "Letter":
         """The same letter with its source's path set to where it really came from (a worker read a copy)."""
@@ -163,4 +164,5 @@ class Letter:
         record["spans"] = dict(self.spans)
         record["confidence"] = dict(self.confidence)
         record["effective_date"] = self.effective_date
+        record["language"] = self.language
         return record

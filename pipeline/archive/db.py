@@ -50,10 +50,12 @@ def default_db() -> Path:
 
 def completeness(record: dict) -> tuple:
     """How much of a document one source's reading gives, to choose the record among the document's sources
-    (the larger wins; a tie keeps the first): a text layer before OCR, then more cited documents (vbpl.vn's page
+    (the larger wins; a tie keeps the first): a text layer before OCR, the Vietnamese original before an English
+    translation (nlp/translation.py), then more cited documents (vbpl.vn's page
     of a decree's properties names it with no body; the page with the body also gives every citation), then more
     of the header's fields."""
-    return (not (record.get("source") or {}).get("ocr"), len(record.get("references") or ()),
+    return (not (record.get("source") or {}).get("ocr"), record.get("language", "vi") == "vi",
+            len(record.get("references") or ()),
             sum(record.get(f) not in (None, "") for f in FIELDS) + bool(record.get("recipients")))
 
 
@@ -187,10 +189,10 @@ class Archive:
             self.db.execute("INSERT OR IGNORE INTO register (year, number, document_id, received) SELECT ?, "
                             "coalesce(max(number), 0) + 1, ?, ? FROM register WHERE year = ?",
                             (int(received[:4]), doc_id, received, int(received[:4])))
-        self.db.execute("INSERT INTO sources (sha256, document_id, path, format, size, stored, added, reference) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT INTO sources (sha256, document_id, path, format, size, stored, added, reference, "
+                        "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (sha, doc_id, path, letter.source.format, os.path.getsize(self.originals / stored), stored,
-                         now(), int(reference)))
+                         now(), int(reference), letter.language))
         if outcome != "another_source":
             edges = self._write_refs(doc_id, letter.references)
         elif fuller:  # its references replace the record's
@@ -280,7 +282,8 @@ class Archive:
         content = self.db.execute("SELECT record FROM contents WHERE document_id = ?", (doc_id,)).fetchone()
         doc["record"] = json.loads(content[0]) if content and content[0] else None
         doc["sources"] = [dict(r) for r in self.db.execute(
-            "SELECT s.sha256, s.path, s.format, s.size, s.stored, s.added, c.sha256 AS searchable FROM sources s "
+            "SELECT s.sha256, s.path, s.format, s.size, s.stored, s.added, s.language, c.sha256 AS searchable "
+            "FROM sources s "
             "LEFT JOIN searchable c ON c.source_sha256 = s.sha256 WHERE s.document_id = ? ORDER BY s.added", (doc_id,))]
         return doc
 

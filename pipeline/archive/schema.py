@@ -399,3 +399,9 @@ CREATE TABLE searchable (
     made TEXT NOT NULL
 )
 """))
+
+# -- migration 11: the language of each source (an English translation is a source of its original) ------------
+MIGRATIONS.append((11, "sources.language: 'vi', or 'en' for an English translation filed with its original "
+                       "(earlier vanban read no translation: its sources are all 'vi')", """
+ALTER TABLE sources ADD COLUMN language TEXT NOT NULL DEFAULT 'vi'
+"""))

@@ -14,6 +14,7 @@ from pipeline.nlp.parties import find_distribution, find_recipients
 from pipeline.nlp.references import find_references
 from pipeline.nlp.segment import LetterZones, lines_of, segment_letter
 from pipeline.nlp.validity import act_date, effective_date, scope_of
+from pipeline.nlp.translation import Translation, read_translation
 from pipeline.nlp.signature import Signature, normal_prefix, read_signature, restore_surname, signature_from_tail
 from pipeline.records import Letter, Reference, Source
 from pipeline.text.patterns import AUTHORITY_PREFIX, CAN_CU_WORDS, KINH_GUI_WORDS, MOTTO, TITLE_WORDS
@@ -137,6 +138,9 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
     warnings = list(source.warnings)
     header, sig = _with_portal_properties(source, header, sig, warnings)
     if not _looks_like_letter(zones, header, sig):
+        translation = read_translation(source.text, lex)
+        if translation is not None:
+            return _translated(source, translation, warnings)
         warnings.append("not an official letter: no header, number, date or signature found")
         return Letter(source=source, warnings=tuple(warnings))
     number = header.number
@@ -183,6 +187,24 @@ def build_letter(source: Source, zones: LetterZones, header: Header, parties: tu
         confidence=_capped(_confidence(source, spans), {"issuer": 0.6} if header.issuer_from_body else {},
                            {"signer": 0.5} if cut else {}),
         effective_date=effective)
+
+
+def _translated(source: Source, tr: Translation, warnings: list) -> Letter:
+    """An English translation (nlp/translation.py): keyed as the document it translates, where it says which."""
+    number = tr.number
+    year = (number.year if number else None) or (int(tr.date[:4]) if tr.date else None)
+    key = document_key(number.number, number.symbol, year, shape=number.shape, issuer=None,
+                       org_code=number.org_code) if number else None
+    if key:
+        warnings.append(f"an English translation of {number.full_number}: keyed as that document, it is filed as one "
+                        "more source of it (the Vietnamese original's record comes first)")
+    else:
+        warnings.append("an English translation that does not print its own number"
+                        + (" (or its year)" if number else "") + ": it cannot be linked to the document it translates")
+    return Letter(source=source, key=key, number=number.number if number else None,
+                  symbol=number.symbol if number else None, full_number=number.full_number if number else None,
+                  year=year, doc_type=tr.doc_type, date=tr.date, subject=tr.subject, warnings=tuple(warnings),
+                  spans=dict(tr.spans), language="en")
 
 
 _FROM_PANEL = {"number": "number", "doc_type": "type", "issuer": "issuer", "date": "date", "signer": "signer",

@@ -18,6 +18,7 @@ class Lexicon:
     type_names: tuple[str, ...]  # ND30 spelling, longest first ("Thông tư liên tịch" before "Thông tư")
     type_by_code: dict  # folded code → type name ("QD" → "Quyết định", "QYD" → "Quy định")
     normative_types: frozenset  # type names whose numbers carry the year
+    type_by_english: dict  # lower-case English name an English translation prints → type name ("decree" → "Nghị định")
     issuer_heads: tuple[str, ...]  # folded words that open an issuing body's name
     issuer_codes: frozenset  # folded issuer codes seen in symbols (CP, BXD, UBND …)
     issuer_unfinished: tuple[str, ...]  # folded last words of an issuer line that the next line completes
@@ -80,6 +81,7 @@ def _load(folder: str) -> Lexicon:
         type_names=tuple(names),
         type_by_code=by_code,
         normative_types=frozenset(t["name"] for t in types if t.get("normative")),
+        type_by_english={t["english"].lower(): t["name"] for t in types if t.get("english")},
         issuer_heads=tuple(sorted({fold(h) for h in issuers["heads"]}, key=len, reverse=True)),
         issuer_codes=frozenset(fold(c) for c in issuers["codes"]),
         issuer_unfinished=tuple(fold(w) for w in issuers.get("unfinished", ())),

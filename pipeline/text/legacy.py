@@ -307,6 +307,21 @@ _ENGLISH_WORDS = frozenset("of and for with is are shall which from this or its 
 ENGLISH_AT_LEAST = 0.06  # share of _ENGLISH_WORDS among tokens from which a text is English prose
 
 
+def is_english(text: str) -> bool:
+    """English prose: at least 6% of the tokens are English function words ("of", "and", "shall" …), with
+    at least 30 letters to judge by (vbpl.vn publishes English translations beside the originals)."""
+    if len(list(islice(filter(str.isalpha, text), MIN_EVIDENCE_LETTERS))) < MIN_EVIDENCE_LETTERS:
+        return False
+    tokens = Counter(_TOKEN_SPLIT.split(text))
+    del tokens[""]
+    return _english(tokens)
+
+
+def _english(tokens: Counter) -> bool:
+    total = sum(tokens.values())
+    return bool(total) and sum(n for t, n in tokens.items() if t.lower() in _ENGLISH_WORDS) / total >= ENGLISH_AT_LEAST
+
+
 def is_useless_text(text: str) -> bool:
     """True when `text` (e.g. a PDF text layer) should not be trusted: diacritic-stripped, unrepairable
     legacy-font mojibake, or garbage. The text is judged after the repair `repair_mojibake` would make, so
@@ -318,8 +333,7 @@ def is_useless_text(text: str) -> bool:
         return False
     tokens = Counter(_TOKEN_SPLIT.split(text))
     del tokens[""]
-    total = sum(tokens.values())
-    if total and sum(n for t, n in tokens.items() if t.lower() in _ENGLISH_WORDS) / total >= ENGLISH_AT_LEAST:
+    if _english(tokens):
         return False
     repaired, _ = repair_mojibake(text)
     # Text already in NFC that needs no repair splits into the tokens just counted: no second split.

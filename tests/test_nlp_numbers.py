@@ -124,6 +124,13 @@ def test_several_numbers_in_order_without_overlap():
     ("NĐ-CP2", "NĐ-CP"),          # footnote digit after a known issuer code
     ("UBND-VX1", "UBND-VX1"),     # VX is a unit code, not a known issuer: the digit stays
     ("TTLT-BTP-BTC", "TTLT-BTP-BTC"),
+    ("TTBYT", "TT-BYT"),          # the dash dropped between type and issuer codes (vbpl doc_000318)
+    ("TTBTNMT", "TT-BTNMT"),      # (vbpl doc_000441)
+    ("QĐTTg", "QĐ-TTg"),
+    ("TTLTBTC", "TTLT-BTC"),      # the longest type code first
+    ("TTCP", "TTCP"),             # Thanh tra Chính phủ: an issuer code of its own
+    ("VPCP", "VPCP"),             # VP is no type code
+    ("KHUBND", "KH-UBND"),
 ])
 def test_clean_symbol(raw, expected):
     assert clean_symbol(raw) == expected

@@ -91,12 +91,27 @@ class DocNumber:
 
 
 def clean_symbol(raw: str) -> str:
-    """'QĐ - UBND' → 'QĐ-UBND'; 'NĐ-CP2' → 'NĐ-CP' when CP is a known issuer code (a footnote digit)."""
+    """'QĐ - UBND' → 'QĐ-UBND'; 'NĐ-CP2' → 'NĐ-CP' when CP is a known issuer code (a footnote digit);
+    'TTBYT' → 'TT-BYT' (the dash dropped, see _dropped_dash)."""
     symbol = _SPACED_DASH.sub("-", raw.strip()).replace("\n", "")
     head, _, last = symbol.rpartition("-")
     tail = _FOOTNOTE_TAIL.match(last)
     if head and tail and fold(tail.group("code")) in load_lexicon().issuer_codes:
         symbol = f"{head}-{tail.group('code')}"
+    return _dropped_dash(symbol) if "-" not in symbol and "/" not in symbol else symbol
+
+
+def _dropped_dash(symbol: str) -> str:
+    """A symbol is the type's code, a dash, the issuer's code (ND30 Phụ lục III; domain.md §2): printed without
+    the dash ("Thông tư số 26/2025/TTBYT", "13/2021/TTBTNMT" in vbpl pages beside "26/2025/TT-BYT"), a symbol
+    that is a known type code followed by a known issuer code gets it back, the longest type code first. A
+    symbol that is itself an issuer code (TTCP: Thanh tra Chính phủ) stays."""
+    lex = load_lexicon()
+    if fold(symbol) in lex.issuer_codes:
+        return symbol
+    for i in range(len(symbol) - 1, 0, -1):
+        if fold(symbol[:i]) in lex.type_by_code and fold(symbol[i:]) in lex.issuer_codes:
+            return f"{symbol[:i]}-{symbol[i:]}"
     return symbol
 
 

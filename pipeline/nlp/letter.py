@@ -198,9 +198,12 @@ def _translated(source: Source, tr: Translation, warnings: list) -> Letter:
     if key:
         warnings.append(f"an English translation of {number.full_number}: keyed as that document, it is filed as one "
                         "more source of it (the Vietnamese original's record comes first)")
+    elif number:  # a local or joint number: its key needs the issuer, which a translation does not give
+        warnings.append(f"an English translation of {number.full_number}: that number names one document only "
+                        "with its issuer, which is not read from a translation: it cannot be linked")
     else:
-        warnings.append("an English translation that does not print its own number"
-                        + (" (or its year)" if number else "") + ": it cannot be linked to the document it translates")
+        warnings.append("an English translation that does not print its own number: it cannot be linked to the "
+                        "document it translates")
     return Letter(source=source, key=key, number=number.number if number else None,
                   symbol=number.symbol if number else None, full_number=number.full_number if number else None,
                   year=year, doc_type=tr.doc_type, date=tr.date, subject=tr.subject, warnings=tuple(warnings),

@@ -9,7 +9,8 @@ Any other number (the body's "Decree No. …", a title's own wrapped lines "… 
 07/2007/ND-CP of January 12, 2007, …") is a document it cites; under a RESOLUTION heading, `Order No.
 16/2011/L-CTN …` is the President's order promulgating it: the type differs, so it is not the resolution's
 number. Most of vbpl.vn's English pages print no such line (184 of the 219 in ../shared/corpus/vbpl): such a
-translation cannot tell from its text which document it translates, and is filed unlinked with a warning.
+translation cannot tell from its text which document it translates, and is filed unlinked with a warning (as
+is one whose number needs its issuer to be a key: a joint circular of bodies with no code of their own).
 
 The symbol keeps the translation's ASCII spelling (ND-CP); the key folds Đ to D, so it is the original's key.
 The date is the title's (`of September 16, 2011`), else, for a law or a resolution, the day it was passed

@@ -69,11 +69,12 @@ def repair_and_look_again(segments: list[Segment], ocr_pages: dict, warnings: li
     per page; `rendered` {page: (image, dpi)} holds pages already in memory (grayscale is all the
     handwriting pass needs), so that the header page is not rendered twice."""
     from pipeline.ingest.scan.handpass import read_handwriting
-    from pipeline.ingest.scan.titlepass import recover_title, reread_column
+    from pipeline.ingest.scan.titlepass import read_lost_column, recover_title, reread_column
 
     segments = fix_segments(segments)
     load_page = lru_cache(maxsize=2)(load_page)
     rendered = rendered or {}
+    read_lost_column(segments, ocr_pages, load_page, warnings)
     reread_column(segments, ocr_pages, load_page, warnings)
     recover_title(segments, ocr_pages, load_page, warnings)
     read_handwriting(segments, ocr_pages, lambda n: rendered[n] if n in rendered else load_page(n), warnings)

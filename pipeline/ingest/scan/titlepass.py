@@ -24,12 +24,16 @@ import re
 from typing import Callable
 
 from pipeline.ingest.layout import _make_line
-from pipeline.ingest.words import Line
+from pipeline.ingest.words import Line, Segment
+from pipeline.text.patterns import AUTHORITY_PREFIX, NOI_NHAN, TITLE_WORDS
 
 _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
 _CAPITALISED = re.compile(r"^[A-ZĐ][^\s\d]*$")  # one word of a _NAME
 MIN_CONF = 0.5
 MIN_INK = 0.005  # share of a signature column's pixels in colour: below it, the scan is grey
+LIST_GAP = 12.0  # pt between two lines of the Nơi nhận list (its items stand 11-14 pt apart, one under the other)
+LOST_COLUMN_LEFT = 0.40  # the signature column begins right of this share of the page width (ô 7: right half)
+LOST_COLUMN_RIGHT = 0.75  # a Nơi nhận list reaching past this share of the width leaves no column beside it
 
 
 def _caps(text: str) -> bool:
@@ -129,22 +133,11 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     scale = dpi / 72
     left = next((s.lines for s in segments if s.zone == "signature_left"), [])
     box = _column_box(seg.lines, left, page, image.width / scale, image.height / scale)
-    crop = crop_points(image, box, dpi)
-    if crop is None or min(crop.size) < 20:
-        return  # the column's boxes lie off this image (a page read turned): nothing to read again
-    grey = coloured_ink(crop).histogram()[255] < MIN_INK * crop.width * crop.height
-    cleaned = without_grey_seal(crop, dpi) if grey else without_ink(crop, dpi)
     heading = next((ln for ln in left[:1] if ln.bbox and ln.page == page), None)
-
-    def read(psm: int) -> list:
-        words = [w.shifted(box[0], box[1]) for w in ocr_words(cleaned, dpi=dpi, psm=psm) if w.conf >= MIN_CONF]
-        lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
-        if heading is not None:  # the body's last line, caught by the margin above the authority line
-            lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
-        for ln in lines:  # a signature's stroke read as a dash or quote before the words
-            ln.text = _LEADING_JUNK.sub("", ln.text)
-        return lines
-
+    reading = _column_reading(image, dpi, box, page, heading)
+    if reading is None:
+        return  # the column's boxes lie off this image (a page read turned): nothing to read again
+    grey, read = reading
     lines = read(4)
     if not any(_is_name_line(ln) for ln in lines):
         # the seal's picture can make tesseract's page layout (psm 4) give up on the column: read as one
@@ -166,6 +159,83 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     seg.lines = sorted(lines + kept, key=lambda ln: ln.bbox[1])
     warnings.append("the signature column read again " + ("with the seal's grey taken out: " if grey else
                     "without the seal's and signature's ink: ") + " / ".join(ln.text for ln in seg.lines))
+
+
+def _column_reading(image, dpi: int, box: tuple, page: int, heading: Line | None):
+    """(grey, read): the box of the page cut out with the seal's ink taken out (its grey on a grey scan, the
+    coloured ink otherwise), and read(psm) → its lines read by tesseract with that page layout mode (words of
+    confidence ≥ MIN_CONF, the signature's stroke before the words dropped, nothing above `heading`, the Nơi
+    nhận heading beside the column). None when the box lies off the image."""
+    from pipeline.ingest.layout import group_lines
+    from pipeline.ingest.scan.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
+    from pipeline.ingest.scan.repair import fix_lines
+
+    crop = crop_points(image, box, dpi)
+    if crop is None or min(crop.size) < 20:
+        return None
+    grey = coloured_ink(crop).histogram()[255] < MIN_INK * crop.width * crop.height
+    cleaned = without_grey_seal(crop, dpi) if grey else without_ink(crop, dpi)
+
+    def read(psm: int) -> list:
+        words = [w.shifted(box[0], box[1]) for w in ocr_words(cleaned, dpi=dpi, psm=psm) if w.conf >= MIN_CONF]
+        lines = fix_lines([ln for ln in group_lines(words, page) if sum(c.isalnum() for c in ln.text) > 2])
+        if heading is not None:  # the body's last line, caught by the margin above the authority line
+            lines = [ln for ln in lines if ln.bbox[3] > heading.bbox[1] + 2]
+        for ln in lines:  # a signature's stroke read as a dash or quote before the words
+            ln.text = _LEADING_JUNK.sub("", ln.text)
+        return lines
+
+    return grey, read
+
+
+def _signature_line(line: Line) -> bool:
+    """A signature block's line: a name, or capitals that hold an authority prefix or a title word."""
+    return _is_name_line(line) or (_caps(line.text) and bool(AUTHORITY_PREFIX.match(line.text) or TITLE_WORDS.search(line.text)))
+
+
+def read_lost_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:
+    """`load_page(n)` → (colour image of page n, dpi). An OCR'd page whose Nơi nhận block has nothing read
+    beside it: the signature column (ô 7, side by side with ô 9b, ND30 Phụ lục I) was dropped whole by
+    tesseract's page layout, the seal and the signature taken for a picture. The box right of the block is
+    read again as reread_column reads a column, and becomes the signature column when it holds an authority
+    or title line or a name; nothing is added otherwise."""
+    if any(s.zone == "signature_right" and s.lines for s in segments):
+        return
+    found = next(((k, i) for k, s in enumerate(segments) for i, ln in enumerate(s.lines)
+                  if ln.bbox and ln.page in ocr_pages and NOI_NHAN.match(ln.text)), None)
+    if found is None:
+        return
+    k, i = found
+    heading = segments[k].lines[i]
+    block = [heading]
+    for ln in segments[k].lines[i + 1:]:  # the list under the heading: items on the same page, line after line
+        if not ln.bbox or ln.page != heading.page or ln.bbox[1] - block[-1].bbox[3] > LIST_GAP:
+            break
+        block.append(ln)
+    image, dpi = load_page(heading.page)
+    width, height = image.width * 72 / dpi, image.height * 72 / dpi
+    # the heading's own words ("Nơi nhận:"): the signature's stroke or a written KT. beside it joins its line
+    own = heading.words[:2] or [None]
+    right = [w.x1 for w in own if w] + [ln.bbox[2] for ln in block[1:]]
+    top = min(w.top for w in own) if own[0] else heading.bbox[1]
+    x0 = max(max(right, default=heading.bbox[2]) + 6, LOST_COLUMN_LEFT * width)
+    box = (x0, max(0.0, top - 18), width, min(height, block[-1].bbox[3] + 160))
+    heading = _make_line(own, heading.page) if own[0] else heading  # for the margin above the column
+    if x0 > width * LOST_COLUMN_RIGHT:
+        return  # the list fills the width: no column beside it
+    reading = _column_reading(image, dpi, box, heading.page, heading)
+    if reading is None:
+        return
+    grey, read = reading
+    lines = [ln for ln in read(4) if _signature_line(ln)]
+    if not lines:  # tesseract's page layout gave up on the column: one block, of which only its titles and name
+        lines = [ln for ln in read(6) if _signature_line(ln)]
+    if not lines:
+        return
+    lines = sorted(lines, key=lambda ln: ln.bbox[1])
+    segments.insert(k + 1, Segment("signature_right", lines))
+    warnings.append("the signature column, lost beside Nơi nhận, read again " + ("with the seal's grey taken out: "
+                    if grey else "without the seal's and signature's ink: ") + " / ".join(ln.text for ln in lines))
 
 
 def recover_title(segments: list, ocr_pages: dict, load_page: Callable[[int], tuple], warnings: list) -> None:

@@ -18,6 +18,11 @@ from conftest import DEV, ROOT
     ("CỘNG HOÀ XÃ HỌI CHỦ NGHĨA VIỆT NAM", True, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),  # HOÀ kept as printed
     ("Ví khẩn trương thực hiện các biện", True, "V/v khẩn trương thực hiện các biện"),
     ("Số: 1906 /SGDĐT—CTrTT", True, "Số: 1906/SGDĐT-CTrTT"),
+    # the number's head read with another vowel (Sở Y tế Kiên Giang c111, c123; KhoaLuanTotNghiep1 c041, c044)
+    ("Só: 2107/SYT-NVY", True, "Số: 2107/SYT-NVY"),
+    ("Só:/#†/SYT-NVY", True, "Số:/#†/SYT-NVY"),
+    ("Sá:O.5-TB/ĐTN", True, "Số:O.5-TB/ĐTN"),
+    ("Sé: ÚK /TB-DCT", True, "Số: ÚK /TB-DCT"),
     ("Sở Giáo dục và Đảo tạo yêu cầu", False, "Sở Giáo dục và Đào tạo yêu cầu"),
     ("~ Phòng giáo dục và đảo tạo các quận, huyện;", False, "- Phòng giáo dục và đào tạo các quận, huyện;"),
     ("GIÁM ĐÓC", False, "GIÁM ĐỐC"),
@@ -68,6 +73,9 @@ def test_known_phrases_are_repaired(ocr, header, expected):
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
     ("để nghỉ ngơi", False),
     ("Ví khẩn trương", False),            # the V/v repair only in the header
+    ("Só: 2107/SYT-NVY", False),          # the number's head only in the header
+    ("Sa: ngày 12 tháng 3 năm 2026", True),  # no slash and symbol after it
+    ("Sở Y tế: 12/SYT-NVY", True),         # a word, not the head
     ("Chỉ thị số 21/CT-TW và 12/BCĐTW-VPTW", False),  # TW (Trung ương) is a real code
     ("Đoàn ĐBQH: 12/ĐĐBQH-VP; Phụ lục PLI", False),     # ĐĐ at the start, a Roman numeral: real
     ("Tô Trinh Quốc", False),

@@ -7,7 +7,9 @@
   printed. The letters of the words must match exactly once diacritics are removed: nothing else is guessed.
 - `Ð` (Icelandic eth, which OCR and some fonts give for Đ) → `Đ`; dashes and spaces inside a number and symbol
   after "Số" are made regular (`Số: 1906 /SGDĐT—CTrTT` → `Số: 1906/SGDĐT-CTrTT`).
-- The subject marker read as "Ví", "V/y", "Vlv" … at the start of a header line → "V/v".
+- The subject marker read as "Ví", "V/y", "Vlv" … at the start of a header line → "V/v"; the number's head
+  read with another vowel ("Só: /SYT-NVY", "Sé:.2044/SYT-NVY", "Sá:O.5-TB/ĐTN") → "Số:" when a slash and a
+  capital follow within a number's length.
 - A capitals line that begins with a type's name of ND30 Điều 7 (doc_types.json) read with other diacritics is
   that name ("THÔNG BẢO" → "THÔNG BÁO"), by the phrases' own matching at the line's start.
 - The "Nơi nhận:" heading misread in its first two words ("TỚI Hận:", "Nội khận:", "396 nhận:") is written
@@ -52,6 +54,11 @@ _TONE_PLACEMENT = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "�
                    "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ủy": "uỷ", "úy": "uý", "ùy": "uỳ", "ũy": "uỹ", "ụy": "uỵ"}
 _VV = re.compile(r"^(?:V[íi]|V/[yvV]|V[lI1]v|V\.v|V/v\.?|V/ v|Vív|V1v)\s+(?=\w)(?!dụ\b)")
 _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*[\w.&Đđ]+)*)")
+# ô 3's head "Số:" with its vowel misread ("Só: /SYT-NVY", "Sé:.2044/SYT-NVY", "Sá:O.5-TB/ĐTN"): a header line
+# that begins with S, one vowel and a colon (or the semicolon OCR reads for it), then a slash and a capital
+# within a number's length (the handwritten number read as marks: "Só:/#†/SYT-NVY")
+_SO_WORD = re.compile(r"^S[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợ][ \t]*[:;]")  # the head in its word
+_SO_MISREAD = re.compile(r"^S[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợ][ \t]*[:;](?=[^\n]{0,16}/[ \t]*[A-ZĐ])")
 _BULLET = re.compile(r"^[~∼˜]\s*")
 # "___ Căn cứ", "_1. Quy định", ".UỶ BAN", "'BỘ TRƯỞNG": a rule's or the margin's specks
 _LEAD = re.compile(r"^(?:[_|]+[ \t]*(?=[\w(+-])|[.,'`](?=[A-ZĐÀ-Ỹ]))")
@@ -199,6 +206,7 @@ def fix_line(text: str, header: bool = False) -> str:
     text = _TITLE_DASH.sub("", text)
     text = fix_symbols(text)
     if header:
+        text = _SO_MISREAD.sub("Số:", text)
         text = _VV.sub("V/v ", text)
         text = re.sub(r"[\s_|]+$", "", text)
         text = _NUMBER.sub(_number, text)
@@ -220,6 +228,10 @@ def fix_lines(lines: list, header: bool = False) -> list:
         elif out and _TITLE.match(out[-1].text) and re.match(r"^[-–—]\s*\S", text) and text.isupper():
             text = re.sub(r"^[-–—]\s*", "", text)  # the title's second line: a speck read as a list dash
         pending_dash = False
+        words = getattr(line, "words", None)
+        if header and words and text.startswith("Số") and _SO_WORD.match(words[0].text):
+            line.words = [words[0]._replace(text=_SO_WORD.sub("Số:", words[0].text)), *words[1:]]  # the passes that
+            # read the line's words again (handpass) see the head as repaired
         line.text = text
         out.append(line)
     return out

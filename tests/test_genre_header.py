@@ -119,6 +119,23 @@ def test_blank_day_keeps_the_year_and_guesses_no_day(number_line, date_line, yea
     assert (letter["year"], letter["date"], letter["symbol"]) == (year, date, symbol)
 
 
+# the type named by the symbol's type code when no title says it (ND30 Phụ lục III), the number filled or left blank
+#  number line                 → doc_type
+TYPE_CODES = [
+    ("Số: 2094/TB-SYT",           "Thông báo"),
+    ("Số:    /TB-SYT",            "Thông báo"),   # the handwritten number left blank (Kiên Giang c126)
+    ("Số:    /KH-UBND",           "Kế hoạch"),
+    ("Số:    /UBND-KT",           None),          # no type code, no title, no V/v: not guessed
+]
+
+
+@pytest.mark.parametrize("number_line, doc_type", TYPE_CODES)
+def test_the_symbol_names_the_type_when_no_title_does(number_line, doc_type):
+    letter = _letter(f"{_DRAFT_LEFT} | {number_line} | {_MOTTO} | "
+                     "Lào Cai, ngày    tháng 7 năm 2026 | Căn cứ Kế hoạch số 1065/KH-SYT ngày 12/7/2016 của Sở Y tế;")
+    assert letter["doc_type"] == doc_type
+
+
 # ô 7a/7b above 'Nơi nhận:' and the rest of the block after the list (legacy letters order the columns either way)
 #  lines before Nơi nhận             lines after the list                  → authority                          title
 ABOVE = [

@@ -299,4 +299,7 @@ def read_header(zones: LetterZones, lex: Lexicon) -> Header:
     find_place_date(zones, header)
     if header.doc_type is None and header.number is not None:
         header.doc_type = header.number.type_code_name
+    elif header.doc_type is None and header.blank_symbol:  # the type's code names it, number filled or not
+        # (ND30 Phụ lục III): "Số: /TB-SYT" whose handwritten number was left blank is a Thông báo
+        header.doc_type = DocNumber(None, header.blank_symbol, None, "admin", 0, 0).type_code_name
     return header

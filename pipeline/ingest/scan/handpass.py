@@ -285,6 +285,12 @@ def _fill(words: list, field: str, start: int, stop: int, valid, page: tuple, wa
         warnings.append(f"handwritten {field} not read with confidence (OCR saw {seen!r}, the digit reader "
                         f"{reading.guess or '?'} at {reading.confidence:.2f}): left empty, check the original")
         return words[:start + 1] + rest + words[stop + 1:]
+    if sum(c.isdigit() for c in seen) > len(reading.text):
+        # OCR saw more digits in the blank than the digit reader read ('.20Ÿ2}' beside its 2, '203⁄2' beside its
+        # 204: the written 2082 and 2094): strokes it missed, and a number short of a digit is a wrong number
+        warnings.append(f"handwritten {field} not read with confidence (OCR saw {seen!r}, more digits than the "
+                        f"digit reader's {reading.text}): left empty, check the original")
+        return words[:start + 1] + rest + words[stop + 1:]
     new = Word(reading.text, x0 + 0.5, top + 0.5 * height, x1 - 0.5, bottom - 0.4 * height, reading.confidence)
     warnings.append(f"handwritten {field} read by the digit reader: {reading.text} "
                     f"(confidence {reading.confidence:.2f}; OCR saw {seen!r})")

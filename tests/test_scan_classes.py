@@ -1,6 +1,9 @@
-"""Issue 18 item 4, a class of scans: the signature column (ô 7, side by side with ô 9b Nơi nhận, ND30 Phụ lục I)
-dropped whole by tesseract's page layout, the seal and the signature taken for a picture. The box beside the
-Nơi nhận list is read again; it becomes the signature column only when it holds a title or a name."""
+"""Issue 18 item 4, classes of scans, each on real scans of the development corpus (tests/corpus):
+- the signature column (ô 7, side by side with ô 9b Nơi nhận, ND30 Phụ lục I) dropped whole by tesseract's page
+  layout, the seal and the signature taken for a picture: the box beside the Nơi nhận list is read again, and
+  becomes the signature column only when it holds a title or a name;
+- the number's head read with another vowel ("Só:") is "Số:", so the number line is not the issuer's tail;
+- a handwritten number the digit reader reads with fewer digits than OCR saw in the blank is left empty."""
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -82,3 +85,22 @@ def test_real_scans_get_their_lost_signature_column_back(name, signer, title, au
     letter = extract_letter(source)
     assert (letter.signer, letter.signer_title) == (signer, title)
     assert authority is None or letter.signing_authority == authority
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, number, symbol, warning", [
+    # "Só: 2107/SYT-NVY": the number's head read with another vowel is Số, so the line is the number line and not
+    # the issuer's tail (Sở Y tế Kiên Giang, nmhoangclb/quanlycongvanKGU)
+    ("c123.pdf", "2107", "SYT-NVY", None),
+    ("c111.pdf", None, "SYT-NVY", "handwritten number not read with confidence"),
+    # the digit reader read fewer digits than OCR saw in the blank ('.20Ÿ2}' beside its 2, for a written 2082):
+    # left empty, never a number short of its digits
+    ("c116.pdf", None, "SYT-NVY", "more digits than the digit reader's 2"),
+    ("c126.pdf", None, "TB-SYT", "more digits than the digit reader's 204"),
+])
+def test_real_scans_number_line(name, number, symbol, warning):
+    from pipeline.ingest import read_document
+    from pipeline.nlp import extract_letter
+    letter = extract_letter(read_document(CORPUS / name))
+    assert (letter.number, letter.symbol, letter.issuer) == (number, symbol, "SỞ Y TẾ")
+    assert warning is None or any(warning in w for w in letter.warnings), letter.warnings

@@ -31,8 +31,8 @@ _NAME = re.compile(r"^(?:[A-ZĐ][^\s\d]*\s+){1,5}[A-ZĐ][^\s\d]*$")
 _CAPITALISED = re.compile(r"^[A-ZĐ][^\s\d]*$")  # one word of a _NAME
 MIN_CONF = 0.5
 MIN_INK = 0.005  # share of a signature column's pixels in colour: below it, the scan is grey
-LIST_GAP = 12.0  # pt between two lines of the Nơi nhận list (its items stand 11-14 pt apart, one under the other)
-LOST_COLUMN_LEFT = 0.40  # the signature column begins right of this share of the page width (ô 7: right half)
+LIST_GAP = 12.0  # pt of white under a Nơi nhận line that ends the list: a line's height (its items leave 2-5 pt)
+LOST_COLUMN_LEFT = 0.40  # ô 7 stands in the page's right half (c109's title begins at 0.45 of the width)
 LOST_COLUMN_RIGHT = 0.75  # a Nơi nhận list reaching past this share of the width leaves no column beside it
 
 

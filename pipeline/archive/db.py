@@ -173,7 +173,7 @@ class Archive:
         if row and not row["stub"]:
             outcome, doc_id = "another_source", row["id"]  # the DOCX and the PDF of one letter
             held = self.db.execute("SELECT record FROM contents WHERE document_id = ?", (doc_id,)).fetchone()
-            fuller = held is None or completeness(record) > completeness(json.loads(held[0]))
+            fuller = not (held and held[0]) or completeness(record) > completeness(json.loads(held[0]))
             if fuller:  # the record is read from this source now: the portal's page of properties, then its body
                 self._write_document(doc_id, letter, record)
         elif row:

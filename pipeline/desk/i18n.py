@@ -122,7 +122,8 @@ STATUSES = {
 # the warnings the reading stages write in a record with fixed words (the others are shown as written)
 WARNINGS = [N_("number is blank"), N_("number not found"), N_("date is incomplete"), N_("date not found"),
             N_("text layer unreadable, used OCR"), N_("issuer taken from the body: the header has no issuer lines"),
-            N_("not an official letter: no header, number, date or signature found")]
+            N_("not an official letter: no header, number, date or signature found"),
+            N_("an English translation that does not print its own number: it cannot be linked to the document it translates")]
 
 # the warnings written with values in them: each English form (as the reading stages write it, values as
 # %(name)s) → its pattern. A warning shown on the desk is translated when it matches one; the record keeps it as
@@ -130,6 +131,9 @@ WARNINGS = [N_("number is blank"), N_("number not found"), N_("date is incomplet
 WARNING_FORMS = [
     N_("handwritten %(field)s not read with confidence (OCR saw %(seen)s, the digit reader %(guess)s at %(confidence)s): left empty, check the original"),
     N_("handwritten %(field)s read by the digit reader: %(value)s (confidence %(confidence)s; OCR saw %(seen)s)"),
+    N_("handwritten %(field)s not read with confidence (OCR saw %(seen)s, more digits than the digit reader's %(value)s): left empty, check the original"),
+    N_("an English translation of %(value)s: keyed as that document, it is filed as one more source of it (the Vietnamese original's record comes first)"),
+    N_("an English translation of %(value)s: that number names one document only with its issuer, which is not read from a translation: it cannot be linked"),
     N_("the signing widget over the %(field)s draws nothing readable: the %(field2)s is left blank"),
     N_("the signing widget over the %(field)s holds only an image, and tesseract is not installed: the %(field2)s is left blank"),
     N_("%(field)s read by OCR from a signing widget that holds only an image: %(value)s"),
@@ -139,6 +143,8 @@ WARNING_FORMS = [
     N_("the signer's title read again without the seal's red ink: %(value)s"),
     N_("the signature column read again with the seal's grey taken out: %(value)s"),
     N_("the signature column read again without the seal's and signature's ink: %(value)s"),
+    N_("the signature column, lost beside Nơi nhận, read again with the seal's grey taken out: %(value)s"),
+    N_("the signature column, lost beside Nơi nhận, read again without the seal's and signature's ink: %(value)s"),
     N_("pages without a text layer read by OCR: %(pages)s"),
     N_("page %(page)s lay turned %(angle)s°: read upright"),
     N_("text layer in the legacy %(encoding)s font encoding, converted"),

@@ -57,7 +57,7 @@ def read_handwriting(segments: list, ocr_pages: dict, load_page: Callable[[int],
         for i, line in enumerate(seg.lines):
             if line.page not in ocr_pages or not line.words:
                 continue
-            words = _unglue_so(line.words)
+            words = _unglue_day(_unglue_so(line.words))
             changed = False
             for field, start, stop, valid in sorted(_blanks(words), key=lambda b: -b[1]):  # right first
                 done = _fill(words, field, start, stop, valid, load_page(line.page), warnings)
@@ -77,8 +77,8 @@ def _join_split_lines(lines: list) -> None:
         a, b = lines[i], lines[i + 1]
         if a.page == b.page and a.words and b.words and _same_band(a.bbox, b.bbox):
             words = sorted(a.words + b.words, key=lambda w: w.x0)
-            fields = {f[0] for f in _blanks(_unglue_so(words))}
-            apart = {f[0] for ws in (a.words, b.words) for f in _blanks(_unglue_so(ws))}
+            fields = {f[0] for f in _blanks(_unglue_day(_unglue_so(words)))}
+            apart = {f[0] for ws in (a.words, b.words) for f in _blanks(_unglue_day(_unglue_so(ws)))}
             if fields - apart:
                 lines[i:i + 2] = [_make_line(words, a.page)]
                 continue
@@ -109,6 +109,18 @@ def _unglue_so(words: list) -> list:
             head = text.index(":") + 1
             return words[:k] + [Word(text[:head], x0, top, cut, bottom, conf),
                                 Word(text[head:], cut, top, x1, bottom, conf)] + words[k + 1:]
+    return words
+
+
+def _unglue_day(words: list) -> list:
+    """`ngày` with the handwritten day OCR glued to it ("ngày32" for a written 23) as two words; the printed
+    `ngày` is about 2.1 times as wide as `tháng` beside it is high (measured on c109: 23.8 pt for 11.3 pt)."""
+    for k, w in enumerate(words):
+        if re.match(r"NGAY[^\s]", ascii_fold(w.text)) and w.text[:4].lower() == "ngày":
+            after = next((v for v in words[k + 1:] if _near(_key(v), "THANG")), None)
+            height = (after.bottom - after.top) if after else 0.7 * (w.bottom - w.top)
+            cut = min(w.x1 - 1, w.x0 + 2.1 * height)
+            return words[:k] + [w._replace(text=w.text[:4], x1=cut), w._replace(text=w.text[4:], x0=cut)] + words[k + 1:]
     return words
 
 

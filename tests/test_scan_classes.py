@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ingest.layout import _make_line
 from pipeline.ingest.scan.titlepass import read_lost_column
-from pipeline.ingest.words import Line, Segment, Word
+from pipeline.ingest.words import Segment, Word
 
 from conftest import ROOT
 

@@ -125,10 +125,6 @@ def reread_column(segments: list, ocr_pages: dict, load_page: Callable[[int], tu
     page = seg.lines[0].page
     if page not in ocr_pages or not all(ln.bbox for ln in seg.lines):
         return
-    from pipeline.ingest.layout import group_lines
-    from pipeline.ingest.scan.ocr import coloured_ink, crop_points, ocr_words, without_grey_seal, without_ink
-    from pipeline.ingest.scan.repair import fix_lines
-
     image, dpi = load_page(page)
     scale = dpi / 72
     left = next((s.lines for s in segments if s.zone == "signature_left"), [])

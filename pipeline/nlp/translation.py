@@ -21,7 +21,7 @@ Issuer, signer and citations are not read from a translation: the original's rec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.numbers import DocNumber, parse_number
@@ -94,11 +94,9 @@ def read_translation(text: str, lex: Lexicon) -> Translation | None:
 
 
 def _number(m: re.Match, offset: int) -> DocNumber | None:
+    """The title's number, placed where the text prints it."""
     found = parse_number(re.sub(r"\s+", "", m.group("number")))
-    if found is None:
-        return None
-    return DocNumber(found.number, found.symbol, found.year, found.shape, offset + m.start("number"),
-                     offset + m.end("number"))
+    return found and replace(found, start=offset + m.start("number"), end=offset + m.end("number"))
 
 
 def _iso(m: re.Match) -> str | None:

@@ -310,11 +310,17 @@ ENGLISH_AT_LEAST = 0.06  # share of _ENGLISH_WORDS among tokens from which a tex
 def is_english(text: str) -> bool:
     """English prose: at least 6% of the tokens are English function words ("of", "and", "shall" …), with
     at least 30 letters to judge by (vbpl.vn publishes English translations beside the originals)."""
-    if len(list(islice(filter(str.isalpha, text), MIN_EVIDENCE_LETTERS))) < MIN_EVIDENCE_LETTERS:
-        return False
+    tokens = _evidence(text)
+    return tokens is not None and _english(tokens)
+
+
+def _evidence(text: str) -> Counter | None:
+    """The word tokens of `text`, counted; None when it has fewer than 30 letters (not enough to judge by)."""
+    if len(list(islice(filter(str.isalpha, text), MIN_EVIDENCE_LETTERS))) < MIN_EVIDENCE_LETTERS:  # stops at 30
+        return None
     tokens = Counter(_TOKEN_SPLIT.split(text))
     del tokens[""]
-    return _english(tokens)
+    return tokens
 
 
 def _english(tokens: Counter) -> bool:
@@ -329,11 +335,8 @@ def is_useless_text(text: str) -> bool:
     fewer than 30 letters → False (not enough evidence); English prose (at least 6% of tokens are English
     function words such as "of", "and", "shall": vbpl.vn publishes English translations) → False;
     otherwise True when `vietnamese_quality` < 0.5 (real Vietnamese scores ≥ 0.8, stripped text ~0)."""
-    if len(list(islice(filter(str.isalpha, text), MIN_EVIDENCE_LETTERS))) < MIN_EVIDENCE_LETTERS:  # stops at 30
-        return False
-    tokens = Counter(_TOKEN_SPLIT.split(text))
-    del tokens[""]
-    if _english(tokens):
+    tokens = _evidence(text)
+    if tokens is None or _english(tokens):
         return False
     repaired, _ = repair_mojibake(text)
     # Text already in NFC that needs no repair splits into the tokens just counted: no second split.

@@ -57,8 +57,9 @@ _NUMBER = re.compile(r"^(Số\s*:?\s*)(\d+)\s*/\s*([\w.&Đđ]+(?:\s*[-–—]\s*
 # ô 3's head "Số:" with its vowel misread ("Só: /SYT-NVY", "Sé:.2044/SYT-NVY", "Sá:O.5-TB/ĐTN"): a header line
 # that begins with S, one vowel and a colon (or the semicolon OCR reads for it), then a slash and a capital
 # within a number's length (the handwritten number read as marks: "Só:/#†/SYT-NVY")
-_SO_WORD = re.compile(r"^S[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợ][ \t]*[:;]")  # the head in its word
-_SO_MISREAD = re.compile(r"^S[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợ][ \t]*[:;](?=[^\n]{0,16}/[ \t]*[A-ZĐ])")
+_SO_HEAD = r"^S[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệoòóỏõọôồốổỗộơờớởỡợ][ \t]*[:;]"
+_SO_WORD = re.compile(_SO_HEAD)  # the head in the line's first word
+_SO_MISREAD = re.compile(_SO_HEAD + r"(?=[^\n]{0,16}/[ \t]*[A-ZĐ])")
 _BULLET = re.compile(r"^[~∼˜]\s*")
 # "___ Căn cứ", "_1. Quy định", ".UỶ BAN", "'BỘ TRƯỞNG": a rule's or the margin's specks
 _LEAD = re.compile(r"^(?:[_|]+[ \t]*(?=[\w(+-])|[.,'`](?=[A-ZĐÀ-Ỹ]))")
